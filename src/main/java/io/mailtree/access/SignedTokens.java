@@ -1,0 +1,102 @@
+package io.mailtree.access;
+
+import io.mailtree.shared.Secrets;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Signed, expiring tokens for e-mailed links (verification, password set-up and reset). A token
+ * carries its purpose, subject and expiry, signed with HMAC-SHA256 under the installation's key.
+ * A {@code binding} (such as the current password hash) is signed too but not carried, so a reset
+ * link stops working once the password it was meant to replace has changed.
+ */
+@Component
+public class SignedTokens {
+
+    private final Clock clock;
+    private final byte[] key;
+
+    SignedTokens(Clock clock, JdbcClient jdbc, @Value("${mailtree.secret:}") String configured) {
+        this.clock = clock;
+        this.key = (configured != null && !configured.isBlank() ? configured : installationKey(jdbc))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The key generated on first start and shared through the database by every node. */
+    private static String installationKey(JdbcClient jdbc) {
+        Optional<String> existing = jdbc.sql("select secret_value from instance_secret where name = 'token-signing'")
+                .query(String.class).optional();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        try {
+            jdbc.sql("insert into instance_secret (name, secret_value) values ('token-signing', ?)")
+                    .param(Secrets.base64Url(Secrets.randomBytes(48))).update();
+        } catch (DuplicateKeyException anotherNodeWon) {
+            // fall through and read the winner's key
+        }
+        return jdbc.sql("select secret_value from instance_secret where name = 'token-signing'").query(String.class).single();
+    }
+
+    public String issue(String purpose, String subject, String binding, Duration validity) {
+        long expires = clock.instant().plus(validity).getEpochSecond();
+        String payload = purpose + "|" + subject + "|" + expires;
+        String body = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        return body + "." + sign(payload + "|" + binding);
+    }
+
+    /** The subject of a valid token of this purpose; empty for a forged, altered or expired one. */
+    public Optional<String> verify(String token, String purpose, java.util.function.Function<String, String> bindingOf) {
+        if (token == null || token.length() > 512) {
+            return Optional.empty();
+        }
+        int dot = token.indexOf('.');
+        if (dot < 1) {
+            return Optional.empty();
+        }
+        String payload;
+        try {
+            payload = new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            return Optional.empty();
+        }
+        String[] parts = payload.split("\\|", -1);
+        if (parts.length != 3 || !parts[0].equals(purpose)) {
+            return Optional.empty();
+        }
+        long expires;
+        try {
+            expires = Long.parseLong(parts[2]);
+        } catch (NumberFormatException notNumber) {
+            return Optional.empty();
+        }
+        if (Instant.ofEpochSecond(expires).isBefore(clock.instant())) {
+            return Optional.empty();
+        }
+        String binding = bindingOf.apply(parts[1]);
+        if (binding == null || !Secrets.equal(sign(payload + "|" + binding), token.substring(dot + 1))) {
+            return Optional.empty();
+        }
+        return Optional.of(parts[1]);
+    }
+
+    private String sign(String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}

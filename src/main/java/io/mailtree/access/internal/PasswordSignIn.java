@@ -1,0 +1,89 @@
+package io.mailtree.access.internal;
+
+import io.mailtree.access.LoginThrottle;
+import io.mailtree.access.PlatformOperators;
+import io.mailtree.access.SignedInOperator;
+import io.mailtree.access.SignedInUser;
+import io.mailtree.access.User;
+import io.mailtree.access.Users;
+import io.mailtree.accounts.Account;
+import io.mailtree.accounts.AccountTree;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.DisabledException;
+import org.springframework.security.authentication.LockedException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * Signs in account users and platform operators with e-mail and password. The deactivated-account
+ * message (D-12) is given only to someone who knew the password, so it reveals nothing to a
+ * guesser; repeated failures are throttled.
+ */
+@Component
+class PasswordSignIn implements AuthenticationProvider {
+
+    private final Users users;
+    private final PlatformOperators operators;
+    private final AccountTree accounts;
+    private final LoginThrottle throttle;
+
+    PasswordSignIn(Users users, PlatformOperators operators, AccountTree accounts, LoginThrottle throttle) {
+        this.users = users;
+        this.operators = operators;
+        this.accounts = accounts;
+        this.throttle = throttle;
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) throws AuthenticationException {
+        String login = String.valueOf(authentication.getPrincipal());
+        String password = authentication.getCredentials() == null ? null : authentication.getCredentials().toString();
+        String address = remoteAddress();
+        if (throttle.isBlocked(login, address)) {
+            throw new LockedException("throttled");
+        }
+        Optional<User> user = users.findByEmail(login);
+        if (user.isPresent() && users.passwordMatches(user.get(), password)) {
+            Account account = accounts.require(user.get().accountId());
+            if (!account.isActive()) {
+                throw new DisabledException("deactivated");
+            }
+            throttle.recordSuccess(login);
+            return new UsernamePasswordAuthenticationToken(new SignedInUser(user.get().id(), user.get().email()), null,
+                    List.of(new SimpleGrantedAuthority("ROLE_USER")));
+        }
+        if (user.isEmpty()) {
+            var operator = operators.findByEmail(login);
+            if (operator.isPresent() && operators.passwordMatches(operator.get(), password)) {
+                throttle.recordSuccess(login);
+                return new UsernamePasswordAuthenticationToken(
+                        new SignedInOperator(operator.get().id(), operator.get().email()), null,
+                        List.of(new SimpleGrantedAuthority("ROLE_OPERATOR")));
+            }
+        }
+        throttle.recordFailure(login, address);
+        throw new BadCredentialsException("bad credentials");
+    }
+
+    private static String remoteAddress() {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+            HttpServletRequest request = attributes.getRequest();
+            return request.getRemoteAddr();
+        }
+        return "unknown";
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+}

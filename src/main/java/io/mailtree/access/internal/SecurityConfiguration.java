@@ -1,0 +1,88 @@
+package io.mailtree.access.internal;
+
+import io.mailtree.access.Users;
+import io.mailtree.accounts.AccountTree;
+import io.mailtree.keys.ApiKeys;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.DisabledException;
+import org.springframework.security.authentication.LockedException;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+
+/**
+ * Three doors: the provisioning API (operator token), the account API (API keys, stateless, no
+ * CSRF because no cookies), and the web UI (form sign-in, server-side session, CSRF tokens).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private static final String[] PUBLIC_PAGES = {"/", "/login", "/signup", "/check-email", "/verify",
+        "/forgot-password", "/reset-password", "/dev/mailbox", "/error", "/webjars/**", "/css/**", "/js/**",
+        "/favicon.ico", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/actuator/health/**",
+        "/actuator/health", "/actuator/prometheus"};
+
+    /** bcrypt by default, behind the delegating encoder so the algorithm can change without a migration. */
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain provisioningApiSecurity(HttpSecurity http, @Value("${mailtree.operator.token:}") String token)
+            throws Exception {
+        return http.securityMatcher("/api/platform/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new OperatorTokenFilter(token), AuthorizationFilter.class)
+                .authorizeHttpRequests(a -> a.anyRequest().hasRole("OPERATOR"))
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain accountApiSecurity(HttpSecurity http, ApiKeys keys, AccountTree accounts) throws Exception {
+        return http.securityMatcher("/api/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new ApiKeyFilter(keys, accounts), AuthorizationFilter.class)
+                .authorizeHttpRequests(a -> a.anyRequest().hasRole("API"))
+                .build();
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain webUiSecurity(HttpSecurity http, Users users, AccountTree accounts) throws Exception {
+        return http
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers(PUBLIC_PAGES).permitAll()
+                        .requestMatchers("/reset-password/**", "/verify/**").permitAll()
+                        .requestMatchers("/platform/**").hasRole("OPERATOR")
+                        .anyRequest().hasRole("USER"))
+                .formLogin(form -> form.loginPage("/login").usernameParameter("email")
+                        .defaultSuccessUrl("/home", false).failureHandler(failureHandler()).permitAll())
+                .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
+                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                + "script-src 'self'; frame-ancestors 'none'; form-action 'self'")))
+                .addFilterBefore(new WebCallerFilter(users, accounts), AuthorizationFilter.class)
+                .build();
+    }
+
+    /** Tells a deactivated sub-account and a throttled login apart from a wrong password (D-12). */
+    private static AuthenticationFailureHandler failureHandler() {
+        return (request, response, exception) -> {
+            String reason = exception instanceof DisabledException ? "deactivated"
+                    : exception instanceof LockedException ? "throttled" : "bad";
+            response.sendRedirect(request.getContextPath() + "/login?error=" + reason);
+        };
+    }
+}

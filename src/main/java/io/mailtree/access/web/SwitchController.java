@@ -1,0 +1,37 @@
+package io.mailtree.access.web;
+
+import io.mailtree.access.Switching;
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import jakarta.servlet.http.HttpSession;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+
+/**
+ * D-14: one click on a sub-account's name opens it; one click on "Back to main" returns to the
+ * master's home page. POST with a CSRF token, so no link elsewhere can switch a user's account.
+ */
+@Controller
+class SwitchController {
+
+    private final Switching switching;
+
+    SwitchController(Switching switching) {
+        this.switching = switching;
+    }
+
+    @PostMapping("/subaccounts/{id}/open")
+    String open(Caller caller, @PathVariable String id, HttpSession session) {
+        AccountId sub = AccountId.parse(id).orElseThrow(() -> DomainProblem.notFound("subaccount_not_found", "sub-account"));
+        switching.open(caller, sub, session);
+        return "redirect:/home";
+    }
+
+    @PostMapping("/back-to-main")
+    String back(Caller caller, HttpSession session) {
+        switching.back(caller, session);
+        return "redirect:/home";
+    }
+}

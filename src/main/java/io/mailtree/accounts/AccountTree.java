@@ -1,0 +1,323 @@
+package io.mailtree.accounts;
+
+import io.mailtree.audit.AuditLog;
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.PageOf;
+import io.mailtree.shared.PageRequest;
+import io.mailtree.shared.Texts;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The public face of the account tree: creating masters and sub-accounts, editing, deactivating
+ * and activating them, and the allowance arithmetic of D-7 … D-10. Every change that touches the
+ * master's counters first row-locks the master, so two concurrent creations cannot both take the
+ * last free slot.
+ */
+@Service
+public class AccountTree {
+
+    public static final int NAME_MAX = 100;
+
+    private final Accounts accounts;
+    private final Plans plans;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    AccountTree(Accounts accounts, Plans plans, AuditLog audit, Clock clock) {
+        this.accounts = accounts;
+        this.plans = plans;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    // --- reading -----------------------------------------------------------------------------
+
+    public Optional<Account> find(AccountId id) {
+        return accounts.find(id);
+    }
+
+    public Account require(AccountId id) {
+        return accounts.find(id).orElseThrow(() -> DomainProblem.notFound("account_not_found", "account"));
+    }
+
+    /** A sub-account of {@code master}; another master's sub-account answers 404. */
+    public Account subaccount(AccountId master, AccountId sub) {
+        return accounts.findSubaccount(master, sub).orElseThrow(SubaccountNotFound::new);
+    }
+
+    public PageOf<Account> subaccounts(AccountId master, String search, PageRequest page) {
+        return accounts.subaccounts(master, search, page);
+    }
+
+    public PageOf<Account> masters(String search, PageRequest page) {
+        return accounts.masters(search, page);
+    }
+
+    public Plan planOf(Account account) {
+        return plans.require(account.planCode());
+    }
+
+    public List<Plan> plans() {
+        return plans.all();
+    }
+
+    /** The allowance figures of D-7, read from counters: no recount of contacts or sub-accounts. */
+    public Allowance allowance(AccountId id) {
+        Account account = require(id);
+        return allowanceOf(account, clock.instant());
+    }
+
+    private Allowance allowanceOf(Account account, Instant now) {
+        List<Allowance.PendingRelease> pending = account.isMaster() ? accounts.pendingReleases(account.id(), now) : List.of();
+        return Allowance.of(account, plans.require(account.planCode()), pending);
+    }
+
+    /** When the allocation of a deactivated sub-account frees up, if it is still pending (D-10). */
+    public Optional<Allowance.PendingRelease> pendingRelease(AccountId sub) {
+        return accounts.pendingRelease(sub, clock.instant());
+    }
+
+    /** Whether {@code master} may create sub-accounts now (plan eligibility with the operator's override). */
+    public boolean maySubaccounts(Account master) {
+        return master.maySubaccounts(plans.require(master.planCode()));
+    }
+
+    // --- masters -----------------------------------------------------------------------------
+
+    /** Creates a master account on {@code planCode}; it cannot send until verified (D-1). */
+    @Transactional
+    public Account createMaster(String name, String planCode) {
+        Plan plan = plans.require(planCode);
+        Instant now = clock.instant();
+        Account master = Account.newMaster(Texts.name(name, NAME_MAX), plan, now);
+        accounts.insert(master, now);
+        return master;
+    }
+
+    @Transactional
+    public void markVerified(AccountId id) {
+        Instant now = clock.instant();
+        Account account = accounts.lock(id).orElseThrow(() -> DomainProblem.notFound("account_not_found", "account"));
+        account.markVerified(now);
+        accounts.update(account, now);
+    }
+
+    /**
+     * The operator's changes to a master: plan, sub-account feature override (null = plan default)
+     * and enterprise contact limit. Null arguments leave a setting as it is, except that
+     * {@code clearOverride} resets the override to the plan's default.
+     */
+    @Transactional
+    public Account changeMasterSettings(AccountId masterId, String planCode, Boolean subaccountsEnabled,
+            boolean clearOverride, Integer enterpriseContactLimit, String operator, String address) {
+        Instant now = clock.instant();
+        Account master = accounts.lock(masterId).filter(Account::isMaster)
+                .orElseThrow(() -> DomainProblem.notFound("master_not_found", "master"));
+        StringBuilder detail = new StringBuilder();
+        if (planCode != null) {
+            Plan plan = plans.require(planCode);
+            master.changePlan(plan.code());
+            detail.append("plan=").append(plan.code()).append(' ');
+            accounts.changePlanOfSubaccounts(master.id(), plan.code());
+        }
+        if (clearOverride) {
+            master.overrideSubaccounts(null);
+            detail.append("subaccounts=plan-default ");
+        } else if (subaccountsEnabled != null) {
+            master.overrideSubaccounts(subaccountsEnabled);
+            detail.append("subaccounts=").append(subaccountsEnabled ? "on " : "off ");
+        }
+        if (enterpriseContactLimit != null) {
+            if (enterpriseContactLimit < 0 || enterpriseContactLimit > 100_000_000) {
+                throw DomainProblem.invalid("invalid_contact_limit", "the contact limit must be between 0 and 100000000")
+                        .with("field", "enterpriseContactLimit");
+            }
+            master.setContactLimitOverride(enterpriseContactLimit);
+            detail.append("contactLimit=").append(enterpriseContactLimit);
+        }
+        accounts.update(master, now);
+        audit.recordOperator(operator, address, master.id(), master.id(), "master.settings_changed",
+                detail.toString().strip());
+        return master;
+    }
+
+    // --- sub-accounts ------------------------------------------------------------------------
+
+    /**
+     * Creates a sub-account of the caller's master account with the given contact allocation
+     * (D-6, D-8). The allocation is taken from the master's available allowance under a row lock.
+     *
+     * @throws SubaccountsNotAllowedOnPlan D-3
+     * @throws ContactAllowanceExceeded    D-8, naming the requested and available numbers
+     */
+    @Transactional
+    public Account createSubaccount(Caller caller, String name, Integer allocation) {
+        Instant now = clock.instant();
+        String validName = Texts.name(name, NAME_MAX);
+        Account master = lockCallerMaster(caller);
+        Plan plan = plans.require(master.planCode());
+        if (!master.maySubaccounts(plan)) {
+            throw new SubaccountsNotAllowedOnPlan(plan.code());
+        }
+        Integer granted = null;
+        if (plan.usesContactAllocation()) {
+            granted = requireTier(allocation);
+            requireAvailable(master, granted, now);
+            master.allocate(granted);
+        } else if (allocation != null) {
+            throw DomainProblem.invalid("allocation_not_applicable",
+                    "the plan " + plan.code() + " has no contact allowance to allocate", plan.code())
+                    .with("field", "contactAllocation");
+        }
+        Account sub = Account.newSubaccount(master, validName, granted, now);
+        accounts.insert(sub, now);
+        master.countNewSubaccount();
+        accounts.update(master, now);
+        audit.record(caller, master.id(), sub.id(), "subaccount.created", "account", sub.id().toString(),
+                "name=" + validName + (granted == null ? "" : " allocation=" + granted));
+        return sub;
+    }
+
+    /** Renames a sub-account and/or changes its allocation (raising it is checked like creation). */
+    @Transactional
+    public Account editSubaccount(Caller caller, AccountId subId, String newName, Integer newAllocation) {
+        Instant now = clock.instant();
+        Account master = lockCallerMaster(caller);
+        Account sub = accounts.lockSubaccount(master.id(), subId).orElseThrow(SubaccountNotFound::new);
+        StringBuilder detail = new StringBuilder();
+        if (newName != null) {
+            String validName = Texts.name(newName, NAME_MAX);
+            sub.rename(validName);
+            detail.append("name=").append(validName).append(' ');
+        }
+        if (newAllocation != null) {
+            Plan plan = plans.require(master.planCode());
+            if (!plan.usesContactAllocation()) {
+                throw DomainProblem.invalid("allocation_not_applicable",
+                        "the plan " + plan.code() + " has no contact allowance to allocate", plan.code())
+                        .with("field", "contactAllocation");
+            }
+            int granted = requireTier(newAllocation);
+            int previous = sub.contactAllocation() == null ? 0 : sub.contactAllocation();
+            sub.changeAllocation(granted);
+            int delta = granted - previous;
+            if (delta > 0) {
+                requireAvailable(master, delta, now);
+            }
+            master.allocate(delta);
+            accounts.update(master, now);
+            detail.append("allocation=").append(previous).append("->").append(granted);
+        }
+        accounts.update(sub, now);
+        if (!detail.isEmpty()) {
+            audit.record(caller, master.id(), sub.id(), "subaccount.edited", "account", sub.id().toString(),
+                    detail.toString().strip());
+        }
+        return sub;
+    }
+
+    /**
+     * D-10, D-15: the master deactivates a sub-account. Its allocation leaves the master's
+     * "allocated" figure at once but counts as pending release until 30 days after its last send.
+     */
+    @Transactional
+    public Account deactivate(Caller caller, AccountId subId) {
+        Instant now = clock.instant();
+        Account master = lockCallerMaster(caller);
+        Account sub = accounts.lockSubaccount(master.id(), subId).orElseThrow(SubaccountNotFound::new);
+        Instant releaseAt = sub.deactivate(now);
+        int allocation = sub.contactAllocation() == null ? 0 : sub.contactAllocation();
+        if (allocation > 0) {
+            master.returnAllocation(allocation);
+            if (releaseAt.isAfter(now)) {
+                accounts.addPendingRelease(master.id(), sub.id(), allocation, releaseAt);
+            }
+        }
+        accounts.update(sub, now);
+        accounts.update(master, now);
+        audit.record(caller, master.id(), sub.id(), "subaccount.deactivated", "account", sub.id().toString(),
+                allocation > 0 ? "allocation " + allocation + " released at " + releaseAt : null);
+        return sub;
+    }
+
+    /**
+     * D-10: reactivating takes the allocation back from the pending release while it is pending,
+     * otherwise from the available allowance, refused with the numbers if short.
+     */
+    @Transactional
+    public Account activate(Caller caller, AccountId subId) {
+        Instant now = clock.instant();
+        Account master = lockCallerMaster(caller);
+        Account sub = accounts.lockSubaccount(master.id(), subId).orElseThrow(SubaccountNotFound::new);
+        int allocation = sub.contactAllocation() == null ? 0 : sub.contactAllocation();
+        sub.activate();
+        Optional<Allowance.PendingRelease> pending = accounts.pendingRelease(sub.id(), now);
+        String detail = null;
+        if (allocation > 0) {
+            if (pending.isPresent()) {
+                detail = "allocation " + allocation + " taken back from pending release";
+            } else {
+                requireAvailable(master, allocation, now);
+                detail = "allocation " + allocation + " taken from available allowance";
+            }
+            master.allocate(allocation);
+        }
+        accounts.removePendingRelease(sub.id());
+        accounts.update(sub, now);
+        accounts.update(master, now);
+        audit.record(caller, master.id(), sub.id(), "subaccount.activated", "account", sub.id().toString(), detail);
+        return sub;
+    }
+
+    /** D-10's clock: delivery calls this for each message handed to the relay. */
+    @Transactional
+    public void recordSend(AccountId account, Instant at) {
+        accounts.recordSend(account, at);
+    }
+
+    /**
+     * Changes an account's own-active-contacts counter in the caller's transaction (contacts call
+     * it with each change of a contact's status).
+     */
+    @Transactional
+    public void adjustOwnActiveContacts(AccountId account, int delta) {
+        accounts.adjustOwnActiveContacts(account, delta);
+    }
+
+    // --- helpers -----------------------------------------------------------------------------
+
+    private Account lockCallerMaster(Caller caller) {
+        if (!caller.master()) {
+            throw DomainProblem.forbidden("not_a_master", "only a master account can manage sub-accounts");
+        }
+        return accounts.lock(caller.accountId()).filter(Account::isMaster)
+                .orElseThrow(() -> DomainProblem.forbidden("not_a_master", "only a master account can manage sub-accounts"));
+    }
+
+    private void requireAvailable(Account master, long amount, Instant now) {
+        Allowance allowance = allowanceOf(master, now);
+        if (allowance.available() != null && amount > allowance.available()) {
+            throw new ContactAllowanceExceeded(amount, allowance.available());
+        }
+    }
+
+    private static int requireTier(Integer allocation) {
+        if (allocation == null) {
+            throw DomainProblem.invalid("allocation_required", "a contact allocation is required on this plan")
+                    .with("field", "contactAllocation");
+        }
+        if (!AllocationTiers.isTier(allocation)) {
+            throw DomainProblem.invalid("allocation_not_a_tier",
+                    allocation + " is not an allocation tier; choose one of " + AllocationTiers.ALL, allocation)
+                    .with("field", "contactAllocation").with("tiers", AllocationTiers.ALL);
+        }
+        return allocation;
+    }
+}

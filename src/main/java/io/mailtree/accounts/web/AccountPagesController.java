@@ -1,0 +1,149 @@
+package io.mailtree.accounts.web;
+
+import io.mailtree.accounts.Account;
+import io.mailtree.accounts.AccountTree;
+import io.mailtree.accounts.AllocationTiers;
+import io.mailtree.accounts.Allowance;
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.PageRequest;
+import io.mailtree.shared.Permission;
+import io.mailtree.shared.RequiresPermission;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The dashboard with the allowance figures, and the sub-accounts page: each name opens the
+ * sub-account in one click; an options menu per row offers Edit and Deactivate / Activate.
+ */
+@Controller
+class AccountPagesController {
+
+    private final AccountTree accounts;
+
+    AccountPagesController(AccountTree accounts) {
+        this.accounts = accounts;
+    }
+
+    @GetMapping("/home")
+    String home(Caller caller, Model model) {
+        Account account = accounts.require(caller.accountId());
+        model.addAttribute("account", account);
+        model.addAttribute("allowance", accounts.allowance(account.id()));
+        model.addAttribute("plan", accounts.planOf(account));
+        model.addAttribute("subaccountsAllowed", account.isMaster() && accounts.maySubaccounts(account));
+        return "accounts/home";
+    }
+
+    @GetMapping("/subaccounts")
+    @RequiresPermission(Permission.SUBACCOUNTS)
+    String list(Caller caller, @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) String q,
+            Model model) {
+        Account master = requireMaster(caller);
+        var subs = accounts.subaccounts(master.id(), q, new PageRequest(Math.max(page, 0), 50));
+        Map<AccountId, Allowance.PendingRelease> pending = new LinkedHashMap<>();
+        Allowance allowance = accounts.allowance(master.id());
+        allowance.pendingRelease().forEach(p -> pending.put(p.subaccountId(), p));
+        model.addAttribute("subaccounts", subs);
+        model.addAttribute("pending", pending);
+        model.addAttribute("allowance", allowance);
+        model.addAttribute("eligible", accounts.maySubaccounts(master));
+        model.addAttribute("q", q);
+        return "accounts/subaccounts";
+    }
+
+    @GetMapping("/subaccounts/{id}/edit")
+    @RequiresPermission(Permission.SUBACCOUNTS)
+    String editForm(Caller caller, @PathVariable String id, Model model) {
+        Account master = requireMaster(caller);
+        Account sub = accounts.subaccount(master.id(), parse(id));
+        prepareEdit(master, sub, model);
+        model.addAttribute("name", sub.name());
+        return "accounts/edit-subaccount";
+    }
+
+    @PostMapping("/subaccounts/{id}/edit")
+    @RequiresPermission(Permission.SUBACCOUNTS)
+    String edit(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "") String name,
+            @RequestParam(required = false) String contactAllocation, Model model, RedirectAttributes redirect) {
+        Account master = requireMaster(caller);
+        Account sub = accounts.subaccount(master.id(), parse(id));
+        try {
+            Integer allocation = contactAllocation == null || contactAllocation.isBlank() ? null
+                    : parseAllocation(contactAllocation);
+            if (allocation != null && allocation.equals(sub.contactAllocation())) {
+                allocation = null;
+            }
+            accounts.editSubaccount(caller, sub.id(), name, allocation);
+            redirect.addFlashAttribute("notice", "subaccount.saved");
+            return "redirect:/subaccounts";
+        } catch (DomainProblem problem) {
+            model.addAttribute("problem", problem);
+            model.addAttribute("name", name);
+            prepareEdit(master, sub, model);
+            return "accounts/edit-subaccount";
+        }
+    }
+
+    @PostMapping("/subaccounts/{id}/deactivate")
+    @RequiresPermission(Permission.SUBACCOUNTS)
+    String deactivate(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
+        return act(caller, id, redirect, true);
+    }
+
+    @PostMapping("/subaccounts/{id}/activate")
+    @RequiresPermission(Permission.SUBACCOUNTS)
+    String activate(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
+        return act(caller, id, redirect, false);
+    }
+
+    private String act(Caller caller, String id, RedirectAttributes redirect, boolean deactivate) {
+        requireMaster(caller);
+        try {
+            Account sub = deactivate ? accounts.deactivate(caller, parse(id)) : accounts.activate(caller, parse(id));
+            redirect.addFlashAttribute("notice", deactivate ? "subaccount.deactivated" : "subaccount.activated");
+            redirect.addFlashAttribute("noticeArg", sub.name());
+        } catch (DomainProblem problem) {
+            if (problem.status() == 404) {
+                throw problem;
+            }
+            redirect.addFlashAttribute("problemCode", problem.code());
+            redirect.addFlashAttribute("problemArgs", problem.arguments());
+        }
+        return "redirect:/subaccounts";
+    }
+
+    private void prepareEdit(Account master, Account sub, Model model) {
+        model.addAttribute("sub", sub);
+        model.addAttribute("allowance", accounts.allowance(master.id()));
+        model.addAttribute("tiers", AllocationTiers.ALL);
+        model.addAttribute("usesAllocation", sub.contactAllocation() != null);
+    }
+
+    private Account requireMaster(Caller caller) {
+        if (!caller.master()) {
+            throw DomainProblem.forbidden("not_a_master", "only a master account can manage sub-accounts");
+        }
+        return accounts.require(caller.accountId());
+    }
+
+    private static AccountId parse(String id) {
+        return AccountId.parse(id).orElseThrow(io.mailtree.accounts.SubaccountNotFound::new);
+    }
+
+    private static Integer parseAllocation(String text) {
+        try {
+            return Integer.valueOf(text.strip());
+        } catch (NumberFormatException notNumber) {
+            throw DomainProblem.invalid("allocation_not_a_tier", "not an allocation tier", text);
+        }
+    }
+}

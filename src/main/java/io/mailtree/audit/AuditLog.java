@@ -1,0 +1,90 @@
+package io.mailtree.audit;
+
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.PageOf;
+import io.mailtree.shared.PageRequest;
+import io.mailtree.shared.Times;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Writes and reads the audit log. A master's log shows the acts in its whole tree (its own and its
+ * sub-accounts'); a sub-account's log shows only its own.
+ */
+@Service
+public class AuditLog {
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    AuditLog(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Records an act by a signed-in user or an API key on {@code account} of the tree {@code root}. */
+    public void record(Caller caller, AccountId root, AccountId account, String action, String targetType,
+            String targetId, String detail) {
+        insert(root, account, caller.actor(), caller.viaApiKey() ? "API_KEY" : "USER", caller.principalAccount(),
+                caller.context().name(), action, targetType, targetId, detail, caller.address());
+    }
+
+    /** Records an act of a platform operator (console or provisioning API). */
+    public void recordOperator(String operator, String address, AccountId root, AccountId account, String action,
+            String detail) {
+        insert(root, account, operator, "OPERATOR", null, "OPERATOR", action, "account", account.toString(), detail,
+                address);
+    }
+
+    /** Records an act of a person who is not signed in yet (sign-up, verification, password reset). */
+    public void recordSelf(String actor, String address, AccountId root, AccountId account, String action) {
+        insert(root, account, actor, "USER", account, "DIRECT", action, "account", account.toString(), null, address);
+    }
+
+    private void insert(AccountId root, AccountId account, String actor, String actorKind, AccountId actorAccount,
+            String context, String action, String targetType, String targetId, String detail, String address) {
+        jdbc.sql("""
+                insert into audit_event (root_account_id, account_id, actor, actor_kind, actor_account_id, context,
+                    action, target_type, target_id, detail, remote_address, occurred_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(root.value(), account.value(), truncate(actor, 254), actorKind,
+                        actorAccount == null ? null : actorAccount.value(), context, action, targetType,
+                        truncate(targetId, 64), truncate(detail, 1000), truncate(address, 64),
+                        Times.sql(clock.instant()))
+                .update();
+    }
+
+    /**
+     * The log visible to {@code viewer}: a master sees its whole tree, a sub-account itself only.
+     */
+    public PageOf<AuditEntry> list(AccountId viewer, boolean master, PageRequest page) {
+        String scope = master ? "root_account_id" : "account_id";
+        long total = jdbc.sql("select count(*) from audit_event where " + scope + " = ?")
+                .param(viewer.value()).query(Long.class).single();
+        var items = jdbc.sql("""
+                select e.*, a.name as account_name from audit_event e join account a on a.id = e.account_id
+                where e.%s = ? order by e.id desc limit ? offset ?""".formatted(scope))
+                .params(viewer.value(), page.size(), page.offset())
+                .query((rs, n) -> new AuditEntry(rs.getLong("id"), new AccountId(rs.getObject("account_id", UUID.class)),
+                        rs.getString("account_name"), rs.getString("actor"), rs.getString("actor_kind"),
+                        rs.getString("context"), rs.getString("action"), rs.getString("target_type"),
+                        rs.getString("target_id"), rs.getString("detail"), rs.getString("remote_address"),
+                        Times.instant(rs, "occurred_at")))
+                .list();
+        return new PageOf<>(items, page.page(), page.size(), total);
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    /** One line of the audit log. */
+    public record AuditEntry(long id, AccountId accountId, String accountName, String actor, String actorKind,
+            String context, String action, String targetType, String targetId, String detail, String remoteAddress,
+            Instant occurredAt) {
+    }
+}

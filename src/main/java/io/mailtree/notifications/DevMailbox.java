@@ -1,0 +1,52 @@
+package io.mailtree.notifications;
+
+import io.mailtree.shared.PageOf;
+import io.mailtree.shared.PageRequest;
+import io.mailtree.shared.Times;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The built-in development mailbox: the transport when no SMTP relay is configured. Every message
+ * lands in a table and is shown at {@code /dev/mailbox}, so a first run needs no mail server.
+ */
+public class DevMailbox implements MailTransport {
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public DevMailbox(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    @Override
+    public void deliver(String from, String recipient, String subject, String text) {
+        jdbc.sql("insert into dev_mailbox_message (sender, recipient, subject, body_text, received_at) values (?, ?, ?, ?, ?)")
+                .params(from, recipient, subject, text, Times.sql(clock.instant())).update();
+    }
+
+    @Override
+    public String describe() {
+        return "the built-in development mailbox at /dev/mailbox";
+    }
+
+    public PageOf<Message> messages(String recipient, PageRequest page) {
+        String filter = recipient == null || recipient.isBlank() ? "%" : "%" + recipient.strip().toLowerCase() + "%";
+        long total = jdbc.sql("select count(*) from dev_mailbox_message where lower(recipient) like ?").param(filter)
+                .query(Long.class).single();
+        List<Message> items = jdbc.sql("""
+                select * from dev_mailbox_message where lower(recipient) like ? order by id desc limit ? offset ?""")
+                .params(filter, page.size(), page.offset())
+                .query((rs, n) -> new Message(rs.getLong("id"), rs.getString("sender"), rs.getString("recipient"),
+                        rs.getString("subject"), rs.getString("body_text"), Times.instant(rs, "received_at")))
+                .list();
+        return new PageOf<>(items, page.page(), page.size(), total);
+    }
+
+    /** A captured message. */
+    public record Message(long id, String sender, String recipient, String subject, String text, Instant receivedAt) {
+    }
+}

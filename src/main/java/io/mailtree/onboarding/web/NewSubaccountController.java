@@ -1,0 +1,87 @@
+package io.mailtree.onboarding.web;
+
+import io.mailtree.accounts.AccountTree;
+import io.mailtree.accounts.AllocationTiers;
+import io.mailtree.accounts.Allowance;
+import io.mailtree.onboarding.Onboarding;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Permission;
+import io.mailtree.shared.RequiresPermission;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** The "new sub-account" form, which shows what is available before the master chooses. */
+@Controller
+@RequiresPermission(Permission.SUBACCOUNTS)
+class NewSubaccountController {
+
+    private final Onboarding onboarding;
+    private final AccountTree accounts;
+
+    NewSubaccountController(Onboarding onboarding, AccountTree accounts) {
+        this.onboarding = onboarding;
+        this.accounts = accounts;
+    }
+
+    @GetMapping("/subaccounts/new")
+    String form(Caller caller, Model model) {
+        requireMaster(caller);
+        prepare(caller, model);
+        return "onboarding/new-subaccount";
+    }
+
+    @PostMapping("/subaccounts/new")
+    String create(Caller caller, @RequestParam(defaultValue = "") String name,
+            @RequestParam(defaultValue = "") String ownerEmail, @RequestParam(defaultValue = "") String password,
+            @RequestParam(required = false) String contactAllocation, Model model, RedirectAttributes redirect) {
+        requireMaster(caller);
+        try {
+            Integer allocation = parseAllocation(contactAllocation);
+            var created = onboarding.createSubaccount(caller, name, ownerEmail, password.isEmpty() ? null : password,
+                    allocation);
+            redirect.addFlashAttribute("createdName", created.account().name());
+            redirect.addFlashAttribute("createdKey", created.apiKey().key().publicKey());
+            redirect.addFlashAttribute("createdSecret", created.apiKey().secret());
+            return "redirect:/subaccounts";
+        } catch (DomainProblem problem) {
+            model.addAttribute("problem", problem);
+            model.addAttribute("name", name);
+            model.addAttribute("ownerEmail", ownerEmail);
+            model.addAttribute("selectedAllocation", contactAllocation);
+            prepare(caller, model);
+            return "onboarding/new-subaccount";
+        }
+    }
+
+    private void prepare(Caller caller, Model model) {
+        var master = accounts.require(caller.accountId());
+        Allowance allowance = accounts.allowance(master.id());
+        model.addAttribute("allowance", allowance);
+        model.addAttribute("tiers", AllocationTiers.ALL);
+        model.addAttribute("usesAllocation", allowance.limit() != null);
+        model.addAttribute("eligible", accounts.maySubaccounts(master));
+        model.addAttribute("plan", master.planCode());
+    }
+
+    private static Integer parseAllocation(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(text.strip());
+        } catch (NumberFormatException notNumber) {
+            throw DomainProblem.invalid("allocation_not_a_tier", "not an allocation tier", text);
+        }
+    }
+
+    private static void requireMaster(Caller caller) {
+        if (!caller.master()) {
+            throw DomainProblem.forbidden("not_a_master", "only a master account can manage sub-accounts");
+        }
+    }
+}

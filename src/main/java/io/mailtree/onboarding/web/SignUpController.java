@@ -1,0 +1,86 @@
+package io.mailtree.onboarding.web;
+
+import io.mailtree.access.SignedInUser;
+import io.mailtree.access.Users;
+import io.mailtree.onboarding.Onboarding;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** Sign-up, the "check your e-mail" page, and the verification link (D-1). */
+@Controller
+class SignUpController {
+
+    private final Onboarding onboarding;
+    private final Users users;
+    private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
+
+    SignUpController(Onboarding onboarding, Users users) {
+        this.onboarding = onboarding;
+        this.users = users;
+    }
+
+    @GetMapping("/signup")
+    String form() {
+        return "onboarding/signup";
+    }
+
+    @PostMapping("/signup")
+    String signUp(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String email,
+            @RequestParam(defaultValue = "") String password, HttpServletRequest request, HttpServletResponse response,
+            Model model) {
+        try {
+            var created = onboarding.signUp(name, email, password, request.getRemoteAddr());
+            // Signed in at once, but an unverified account reaches only the "check your e-mail" page.
+            request.changeSessionId();
+            SecurityContext context = SecurityContextHolder.createEmptyContext();
+            context.setAuthentication(new UsernamePasswordAuthenticationToken(
+                    new SignedInUser(created.owner().id(), created.owner().email()), null,
+                    List.of(new SimpleGrantedAuthority("ROLE_USER"))));
+            SecurityContextHolder.setContext(context);
+            contexts.saveContext(context, request, response);
+            return "redirect:/check-email";
+        } catch (DomainProblem problem) {
+            model.addAttribute("problem", problem);
+            model.addAttribute("name", name);
+            model.addAttribute("email", email);
+            return "onboarding/signup";
+        }
+    }
+
+    @GetMapping("/check-email")
+    String checkEmail(Caller caller, Model model) {
+        model.addAttribute("email", caller.actor());
+        return "onboarding/check-email";
+    }
+
+    @PostMapping("/resend-verification")
+    String resend(Caller caller, Model model) {
+        users.find(caller.userId()).ifPresent(onboarding::resendVerification);
+        model.addAttribute("email", caller.actor());
+        model.addAttribute("resent", true);
+        return "onboarding/check-email";
+    }
+
+    @GetMapping("/verify")
+    String verify(@RequestParam(defaultValue = "") String token, HttpServletRequest request, Model model) {
+        if (onboarding.verify(token, request.getRemoteAddr()).isPresent()) {
+            return "redirect:/login?verified";
+        }
+        model.addAttribute("invalid", true);
+        return "onboarding/verify-failed";
+    }
+}

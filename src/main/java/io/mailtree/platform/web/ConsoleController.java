@@ -1,0 +1,75 @@
+package io.mailtree.platform.web;
+
+import io.mailtree.access.SignedInOperator;
+import io.mailtree.accounts.Account;
+import io.mailtree.accounts.AccountTree;
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.PageRequest;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** The operator console: all masters, each master's plan, sub-account feature and enterprise limit. */
+@Controller
+class ConsoleController {
+
+    private final AccountTree accounts;
+
+    ConsoleController(AccountTree accounts) {
+        this.accounts = accounts;
+    }
+
+    @GetMapping("/platform")
+    String masters(@RequestParam(defaultValue = "0") int page, @RequestParam(required = false) String q,
+            @AuthenticationPrincipal SignedInOperator operator, Model model) {
+        var masters = accounts.masters(q, new PageRequest(Math.max(page, 0), 50));
+        model.addAttribute("masters", masters);
+        model.addAttribute("plans", accounts.plans());
+        model.addAttribute("eligibility", masters.items().stream()
+                .collect(java.util.stream.Collectors.toMap(a -> a.id(), accounts::maySubaccounts)));
+        model.addAttribute("q", q);
+        model.addAttribute("operator", operator);
+        return "platform/masters";
+    }
+
+    @PostMapping("/platform/masters/{id}")
+    String change(@PathVariable String id, @RequestParam(required = false) String plan,
+            @RequestParam(defaultValue = "default") String subaccounts,
+            @RequestParam(required = false) String enterpriseContactLimit,
+            @AuthenticationPrincipal SignedInOperator operator, HttpServletRequest request, RedirectAttributes redirect) {
+        Account master = AccountId.parse(id).flatMap(accounts::find).filter(Account::isMaster)
+                .orElseThrow(() -> DomainProblem.notFound("master_not_found", "master"));
+        try {
+            Integer limit = enterpriseContactLimit == null || enterpriseContactLimit.isBlank() ? null
+                    : parseLimit(enterpriseContactLimit);
+            Boolean enabled = switch (subaccounts) {
+                case "on" -> true;
+                case "off" -> false;
+                default -> null;
+            };
+            accounts.changeMasterSettings(master.id(), plan == null || plan.isBlank() ? null : plan, enabled,
+                    enabled == null, limit, operator.email(), request.getRemoteAddr());
+            redirect.addFlashAttribute("notice", "platform.saved");
+            redirect.addFlashAttribute("noticeArg", master.name());
+        } catch (DomainProblem problem) {
+            redirect.addFlashAttribute("problemCode", problem.code());
+            redirect.addFlashAttribute("problemArgs", problem.arguments());
+        }
+        return "redirect:/platform";
+    }
+
+    private static Integer parseLimit(String text) {
+        try {
+            return Integer.valueOf(text.strip());
+        } catch (NumberFormatException notNumber) {
+            throw DomainProblem.invalid("invalid_contact_limit", "the contact limit must be a whole number");
+        }
+    }
+}
