@@ -1,0 +1,107 @@
+package io.mailtree.support;
+
+import io.mailtree.accounts.AccountTree;
+import io.mailtree.shared.AccountId;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Helpers shared by the integration tests: masters provisioned through the real provisioning API,
+ * sub-accounts created through the real account API, unique e-mail addresses per test.
+ */
+@IntegrationTest
+public abstract class MailtreeTestBase {
+
+    public static final String OPERATOR_TOKEN = "test-operator-token";
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected AccountTree accountTree;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    @AfterEach
+    void resetClock() {
+        TestInfrastructure.CLOCK.reset();
+    }
+
+    protected MutableClock clock() {
+        return TestInfrastructure.CLOCK;
+    }
+
+    protected void advanceClock(Duration by) {
+        TestInfrastructure.CLOCK.advance(by);
+    }
+
+    /** A unique address, so tests never collide on the global login uniqueness. */
+    protected static String uniqueEmail(String who) {
+        return who + "-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8)
+                + "@example.test";
+    }
+
+    protected Api operator() {
+        return Api.operator(port, OPERATOR_TOKEN);
+    }
+
+    /** A master on {@code plan}, provisioned by the operator; answers its id and an API client. */
+    protected Master master(String plan) {
+        Api.Response created = operator().post("/api/platform/v1/masters",
+                "{\"name\":\"Master " + SEQUENCE.incrementAndGet() + "\",\"ownerEmail\":\"" + uniqueEmail("owner")
+                        + "\",\"plan\":\"" + plan + "\"}");
+        if (created.status() != 201) {
+            throw new IllegalStateException("provisioning failed: " + created);
+        }
+        JsonNode json = created.json();
+        return new Master(json.get("master").get("id").asString(), Api.withKey(port, json.get("apiKey")));
+    }
+
+    /** Creates a sub-account through the API; answers the raw response. */
+    protected Api.Response createSubaccount(Api master, String name, String ownerEmail, String password,
+            Integer allocation) {
+        StringBuilder body = new StringBuilder("{\"name\":\"").append(name).append("\",\"ownerEmail\":\"")
+                .append(ownerEmail).append('"');
+        if (password != null) {
+            body.append(",\"password\":\"").append(password).append('"');
+        }
+        if (allocation != null) {
+            body.append(",\"contactAllocation\":").append(allocation);
+        }
+        return master.post("/api/v1/subaccounts", body.append('}').toString());
+    }
+
+    protected Api.Response createSubaccount(Api master, int allocation) {
+        return createSubaccount(master, "Sub " + SEQUENCE.incrementAndGet(), uniqueEmail("sub"), null, allocation);
+    }
+
+    /** Sets an account's own active contacts, as the contacts module will through the counter. */
+    protected void setOwnActiveContacts(String accountId, int contacts) {
+        jdbc.sql("update account set own_active_contacts = ? where id = ?").params(contacts, UUID.fromString(accountId))
+                .update();
+    }
+
+    protected AccountId id(String text) {
+        return new AccountId(UUID.fromString(text));
+    }
+
+    protected JsonNode allowance(Api api) {
+        Api.Response account = api.get("/api/v1/account");
+        if (account.status() != 200) {
+            throw new IllegalStateException(account.toString());
+        }
+        return account.json().get("allowance");
+    }
+
+    /** A master account under test: its id and an API client holding its primary key. */
+    public record Master(String id, Api api) {
+    }
+}

@@ -1,0 +1,15 @@
+package io.mailtree.support;
+
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Points Mailtree's relay settings at the shared GreenMail server. */
+public class SmtpRelayInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        TestPropertyValues.of("mailtree.relay.host=127.0.0.1",
+                "mailtree.relay.port=" + TestInfrastructure.SMTP.getSmtp().getPort()).applyTo(context);
+    }
+}

@@ -1,0 +1,102 @@
+package io.mailtree.support;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A browser-like HTTP session (cookies, CSRF tokens read from the last page) for testing the web
+ * UI's rules over real HTTP; the main flows also run in real Chromium.
+ */
+public final class WebSession {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
+
+    private final String base;
+    private final HttpClient http;
+    private String csrf;
+
+    public WebSession(int port) {
+        this.base = "http://127.0.0.1:" + port;
+        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Signs in; answers where the sign-in redirected to. */
+    public String signIn(String email, String password) {
+        get("/login");
+        Page result = post("/login", Map.of("email", email, "password", password));
+        return result.location();
+    }
+
+    public Page get(String path) {
+        Page page = send(HttpRequest.newBuilder(uri(path)).GET());
+        Matcher matcher = CSRF.matcher(page.body());
+        if (matcher.find()) {
+            csrf = matcher.group(1);
+        }
+        return page;
+    }
+
+    /** Follows redirects (GET) up to five times. */
+    public Page follow(Page page) {
+        Page current = page;
+        for (int i = 0; i < 5 && current.status() / 100 == 3; i++) {
+            current = get(current.location().replaceFirst("^https?://[^/]+", ""));
+        }
+        return current;
+    }
+
+    /** Posts a form with the CSRF token of the last page. */
+    public Page post(String path, Map<String, String> form) {
+        Map<String, String> fields = new LinkedHashMap<>(form);
+        if (csrf != null) {
+            fields.putIfAbsent("_csrf", csrf);
+        }
+        return postRaw(path, fields);
+    }
+
+    /** Posts exactly these fields (for forged-CSRF tests). */
+    public Page postRaw(String path, Map<String, String> fields) {
+        String body = fields.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private Page send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Page(response.statusCode(), response.body(), response.headers().firstValue("Location").orElse(""));
+        } catch (Exception failure) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create(base + path);
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** A page: status, HTML and the redirect target, if any. */
+    public record Page(int status, String body, String location) {
+
+        public String path() {
+            return location.replaceFirst("^https?://[^/]+", "");
+        }
+    }
+}
