@@ -90,6 +90,7 @@ public class SubaccountsBench {
 
         // 3. The fill.
         fill(basic, n);
+        afterFill();
 
         // 4. GET /api/v1/account at N: the allowance is read from counters and must not grow with N.
         for (int i = 0; i < WARMUP; i++) {
@@ -198,6 +199,22 @@ public class SubaccountsBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("fill done: %d sub-accounts in %.1f s, rate=%.0f/s, slowest create=%.1f ms (%d threads)%n", n,
                 seconds, n / seconds, ms(Arrays.stream(slowest).max().orElse(0)), FILL_THREADS);
+    }
+
+    /**
+     * Runs the shell command in BENCH_AFTER_FILL, if set (subaccounts.sh sets it to a psql ANALYZE
+     * with BENCH_ANALYZE=1, for PostgreSQL servers whose autovacuum is off).
+     */
+    static void afterFill() throws Exception {
+        String command = System.getenv("BENCH_AFTER_FILL");
+        if (command == null || command.isBlank()) {
+            return;
+        }
+        System.out.println("after fill: " + command);
+        int rc = new ProcessBuilder("sh", "-c", command).inheritIO().start().waitFor();
+        if (rc != 0) {
+            throw new IllegalStateException("BENCH_AFTER_FILL exited with " + rc);
+        }
     }
 
     /** One list request, checked for status, total and item count; returns its latency in ns. */

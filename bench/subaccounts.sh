@@ -4,7 +4,9 @@
 #
 # Usage: bench/subaccounts.sh [N]        (N = sub-accounts to create, default 10000)
 # Environment: BENCH_PORT (default: first free port from 18080), PGHOST (default 127.0.0.1),
-#              PGPORT (5432), PGUSER (postgres), BENCH_DB (mailtree_bench), JAVA (java).
+#              PGPORT (5432), PGUSER (postgres), BENCH_DB (mailtree_bench), JAVA (java),
+#              BENCH_ANALYZE=1 to run ANALYZE on the database between the fill and the
+#              measurements (useful where autovacuum is off, see README.md).
 set -euo pipefail
 
 N="${1:-10000}"
@@ -55,6 +57,12 @@ cleanup() {
         kill -9 "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
+    if [[ -f "$SERVER_LOG" ]]; then
+        local errors
+        errors="$(grep -cE '^[0-9T:.-]+Z? +ERROR ' "$SERVER_LOG" || true)"
+        log "server log: ${errors:-0} ERROR line(s)"
+        grep -E '^[0-9T:.-]+Z? +ERROR ' "$SERVER_LOG" | head -n 20 >&2 || true
+    fi
     if [[ $rc -ne 0 ]]; then
         log "FAILED (exit $rc). Last server log lines ($SERVER_LOG):"
         tail -n 60 "$SERVER_LOG" >&2 2>/dev/null || true
@@ -90,7 +98,13 @@ until curl -fsS --max-time 5 "$BASE/actuator/health" 2>/dev/null | grep -q '"sta
     (( SECONDS < deadline )) || { log "server not UP after 180 s"; exit 1; }
     sleep 1
 done
-log "server UP after ${SECONDS}s"
+log "server UP (${SECONDS}s since the script started)"
 
 # 4. The harness (the token goes by environment, not on the command line).
-BENCH_OPERATOR_TOKEN="$TOKEN" "$JAVA" "$SCRIPT_DIR/SubaccountsBench.java" "$BASE" "$N"
+log "PostgreSQL autovacuum: $(psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d "$DB" -Atc 'show autovacuum')"
+AFTER_FILL=""
+if [[ "${BENCH_ANALYZE:-0}" == 1 ]]; then
+    AFTER_FILL="psql -q -h '$PGHOST' -p '$PGPORT' -U '$PGUSER' -d '$DB' -c 'analyze'"
+fi
+BENCH_OPERATOR_TOKEN="$TOKEN" BENCH_AFTER_FILL="$AFTER_FILL" \
+    "$JAVA" "$SCRIPT_DIR/SubaccountsBench.java" "$BASE" "$N"

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /** Identifies an account (master or sub-account) across modules. */
-public record AccountId(UUID value) {
+public record AccountId(@com.fasterxml.jackson.annotation.JsonValue UUID value) {
 
     public AccountId {
         Objects.requireNonNull(value, "account id");

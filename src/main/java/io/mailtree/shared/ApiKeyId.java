@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /** Identifies an API key; every message sent is tied to one. */
-public record ApiKeyId(UUID value) {
+public record ApiKeyId(@com.fasterxml.jackson.annotation.JsonValue UUID value) {
 
     public ApiKeyId {
         Objects.requireNonNull(value, "api key id");

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /** Identifies a person who signs in to an account (owner or collaborator). */
-public record UserId(UUID value) {
+public record UserId(@com.fasterxml.jackson.annotation.JsonValue UUID value) {
 
     public UserId {
         Objects.requireNonNull(value, "user id");

@@ -101,6 +101,46 @@ public abstract class MailtreeTestBase {
         return account.json().get("allowance");
     }
 
+    /**
+     * Waits for the newest message to {@code recipient} at the SMTP relay (GreenMail) and answers
+     * its text; fails after ten seconds.
+     */
+    protected String awaitMailTo(String recipient, int expectedCount) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            var messages = java.util.Arrays.stream(TestInfrastructure.SMTP.getReceivedMessages())
+                    .filter(m -> {
+                        try {
+                            return java.util.Arrays.stream(m.getAllRecipients())
+                                    .anyMatch(a -> a.toString().equalsIgnoreCase(recipient));
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    }).toList();
+            if (messages.size() >= expectedCount) {
+                return com.icegreen.greenmail.util.GreenMailUtil.getBody(messages.get(messages.size() - 1))
+                        .replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("no mail #" + expectedCount + " to " + recipient);
+    }
+
+    /** The path and query of the first Mailtree link in a mail text. */
+    protected static String linkIn(String mail, String path) {
+        var matcher = java.util.regex.Pattern.compile("https?://[^/\\s]+(" + java.util.regex.Pattern.quote(path)
+                + "\\?token=[A-Za-z0-9_.\\-]+)").matcher(mail);
+        if (!matcher.find()) {
+            throw new AssertionError("no " + path + " link in: " + mail);
+        }
+        return matcher.group(1);
+    }
+
     /** A master account under test: its id and an API client holding its primary key. */
     public record Master(String id, Api api) {
     }
