@@ -126,6 +126,11 @@ public final class Account {
         deactivatedAt = null;
     }
 
+    /** Tests set the last send directly; in production {@link Accounts#recordSend} writes it. */
+    void recordSendForTest(Instant at) {
+        this.lastSendAt = at;
+    }
+
     void changePlan(String newPlanCode) {
         this.planCode = newPlanCode;
     }
