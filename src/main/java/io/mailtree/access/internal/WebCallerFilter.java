@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.security.core.Authentication;
@@ -33,7 +34,8 @@ class WebCallerFilter extends OncePerRequestFilter {
     static final String HOME_ACCOUNT = "mailtree.homeAccount";
 
     private static final Set<String> OPEN_TO_UNVERIFIED = Set.of("/check-email", "/verify", "/resend-verification",
-            "/logout", "/login", "/error");
+            "/logout", "/login", "/error", "/dev/mailbox", "/favicon.ico");
+    private static final List<String> STATIC_PREFIXES = List.of("/css/", "/js/", "/webjars/");
 
     private final Users users;
     private final AccountTree accounts;
@@ -62,7 +64,7 @@ class WebCallerFilter extends OncePerRequestFilter {
             request.setAttribute(CallerAttribute.NAME, caller);
             request.setAttribute(CURRENT_ACCOUNT, current);
             request.setAttribute(HOME_ACCOUNT, home.get());
-            if (!home.get().isVerified() && !OPEN_TO_UNVERIFIED.contains(path(request))) {
+            if (!home.get().isVerified() && !openToUnverified(path(request))) {
                 response.sendRedirect(request.getContextPath() + "/check-email");
                 return;
             }
@@ -82,6 +84,10 @@ class WebCallerFilter extends OncePerRequestFilter {
             return home;
         }
         return sub.get();
+    }
+
+    private static boolean openToUnverified(String path) {
+        return OPEN_TO_UNVERIFIED.contains(path) || STATIC_PREFIXES.stream().anyMatch(path::startsWith);
     }
 
     private static String path(HttpServletRequest request) {

@@ -87,6 +87,8 @@ class WebConfiguration implements WebMvcConfigurer {
                     mav.addObject("currentAccount", (Account) request.getAttribute(WebCallerFilter.CURRENT_ACCOUNT));
                     mav.addObject("homeAccount", (Account) request.getAttribute(WebCallerFilter.HOME_ACCOUNT));
                     mav.addObject("switched", caller.context() == Caller.Context.SWITCHED);
+                    Account home = (Account) request.getAttribute(WebCallerFilter.HOME_ACCOUNT);
+                    mav.addObject("verified", home != null && home.isVerified());
                 }
             }
         });

@@ -1,0 +1,79 @@
+package io.mailtree.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailtree.support.Api;
+import io.mailtree.support.WebSession;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The embedded default: an H2 file database and the built-in development mailbox, with no
+ * configuration but a data directory. Starts, migrates and runs the main flow.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "mailtree.data-dir=target/embedded-it-${random.uuid}",
+    "mailtree.operator.token=embedded-token"})
+class EmbeddedDefaultIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    @DisplayName("On H2: sign-up mail lands in the development mailbox and verifies the account (D-1)")
+    void signUpThroughTheDevelopmentMailbox() throws Exception {
+        String email = "embedded-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+        WebSession web = new WebSession(port);
+        web.get("/signup");
+        assertThat(web.post("/signup", Map.of("name", "Embedded Co", "email", email, "password", "embedded-password"))
+                .path()).isEqualTo("/check-email");
+
+        String link = null;
+        for (int i = 0; i < 100 && link == null; i++) {
+            Matcher matcher = Pattern.compile("(/verify\\?token=[A-Za-z0-9_.\\-]+)")
+                    .matcher(web.get("/dev/mailbox?to=" + email).body());
+            link = matcher.find() ? matcher.group(1) : null;
+            if (link == null) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(link).as("verification link in /dev/mailbox").isNotNull();
+        assertThat(web.get(link).path()).isEqualTo("/login?verified");
+        assertThat(web.get("/home").status()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("On H2: D-8 example A, deactivation and the one-click switch work as on PostgreSQL")
+    void mainFlowOnH2() {
+        Api operator = Api.operator(port, "embedded-token");
+        JsonNode created = operator.post("/api/platform/v1/masters", "{\"name\":\"H2 master\",\"ownerEmail\":\"h2-"
+                + UUID.randomUUID().toString().substring(0, 8) + "@example.test\",\"plan\":\"lite-1000\"}").json();
+        Api master = Api.withKey(port, created.get("apiKey"));
+        String subOwner = "h2-sub-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+        Api.Response first = master.post("/api/v1/subaccounts", "{\"name\":\"Alpha\",\"ownerEmail\":\"" + subOwner
+                + "\",\"password\":\"alpha-password\",\"contactAllocation\":500}");
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(master.post("/api/v1/subaccounts", "{\"name\":\"Beta\",\"ownerEmail\":\"b-" + subOwner
+                + "\",\"contactAllocation\":500}").status()).isEqualTo(201);
+        Api.Response third = master.post("/api/v1/subaccounts", "{\"name\":\"Gamma\",\"ownerEmail\":\"c-" + subOwner
+                + "\",\"contactAllocation\":500}");
+        assertThat(third.status()).isEqualTo(409);
+        assertThat(third.code()).isEqualTo("contact_allowance_exceeded");
+
+        JsonNode list = master.get("/api/v1/subaccounts?q=alp").json();
+        assertThat(list.get("total").asInt()).isEqualTo(1);
+        String alpha = first.json().get("subaccount").get("id").asString();
+        assertThat(master.post("/api/v1/subaccounts/" + alpha + "/deactivate", null).status()).isEqualTo(200);
+        assertThat(master.get("/api/v1/account").json().get("allowance").get("available").asInt()).isEqualTo(500);
+        assertThat(new WebSession(port).signIn(subOwner, "alpha-password")).endsWith("error=deactivated");
+        assertThat(master.post("/api/v1/subaccounts/" + alpha + "/activate", null).status()).isEqualTo(200);
+        assertThat(new WebSession(port).signIn(subOwner, "alpha-password")).endsWith("/home");
+    }
+}
