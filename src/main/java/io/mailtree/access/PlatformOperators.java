@@ -71,7 +71,7 @@ public class PlatformOperators {
             return Optional.empty();
         }
         return jdbc.sql("select id, email, password_hash from platform_operator where email_key = ?")
-                .param(email.strip().toLowerCase())
+                .param(email.strip().toLowerCase(java.util.Locale.ROOT))
                 .query((rs, n) -> new Operator(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)))
                 .optional();
     }

@@ -88,7 +88,7 @@ public class Users {
         if (email == null || email.length() > 254) {
             return Optional.empty();
         }
-        return jdbc.sql("select * from app_user where email_key = ?").param(email.strip().toLowerCase())
+        return jdbc.sql("select * from app_user where email_key = ?").param(email.strip().toLowerCase(java.util.Locale.ROOT))
                 .query(MAPPER).optional();
     }
 

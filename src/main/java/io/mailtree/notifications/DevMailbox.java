@@ -34,7 +34,7 @@ public class DevMailbox implements MailTransport {
     }
 
     public PageOf<Message> messages(String recipient, PageRequest page) {
-        String filter = recipient == null || recipient.isBlank() ? "%" : "%" + recipient.strip().toLowerCase() + "%";
+        String filter = recipient == null || recipient.isBlank() ? "%" : "%" + recipient.strip().toLowerCase(java.util.Locale.ROOT) + "%";
         long total = jdbc.sql("select count(*) from dev_mailbox_message where lower(recipient) like ?").param(filter)
                 .query(Long.class).single();
         List<Message> items = jdbc.sql("""

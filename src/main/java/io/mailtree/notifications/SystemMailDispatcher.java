@@ -26,6 +26,7 @@ class SystemMailDispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SystemMailDispatcher.class);
     private static final int MAX_ATTEMPTS = 10;
+    private static final Duration LEASE = Duration.ofMinutes(2);
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -70,19 +71,24 @@ class SystemMailDispatcher implements SmartLifecycle {
     }
 
     private boolean deliver(Queued mail) {
-        // Claim first so that two nodes (or a poll and a nudge) never send the same message twice.
+        // Claim with a lease rather than marking it sent: two nodes (or a poll and a nudge) never
+        // send it at the same time, and if this node dies mid-send another retries after the lease.
         Instant now = clock.instant();
-        int claimed = jdbc.sql("update system_mail set sent_at = ?, attempts = attempts + 1 where id = ? and sent_at is null")
-                .params(Times.sql(now), mail.id()).update();
+        int claimed = jdbc.sql("""
+                update system_mail set next_attempt_at = ?, attempts = attempts + 1
+                where id = ? and sent_at is null and next_attempt_at <= ?""")
+                .params(Times.sql(now.plus(LEASE)), mail.id(), Times.sql(now)).update();
         if (claimed == 0) {
             return false;
         }
         try {
             transport.deliver(from, mail.recipient(), mail.subject(), mail.text());
+            jdbc.sql("update system_mail set sent_at = ?, last_error = null where id = ?")
+                    .params(Times.sql(clock.instant()), mail.id()).update();
             return true;
         } catch (Exception failure) {
             Duration backoff = Duration.ofSeconds((long) Math.min(3600, 5 * Math.pow(2, mail.attempts())));
-            jdbc.sql("update system_mail set sent_at = null, next_attempt_at = ?, last_error = ? where id = ?")
+            jdbc.sql("update system_mail set next_attempt_at = ?, last_error = ? where id = ?")
                     .params(Times.sql(now.plus(backoff)), truncate(String.valueOf(failure.getMessage())), mail.id())
                     .update();
             log.warn("system mail {} to {} not delivered (attempt {}): {}", mail.id(), mail.recipient(),
