@@ -283,12 +283,38 @@ public class AccountTree {
     }
 
     /**
-     * Changes an account's own-active-contacts counter in the caller's transaction (contacts call
-     * it with each change of a contact's status).
+     * D-11: takes {@code count} new active contacts from an account's allowance (a master's plan
+     * limit, or a sub-account's allocation), in the caller's transaction and under a row lock on
+     * the account, or refuses the whole batch with the numbers. Plans without a contact allowance
+     * only count.
+     *
+     * @throws ContactAllowanceExceeded when fewer than {@code count} are available
      */
     @Transactional
-    public void adjustOwnActiveContacts(AccountId account, int delta) {
-        accounts.adjustOwnActiveContacts(account, delta);
+    public void reserveActiveContacts(AccountId accountId, long count) {
+        if (count <= 0) {
+            return;
+        }
+        Instant now = clock.instant();
+        Account account = accounts.lock(accountId).orElseThrow(() -> DomainProblem.notFound("account_not_found", "account"));
+        Allowance allowance = allowanceOf(account, now);
+        if (allowance.available() != null && count > allowance.available()) {
+            throw new ContactAllowanceExceeded(count, allowance.available());
+        }
+        accounts.adjustOwnActiveContacts(accountId, Math.toIntExact(count));
+    }
+
+    /** Returns active contacts to the allowance (a contact deleted, unsubscribed, bounced or complained). */
+    @Transactional
+    public void releaseActiveContacts(AccountId accountId, long count) {
+        if (count > 0) {
+            accounts.adjustOwnActiveContacts(accountId, -Math.toIntExact(count));
+        }
+    }
+
+    /** How many more active contacts the account may register now; null without a contact allowance. */
+    public Long availableContacts(AccountId accountId) {
+        return allowance(accountId).available();
     }
 
     // --- helpers -----------------------------------------------------------------------------

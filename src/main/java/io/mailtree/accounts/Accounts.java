@@ -83,6 +83,15 @@ class Accounts {
     }
 
     PageOf<Account> subaccounts(AccountId master, String search, PageRequest page) {
+        if (search == null || search.isBlank()) {
+            // The master row's counter answers the total; the (parent_id, name_key, id) index gives the order.
+            long total = jdbc.sql("select subaccount_count from account where id = ?").param(master.value())
+                    .query(Long.class).optional().orElse(0L);
+            List<Account> items = jdbc.sql("""
+                    select * from account where parent_id = ? order by name_key, id limit ? offset ?""")
+                    .params(master.value(), page.size(), page.offset()).query(MAPPER).list();
+            return new PageOf<>(items, page.page(), page.size(), total);
+        }
         String pattern = likePattern(search);
         long total = jdbc.sql("select count(*) from account where parent_id = ? and name_key like ? escape '\\'")
                 .params(master.value(), pattern).query(Long.class).single();
@@ -140,7 +149,7 @@ class Accounts {
                 .params(Times.sql(at), account.value(), Times.sql(at)).update();
     }
 
-    /** Changes the own-active-contacts counter; refuses (answers false) if it would exceed {@code limit}. */
+    /** Changes the own-active-contacts counter; the caller holds the row lock when it grows. */
     boolean adjustOwnActiveContacts(AccountId account, int delta) {
         return jdbc.sql("update account set own_active_contacts = own_active_contacts + ? where id = ?")
                 .params(delta, account.value()).update() == 1;

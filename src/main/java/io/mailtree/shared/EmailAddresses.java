@@ -52,6 +52,17 @@ public final class EmailAddresses {
         return local + "@" + domain.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The key a contact is unique on within an account: the local part as written (mail systems may
+     * treat it case-sensitively) and the domain in lower-case ASCII, so {@code bücher.de} and
+     * {@code xn--bcher-kva.de} are one domain.
+     */
+    public static String contactKey(String normalised) {
+        int at = normalised.lastIndexOf('@');
+        return normalised.substring(0, at + 1)
+                + IDN.toASCII(normalised.substring(at + 1), IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+    }
+
     /** The key logins are unique on: the whole address lower-cased. */
     public static String loginKey(String normalised) {
         return normalised.toLowerCase(Locale.ROOT);

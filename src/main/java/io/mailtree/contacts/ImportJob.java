@@ -1,0 +1,31 @@
+package io.mailtree.contacts;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A CSV import and its progress. While {@code RUNNING}, {@code phase} says what it is doing and
+ * {@link #percent()} how far along it is; a {@code REFUSED} import wrote nothing and says why in
+ * {@code code} and {@code message}.
+ */
+public record ImportJob(UUID id, String status, String phase, String fileName, Long listId, long bytesTotal,
+        long bytesRead, int rowsTotal, int rowsRead, int rowsImported, int rowsCreated, int rowsUpdated,
+        int rowsUnchanged, int rowsInvalid, String code, String message, Instant createdAt, Instant finishedAt) {
+
+    public boolean finished() {
+        return !"RUNNING".equals(status);
+    }
+
+    /** Reading the file is most of the work; checking and writing take the last tenth. */
+    public int percent() {
+        if (finished()) {
+            return 100;
+        }
+        int reading = bytesTotal == 0 ? 0 : (int) Math.min(90, bytesRead * 90 / bytesTotal);
+        return switch (phase) {
+            case "CHECKING" -> 92;
+            case "WRITING" -> 95;
+            default -> reading;
+        };
+    }
+}

@@ -1,0 +1,149 @@
+package io.mailtree.contacts;
+
+import io.mailtree.accounts.Account;
+import io.mailtree.accounts.AccountTree;
+import io.mailtree.audit.AuditLog;
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Times;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * D-26, D-28: a master shares a list or its test recipients with sub-accounts by copying them. Each
+ * target is a transaction of its own: a target short of allowance is refused with the numbers
+ * (D-11) while the others proceed, and every copy counts in its own account (D-9).
+ */
+@Service
+public class Sharing {
+
+    public static final int MAX_TARGETS = 100;
+
+    private final JdbcClient jdbc;
+    private final AccountTree accounts;
+    private final ContactLists lists;
+    private final TestRecipients testRecipients;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final TransactionTemplate transactions;
+
+    Sharing(JdbcClient jdbc, AccountTree accounts, ContactLists lists, TestRecipients testRecipients, AuditLog audit,
+            Clock clock, PlatformTransactionManager transactionManager) {
+        this.jdbc = jdbc;
+        this.accounts = accounts;
+        this.lists = lists;
+        this.testRecipients = testRecipients;
+        this.audit = audit;
+        this.clock = clock;
+        this.transactions = new TransactionTemplate(transactionManager);
+    }
+
+    /** The outcome for one target: {@code shared} with what was created, or {@code refused} with a code. */
+    public record Result(String subaccountId, String status, String code, String message, Long listId, Integer copied) {
+
+        static Result refused(String subaccountId, DomainProblem problem) {
+            return new Result(subaccountId, "refused", problem.code(), problem.getMessage(), null, null);
+        }
+    }
+
+    public List<Result> shareList(Caller caller, long listId, List<String> subaccountIds) {
+        requireMaster(caller);
+        ContactList source = lists.get(caller.accountId(), listId);
+        List<Result> results = new ArrayList<>();
+        for (String target : targets(subaccountIds)) {
+            results.add(share(caller, target, sub -> copyList(caller, source, sub)));
+        }
+        return results;
+    }
+
+    public List<Result> shareTestRecipients(Caller caller, List<String> subaccountIds) {
+        requireMaster(caller);
+        List<Result> results = new ArrayList<>();
+        for (String target : targets(subaccountIds)) {
+            results.add(share(caller, target, sub -> {
+                int copied = testRecipients.copyTo(caller.accountId(), sub.id());
+                audit.record(caller, caller.accountId(), sub.id(), "test_recipients.shared", "account",
+                        sub.id().toString(), copied + " copied");
+                return new Result(sub.id().toString(), "shared", null, null, null, copied);
+            }));
+        }
+        return results;
+    }
+
+    private Result share(Caller caller, String targetId, java.util.function.Function<Account, Result> copy) {
+        try {
+            AccountId id = AccountId.parse(targetId).orElseThrow(io.mailtree.accounts.SubaccountNotFound::new);
+            Account sub = accounts.subaccount(caller.accountId(), id);
+            if (!sub.isActive()) {
+                throw new io.mailtree.accounts.SubaccountInactive(sub.name());
+            }
+            return transactions.execute(status -> copy.apply(sub));
+        } catch (DomainProblem refused) {
+            return Result.refused(targetId, refused);
+        }
+    }
+
+    private Result copyList(Caller caller, ContactList source, Account sub) {
+        AccountId master = caller.accountId();
+        AccountId target = sub.id();
+        Instant now = clock.instant();
+        jdbc.sql("""
+                insert into contact_property (account_id, prop_key, label, prop_type, created_at)
+                select ?, p.prop_key, p.label, p.prop_type, ? from contact_property p
+                where p.account_id = ? and not exists (
+                    select 1 from contact_property t where t.account_id = ? and t.prop_key = p.prop_key)""")
+                .params(target.value(), Times.sql(now), master.value(), target.value()).update();
+        long newContacts = jdbc.sql("""
+                select count(*) from contact c join list_member m on m.contact_id = c.id
+                where m.list_id = ? and c.account_id = ? and c.status = 'SUBSCRIBED' and not exists (
+                    select 1 from contact t where t.account_id = ? and t.email_key = c.email_key)""")
+                .params(source.id(), master.value(), target.value()).query(Long.class).single();
+        accounts.reserveActiveContacts(target, newContacts);
+        jdbc.sql("""
+                insert into contact (account_id, email, email_key, name, status, properties, created_at, updated_at)
+                select ?, c.email, c.email_key, c.name, 'SUBSCRIBED', c.properties, ?, ?
+                from contact c join list_member m on m.contact_id = c.id
+                where m.list_id = ? and c.account_id = ? and c.status = 'SUBSCRIBED' and not exists (
+                    select 1 from contact t where t.account_id = ? and t.email_key = c.email_key)""")
+                .params(target.value(), Times.sql(now), Times.sql(now), source.id(), master.value(), target.value())
+                .update();
+        ContactList copy = lists.create(target, source.name());
+        int members = jdbc.sql("""
+                insert into list_member (list_id, contact_id, account_id, added_at)
+                select ?, t.id, ?, ? from list_member m
+                join contact c on c.id = m.contact_id
+                join contact t on t.account_id = ? and t.email_key = c.email_key
+                where m.list_id = ? and c.account_id = ? and c.status = 'SUBSCRIBED'""")
+                .params(copy.id(), target.value(), Times.sql(now), target.value(), source.id(), master.value())
+                .update();
+        jdbc.sql("update contact_list set member_count = ? where id = ?").params(members, copy.id()).update();
+        audit.record(caller, master, target, "list.shared", "list", String.valueOf(source.id()),
+                "list " + source.name() + " -> list " + copy.id() + " (" + members + " members, " + newContacts
+                        + " new contacts)");
+        return new Result(target.toString(), "shared", null, null, copy.id(), members);
+    }
+
+    private static List<String> targets(List<String> subaccountIds) {
+        if (subaccountIds == null || subaccountIds.isEmpty()) {
+            throw DomainProblem.invalid("no_targets", "choose at least one sub-account").with("field", "subaccountIds");
+        }
+        if (subaccountIds.size() > MAX_TARGETS) {
+            throw DomainProblem.invalid("too_many_targets", "at most " + MAX_TARGETS + " sub-accounts at once", MAX_TARGETS);
+        }
+        return new ArrayList<>(new LinkedHashSet<>(subaccountIds));
+    }
+
+    private static void requireMaster(Caller caller) {
+        if (!caller.master()) {
+            throw DomainProblem.forbidden("not_a_master", "only a master account can share with sub-accounts");
+        }
+    }
+}

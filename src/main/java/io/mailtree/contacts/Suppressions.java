@@ -1,0 +1,90 @@
+package io.mailtree.contacts;
+
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.EmailAddresses;
+import io.mailtree.shared.Times;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The account's suppression list: addresses never to be mailed, whatever list they are on.
+ * Delivery writes HARD_BOUNCE and COMPLAINT entries; people add MANUAL ones.
+ */
+@Service
+public class Suppressions {
+
+    static final Set<String> REASONS = Set.of("MANUAL", "HARD_BOUNCE", "COMPLAINT", "UNSUBSCRIBE");
+
+    static final RowMapper<Suppression> MAPPER = (rs, n) -> new Suppression(rs.getString("email"),
+            rs.getString("reason"), rs.getString("detail"), Times.instant(rs, "created_at"));
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    Suppressions(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public CursorPage<Suppression> list(AccountId account, String cursor, int limit) {
+        if (limit < 1 || limit > Contacts.MAX_LIMIT) {
+            throw DomainProblem.invalid("invalid_limit", "limit must be between 1 and " + Contacts.MAX_LIMIT);
+        }
+        long after = Contacts.decodeCursor(cursor);
+        record Row(long id, Suppression suppression) {
+        }
+        List<Row> rows = jdbc.sql("select * from suppression where account_id = ? and id > ? order by id limit ?")
+                .params(account.value(), after, limit + 1)
+                .query((rs, n) -> new Row(rs.getLong("id"), MAPPER.mapRow(rs, n))).list();
+        boolean more = rows.size() > limit;
+        List<Row> page = more ? rows.subList(0, limit) : rows;
+        return new CursorPage<>(page.stream().map(Row::suppression).toList(),
+                more ? Contacts.encodeCursor(page.get(page.size() - 1).id()) : null, limit);
+    }
+
+    /** Adds an address (idempotent: an existing entry keeps its first reason). */
+    @Transactional
+    public Suppression add(AccountId account, String email, String reason, String detail) {
+        String normalised = EmailAddresses.normalise(email);
+        String validReason = reason == null ? "MANUAL" : reason.strip().toUpperCase(Locale.ROOT);
+        if (!REASONS.contains(validReason)) {
+            throw DomainProblem.invalid("invalid_reason", "reason must be one of " + REASONS).with("field", "reason");
+        }
+        String key = EmailAddresses.contactKey(normalised);
+        if (find(account, key) == null) {
+            jdbc.sql("""
+                    insert into suppression (account_id, email, email_key, reason, detail, created_at)
+                    values (?, ?, ?, ?, ?, ?)""")
+                    .params(account.value(), normalised, key, validReason,
+                            detail == null ? null : detail.substring(0, Math.min(500, detail.length())),
+                            Times.sql(clock.instant()))
+                    .update();
+        }
+        return find(account, key);
+    }
+
+    @Transactional
+    public void remove(AccountId account, String email) {
+        String key = EmailAddresses.contactKey(EmailAddresses.normalise(email));
+        if (jdbc.sql("delete from suppression where account_id = ? and email_key = ?").params(account.value(), key)
+                .update() == 0) {
+            throw DomainProblem.notFound("suppression_not_found", "suppression");
+        }
+    }
+
+    public boolean isSuppressed(AccountId account, String email) {
+        return find(account, EmailAddresses.contactKey(EmailAddresses.normalise(email))) != null;
+    }
+
+    private Suppression find(AccountId account, String key) {
+        return jdbc.sql("select * from suppression where account_id = ? and email_key = ?").params(account.value(), key)
+                .query(MAPPER).optional().orElse(null);
+    }
+}
