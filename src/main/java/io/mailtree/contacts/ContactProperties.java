@@ -79,6 +79,17 @@ public class ContactProperties {
         return new ContactProperty(validKey, validLabel, validType);
     }
 
+    /** Defines a property an import met as a new column, unless it exists by now. */
+    void defineIfAbsent(AccountId account, ContactProperty property) {
+        jdbc.sql("""
+                insert into contact_property (account_id, prop_key, label, prop_type, created_at)
+                select ?, ?, ?, ?, ? where not exists (
+                    select 1 from contact_property where account_id = ? and prop_key = ?)""")
+                .params(account.value(), property.key(), property.label(), property.type().name(),
+                        Times.sql(clock.instant()), account.value(), property.key())
+                .update();
+    }
+
     @Transactional
     public void delete(AccountId account, String key) {
         int deleted = jdbc.sql("delete from contact_property where account_id = ? and prop_key = ?")

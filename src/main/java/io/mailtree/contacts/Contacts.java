@@ -182,13 +182,19 @@ public class Contacts {
             params.add(query.listId());
         }
         if (query.propertyKey() != null && !query.propertyKey().isBlank() && query.propertyValue() != null) {
-            // Values sit in canonical JSON with sorted keys: "key":"text" or "key":number/boolean.
+            // Values sit in JSON: "key":"text" or "key":number/boolean, compact from the API and with a
+            // space after the colon when PostgreSQL merged them during an import.
             String key = ContactProperties.validKey(query.propertyKey());
             String value = query.propertyValue().strip();
-            sql.append(" and (c.properties like ? escape '\\' or c.properties like ? escape '\\')");
-            params.add("%" + like(ContactProperties.JSON.writeValueAsString(key) + ":"
-                    + ContactProperties.JSON.writeValueAsString(value)) + "%");
-            params.add("%" + like(ContactProperties.JSON.writeValueAsString(key) + ":" + value) + "%");
+            String quotedKey = ContactProperties.JSON.writeValueAsString(key);
+            List<String> patterns = List.of(quotedKey + ":" + ContactProperties.JSON.writeValueAsString(value),
+                    quotedKey + ": " + ContactProperties.JSON.writeValueAsString(value), quotedKey + ":" + value,
+                    quotedKey + ": " + value);
+            sql.append(" and (c.properties like ? escape '\\' or c.properties like ? escape '\\'"
+                    + " or c.properties like ? escape '\\' or c.properties like ? escape '\\')");
+            for (String pattern : patterns) {
+                params.add("%" + like(pattern) + "%");
+            }
         }
     }
 

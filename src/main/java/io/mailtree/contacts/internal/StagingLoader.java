@@ -14,4 +14,7 @@ public interface StagingLoader {
 
     /** The SQL expression for a contact's properties after an import row updates it. */
     String mergedProperties(String current, String incoming);
+
+    /** The SQL condition that an import row changes a contact's properties. */
+    String propertiesChanged(String current, String incoming);
 }

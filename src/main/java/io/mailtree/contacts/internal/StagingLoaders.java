@@ -52,6 +52,11 @@ class StagingLoaders {
         public String mergedProperties(String current, String incoming) {
             return "(" + current + "::jsonb || " + incoming + "::jsonb)::text";
         }
+
+        @Override
+        public String propertiesChanged(String current, String incoming) {
+            return "(" + current + "::jsonb || " + incoming + "::jsonb) <> " + current + "::jsonb";
+        }
     }
 
     /** Batched inserts, for H2. */
@@ -96,6 +101,11 @@ class StagingLoaders {
         public String mergedProperties(String current, String incoming) {
             // H2 cannot merge JSON objects: an import row that carries properties replaces them.
             return "case when " + incoming + " = '{}' then " + current + " else " + incoming + " end";
+        }
+
+        @Override
+        public String propertiesChanged(String current, String incoming) {
+            return "(" + incoming + " <> '{}' and " + incoming + " <> " + current + ")";
         }
     }
 }

@@ -1,0 +1,444 @@
+package io.mailtree.contacts;
+
+import io.mailtree.accounts.AccountTree;
+import io.mailtree.accounts.ContactAllowanceExceeded;
+import io.mailtree.audit.AuditLog;
+import io.mailtree.contacts.internal.CsvReader;
+import io.mailtree.contacts.internal.StagingLoader;
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.EmailAddresses;
+import io.mailtree.shared.Times;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PushbackInputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One import, in three phases. READING streams the file once (bounded memory), validates each row
+ * and writes the valid ones to a staging file and the invalid ones to the error report; the staging
+ * file is then loaded into {@code contact_import_row} (COPY on PostgreSQL). CHECKING counts the new
+ * subscribed contacts and takes them from the allowance under a row lock, or refuses the whole
+ * import. WRITING merges the rows into {@code contact} and the list in the same transaction, so an
+ * import is written entirely or not at all.
+ */
+@Component
+class ImportRun {
+
+    private static final Logger log = LoggerFactory.getLogger(ImportRun.class);
+    static final int MAX_RECORD_CHARS = 64 * 1024;
+    private static final int PROGRESS_EVERY = 5_000;
+
+    private final JdbcClient jdbc;
+    private final AccountTree accounts;
+    private final ContactProperties properties;
+    private final StagingLoader loader;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final TransactionTemplate transactions;
+
+    ImportRun(JdbcClient jdbc, AccountTree accounts, ContactProperties properties, StagingLoader loader, AuditLog audit,
+            Clock clock, PlatformTransactionManager transactionManager) {
+        this.jdbc = jdbc;
+        this.accounts = accounts;
+        this.properties = properties;
+        this.loader = loader;
+        this.audit = audit;
+        this.clock = clock;
+        this.transactions = new TransactionTemplate(transactionManager);
+    }
+
+    /** Everything a run needs, fixed when the upload was accepted. */
+    record Request(UUID id, Caller caller, Path file, Path errors, Long listId, Map<String, String> mapping,
+            Charset charset) {
+    }
+
+    static void validRole(String role) {
+        String value = role == null ? "" : role.strip().toLowerCase(Locale.ROOT);
+        if (!(value.equals("email") || value.equals("name") || value.equals("ignore") || value.startsWith("property:"))) {
+            throw DomainProblem.invalid("invalid_mapping", "a column is email, name, ignore or property:<key>, not "
+                    + role).with("field", "mapping");
+        }
+        if (value.startsWith("property:")) {
+            ContactProperties.validKey(value.substring("property:".length()));
+        }
+    }
+
+    void execute(Request request) {
+        Path staging = request.file().resolveSibling(request.id() + "-rows.csv");
+        try {
+            Counts counts = read(request, staging);
+            phase(request.id(), "CHECKING", counts);
+            loader.load(request.id(), staging);
+            transactions.executeWithoutResult(status -> write(request, counts));
+        } catch (DomainProblem refused) {
+            finish(request.id(), "REFUSED", refused.code(), refused.getMessage());
+        } catch (CharacterCodingException notDecodable) {
+            finish(request.id(), "REFUSED", request.charset() == null ? "not_utf8" : "invalid_charset",
+                    request.charset() == null
+                            ? "The file is not UTF-8. Save it as UTF-8, or give its charset (for example windows-1252 or Shift_JIS)."
+                            : "The file does not decode as " + request.charset().name() + ".");
+        } catch (Exception failure) {
+            log.error("import {} failed", request.id(), failure);
+            finish(request.id(), "FAILED", "import_failed", "The import failed and wrote nothing: " + failure.getClass()
+                    .getSimpleName());
+        } finally {
+            jdbc.sql("delete from contact_import_row where import_id = ?").param(request.id()).update();
+            delete(staging);
+            delete(request.file());
+        }
+    }
+
+    /** Per-run tallies. */
+    static final class Counts {
+        List<ContactProperty> newProperties = List.of();
+        long bytesRead;
+        int rowsRead;
+        int rowsValid;
+        int rowsInvalid;
+    }
+
+    // --- READING -------------------------------------------------------------------------------
+
+    private Counts read(Request request, Path staging) throws IOException {
+        Counts counts = new Counts();
+        AccountId account = request.caller().accountId();
+        try (CountingInput counting = new CountingInput(Files.newInputStream(request.file()));
+                BufferedReader reader = new BufferedReader(new InputStreamReader(skipBom(counting),
+                        decoder(request.charset())), 1 << 16);
+                BufferedWriter rows = Files.newBufferedWriter(staging, StandardCharsets.UTF_8);
+                BufferedWriter errors = Files.newBufferedWriter(request.errors(), StandardCharsets.UTF_8)) {
+            reader.mark(8192);
+            char delimiter = delimiter(reader);
+            reader.reset();
+            CsvReader csv = new CsvReader(reader, MAX_RECORD_CHARS, delimiter);
+            CsvReader.Record header = csv.next();
+            if (header == null || header.tooLong()) {
+                throw DomainProblem.invalid("no_email_column", "the file has no header row naming an e-mail column");
+            }
+            Columns columns = columns(account, header.fields(), request.mapping());
+            counts.newProperties = columns.toDefine();
+            errors.write("line,email,code,reason\n");
+            String id = request.id().toString();
+            for (CsvReader.Record record = csv.next(); record != null; record = csv.next()) {
+                counts.rowsRead++;
+                String problem = null;
+                String email = null;
+                try {
+                    if (record.tooLong()) {
+                        throw DomainProblem.invalid("line_too_long", "the row is longer than " + MAX_RECORD_CHARS
+                                + " characters");
+                    }
+                    String raw = field(record, columns.email);
+                    if (raw.isBlank()) {
+                        throw DomainProblem.invalid("missing_email", "the row has no e-mail address");
+                    }
+                    email = EmailAddresses.normalise(raw);
+                    String name = columns.name < 0 ? "" : field(record, columns.name).strip();
+                    if (name.length() > Contacts.NAME_MAX || name.chars().anyMatch(Character::isISOControl)) {
+                        throw DomainProblem.invalid("invalid_name", "the name is longer than " + Contacts.NAME_MAX
+                                + " characters or has control characters");
+                    }
+                    Map<String, Object> values = new TreeMap<>();
+                    for (Map.Entry<ContactProperty, Integer> property : columns.properties.entrySet()) {
+                        Object value = ContactProperties.typedValue(property.getKey(), field(record, property.getValue()));
+                        if (value != null) {
+                            values.put(property.getKey().key(), value);
+                        }
+                    }
+                    rows.write(id);
+                    rows.write(',');
+                    rows.write(Integer.toString(record.line()));
+                    rows.write(',');
+                    csv(rows, email);
+                    rows.write(',');
+                    csv(rows, EmailAddresses.contactKey(email));
+                    rows.write(',');
+                    if (!name.isEmpty()) {
+                        csv(rows, name);
+                    }
+                    rows.write(',');
+                    csv(rows, ContactProperties.toJson(values));
+                    rows.write('\n');
+                    counts.rowsValid++;
+                } catch (DomainProblem invalid) {
+                    problem = invalid.code();
+                    counts.rowsInvalid++;
+                    errors.write(Integer.toString(record.line()));
+                    errors.write(',');
+                    csv(errors, CsvExport.safe(truncate(email != null ? email
+                            : record.tooLong() ? "" : field(record, columns.email))));
+                    errors.write(',');
+                    errors.write(problem);
+                    errors.write(',');
+                    csv(errors, invalid.getMessage());
+                    errors.write('\n');
+                }
+                if (counts.rowsRead % PROGRESS_EVERY == 0) {
+                    counts.bytesRead = counting.count;
+                    progress(request.id(), counts);
+                }
+            }
+            counts.bytesRead = counting.count;
+        }
+        if (counts.rowsInvalid == 0) {
+            delete(request.errors());
+        }
+        return counts;
+    }
+
+    /** Which column holds what: the caller's mapping, or the headers read by name. */
+    private record Columns(int email, int name, Map<ContactProperty, Integer> properties, List<ContactProperty> toDefine) {
+    }
+
+    private Columns columns(AccountId account, List<String> headers, Map<String, String> mapping) {
+        Map<String, ContactProperty> defined = properties.byKey(account);
+        int email = -1;
+        int name = -1;
+        Map<ContactProperty, Integer> props = new HashMap<>();
+        List<ContactProperty> toDefine = new ArrayList<>();
+        for (int i = 0; i < headers.size(); i++) {
+            String header = headers.get(i).strip();
+            String role = mapping.isEmpty() ? guess(header, defined) : mapping.getOrDefault(header, "ignore");
+            role = role.strip().toLowerCase(Locale.ROOT);
+            if (role.equals("email") && email < 0) {
+                email = i;
+            } else if (role.equals("name") && name < 0) {
+                name = i;
+            } else if (role.startsWith("property:")) {
+                String key = role.substring("property:".length());
+                ContactProperty property = defined.get(key);
+                if (property == null) {
+                    // Defined with the import's writes, so a refused import leaves no trace.
+                    property = new ContactProperty(key, header.isBlank() || header.length() > 100 ? key : header,
+                            PropertyType.TEXT);
+                    defined.put(key, property);
+                    toDefine.add(property);
+                }
+                props.put(property, i);
+            }
+        }
+        if (email < 0) {
+            throw DomainProblem.invalid("no_email_column",
+                    "no column holds the e-mail address: name it email, or map one column to email");
+        }
+        return new Columns(email, name, props, toDefine);
+    }
+
+    /** Reads a header the way people write them: "E-mail", "Email address", "メールアドレス", "First name". */
+    private static String guess(String header, Map<String, ContactProperty> defined) {
+        String key = header.toLowerCase(Locale.ROOT).replaceAll("[\\s\\-.]+", "_").replaceAll("[^a-z0-9_]", "");
+        String raw = header.strip().toLowerCase(Locale.ROOT);
+        if (List.of("email", "e_mail", "email_address", "e_mail_address", "mail", "address", "courriel")
+                .contains(key) || List.of("メールアドレス", "メール", "adresse e-mail", "adresse email").contains(raw)) {
+            return "email";
+        }
+        if (List.of("name", "full_name", "nom", "nom_complet").contains(key)
+                || List.of("名前", "氏名").contains(raw)) {
+            return "name";
+        }
+        if (!key.isEmpty() && Character.isLetter(key.charAt(0)) && key.length() <= 40
+                && (defined.containsKey(key) || defined.size() < ContactProperties.MAX_PROPERTIES)) {
+            return "property:" + key;
+        }
+        return "ignore";
+    }
+
+    // --- CHECKING and WRITING ------------------------------------------------------------------
+
+    private void write(Request request, Counts counts) {
+        AccountId account = request.caller().accountId();
+        Instant now = clock.instant();
+        long newContacts = jdbc.sql("""
+                select count(distinct s.email_key) from contact_import_row s
+                where s.import_id = ? and not exists (
+                    select 1 from contact c where c.account_id = ? and c.email_key = s.email_key)""")
+                .params(request.id(), account.value()).query(Long.class).single();
+        try {
+            accounts.reserveActiveContacts(account, newContacts);
+        } catch (ContactAllowanceExceeded exceeded) {
+            throw new DomainProblem(409, "contact_allowance_exceeded", "The import would add " + newContacts
+                    + " active contacts but only " + exceeded.properties().get("available")
+                    + " are available; nothing was imported.", newContacts, exceeded.properties().get("available"));
+        }
+        phase(request.id(), "WRITING", counts);
+        for (ContactProperty property : counts.newProperties) {
+            properties.defineIfAbsent(account, property);
+        }
+        long distinct = jdbc.sql("select count(distinct email_key) from contact_import_row where import_id = ?")
+                .param(request.id()).query(Long.class).single();
+        int merged = jdbc.sql("""
+                merge into contact c
+                using (select email, email_key, name, properties from (
+                          select r.email, r.email_key, r.name, r.properties,
+                                 row_number() over (partition by r.email_key order by r.line desc) as latest
+                          from contact_import_row r where r.import_id = ?) d
+                       where d.latest = 1) s
+                on (c.account_id = ? and c.email_key = s.email_key)
+                when matched and ((s.name is not null and (c.name is null or c.name <> s.name))
+                                  or %s) then
+                    update set name = coalesce(s.name, c.name), properties = %s, updated_at = ?
+                when not matched then
+                    insert (account_id, email, email_key, name, status, properties, created_at, updated_at)
+                    values (?, s.email, s.email_key, s.name, 'SUBSCRIBED', s.properties, ?, ?)"""
+                .formatted(loader.propertiesChanged("c.properties", "s.properties"),
+                        loader.mergedProperties("c.properties", "s.properties")))
+                .params(request.id(), account.value(), Times.sql(now), account.value(), Times.sql(now), Times.sql(now))
+                .update();
+        int updated = (int) (merged - newContacts);
+        if (request.listId() != null) {
+            int added = jdbc.sql("""
+                    insert into list_member (list_id, contact_id, account_id, added_at)
+                    select ?, c.id, ?, ? from contact c
+                    where c.account_id = ? and c.email_key in (
+                        select r.email_key from contact_import_row r where r.import_id = ?)
+                    and not exists (select 1 from list_member m where m.list_id = ? and m.contact_id = c.id)""")
+                    .params(request.listId(), account.value(), Times.sql(now), account.value(), request.id(),
+                            request.listId())
+                    .update();
+            jdbc.sql("update contact_list set member_count = member_count + ?, updated_at = ? where id = ? and account_id = ?")
+                    .params(added, Times.sql(now), request.listId(), account.value()).update();
+        }
+        jdbc.sql("""
+                update contact_import set status = 'DONE', phase = 'FINISHED', bytes_read = bytes_total,
+                    rows_total = ?, rows_read = ?, rows_imported = ?, rows_created = ?, rows_updated = ?,
+                    rows_unchanged = ?, rows_invalid = ?, finished_at = ?
+                where id = ?""")
+                .params(counts.rowsRead, counts.rowsRead, distinct, newContacts, updated,
+                        distinct - newContacts - updated, counts.rowsInvalid, Times.sql(clock.instant()), request.id())
+                .update();
+        audit.record(request.caller(), accounts.require(account).rootId(), account, "contacts.imported", "import",
+                request.id().toString(), newContacts + " created, " + updated + " updated, " + counts.rowsInvalid
+                        + " invalid");
+    }
+
+    // --- bookkeeping ---------------------------------------------------------------------------
+
+    private void progress(UUID id, Counts counts) {
+        jdbc.sql("update contact_import set bytes_read = ?, rows_read = ?, rows_invalid = ? where id = ?")
+                .params(counts.bytesRead, counts.rowsRead, counts.rowsInvalid, id).update();
+    }
+
+    private void phase(UUID id, String phase, Counts counts) {
+        jdbc.sql("""
+                update contact_import set phase = ?, bytes_read = ?, rows_read = ?, rows_total = ?, rows_invalid = ?
+                where id = ?""")
+                .params(phase, counts.bytesRead, counts.rowsRead, counts.rowsRead, counts.rowsInvalid, id).update();
+    }
+
+    private void finish(UUID id, String status, String code, String message) {
+        jdbc.sql("""
+                update contact_import set status = ?, phase = 'FINISHED', code = ?, message = ?, finished_at = ?
+                where id = ?""")
+                .params(status, code, message.length() > 1000 ? message.substring(0, 1000) : message,
+                        Times.sql(clock.instant()), id)
+                .update();
+    }
+
+    private static String field(CsvReader.Record record, int index) {
+        return index < record.fields().size() ? record.fields().get(index) : "";
+    }
+
+    private static void csv(BufferedWriter out, String value) throws IOException {
+        out.write('"');
+        out.write(value.replace("\"", "\"\""));
+        out.write('"');
+    }
+
+    private static String truncate(String value) {
+        return value == null ? "" : value.length() > 254 ? value.substring(0, 254) : value;
+    }
+
+    private static java.nio.charset.CharsetDecoder decoder(Charset charset) {
+        return (charset == null ? StandardCharsets.UTF_8 : charset).newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    /** Spreadsheets often save semicolon- or tab-separated files; the header line tells which. */
+    private static char delimiter(BufferedReader reader) throws IOException {
+        char[] buffer = new char[4096];
+        int n = reader.read(buffer);
+        int commas = 0;
+        int semicolons = 0;
+        int tabs = 0;
+        for (int i = 0; i < Math.max(n, 0) && buffer[i] != '\n'; i++) {
+            switch (buffer[i]) {
+                case ',' -> commas++;
+                case ';' -> semicolons++;
+                case '\t' -> tabs++;
+                default -> { }
+            }
+        }
+        return semicolons > commas && semicolons >= tabs ? ';' : tabs > commas ? '\t' : ',';
+    }
+
+    private static InputStream skipBom(InputStream in) throws IOException {
+        PushbackInputStream pushback = new PushbackInputStream(in, 3);
+        byte[] bom = new byte[3];
+        int n = pushback.readNBytes(bom, 0, 3);
+        if (!(n == 3 && (bom[0] & 0xFF) == 0xEF && (bom[1] & 0xFF) == 0xBB && (bom[2] & 0xFF) == 0xBF) && n > 0) {
+            pushback.unread(bom, 0, n);
+        }
+        return pushback;
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover temporary file is harmless
+        }
+    }
+
+    /** Counts bytes read, for the progress bar. */
+    private static final class CountingInput extends FilterInputStream {
+        long count;
+
+        CountingInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+}
