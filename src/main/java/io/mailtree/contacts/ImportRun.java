@@ -90,12 +90,14 @@ class ImportRun {
     }
 
     void execute(Request request) {
-        Path staging = request.file().resolveSibling(request.id() + "-rows.csv");
         try {
-            Counts counts = read(request, staging);
+            long started = System.nanoTime();
+            Counts counts = read(request);
+            long read = System.nanoTime();
             phase(request.id(), "CHECKING", counts);
-            loader.load(request.id(), staging);
             transactions.executeWithoutResult(status -> write(request, counts));
+            log.info("import {}: {} rows read and staged in {} ms, written in {} ms", request.id(), counts.rowsRead,
+                    (read - started) / 1_000_000, (System.nanoTime() - read) / 1_000_000);
         } catch (DomainProblem refused) {
             finish(request.id(), "REFUSED", refused.code(), refused.getMessage());
         } catch (CharacterCodingException notDecodable) {
@@ -109,29 +111,33 @@ class ImportRun {
                     .getSimpleName());
         } finally {
             jdbc.sql("delete from contact_import_row where import_id = ?").param(request.id()).update();
-            delete(staging);
             delete(request.file());
         }
     }
 
     /** Per-run tallies. */
     static final class Counts {
+        final KeyFingerprints fingerprints = new KeyFingerprints();
         List<ContactProperty> newProperties = List.of();
         long bytesRead;
         int rowsRead;
         int rowsValid;
         int rowsInvalid;
+
+        boolean mayHaveDuplicates() {
+            return fingerprints.mayHaveDuplicates();
+        }
     }
 
     // --- READING -------------------------------------------------------------------------------
 
-    private Counts read(Request request, Path staging) throws IOException {
+    private Counts read(Request request) throws Exception {
         Counts counts = new Counts();
         AccountId account = request.caller().accountId();
         try (CountingInput counting = new CountingInput(Files.newInputStream(request.file()));
                 BufferedReader reader = new BufferedReader(new InputStreamReader(skipBom(counting),
                         decoder(request.charset())), 1 << 16);
-                BufferedWriter rows = Files.newBufferedWriter(staging, StandardCharsets.UTF_8);
+                StagingLoader.RowSink rows = loader.open(request.id());
                 BufferedWriter errors = Files.newBufferedWriter(request.errors(), StandardCharsets.UTF_8)) {
             reader.mark(8192);
             char delimiter = delimiter(reader);
@@ -144,7 +150,6 @@ class ImportRun {
             Columns columns = columns(account, header.fields(), request.mapping());
             counts.newProperties = columns.toDefine();
             errors.write("line,email,code,reason\n");
-            String id = request.id().toString();
             for (CsvReader.Record record = csv.next(); record != null; record = csv.next()) {
                 counts.rowsRead++;
                 String problem = null;
@@ -171,20 +176,9 @@ class ImportRun {
                             values.put(property.getKey().key(), value);
                         }
                     }
-                    rows.write(id);
-                    rows.write(',');
-                    rows.write(Integer.toString(record.line()));
-                    rows.write(',');
-                    csv(rows, email);
-                    rows.write(',');
-                    csv(rows, EmailAddresses.contactKey(email));
-                    rows.write(',');
-                    if (!name.isEmpty()) {
-                        csv(rows, name);
-                    }
-                    rows.write(',');
-                    csv(rows, ContactProperties.toJson(values));
-                    rows.write('\n');
+                    String key = EmailAddresses.contactKey(email);
+                    counts.fingerprints.add(key);
+                    rows.row(record.line(), email, key, name.isEmpty() ? null : name, ContactProperties.toJson(values));
                     counts.rowsValid++;
                 } catch (DomainProblem invalid) {
                     problem = invalid.code();
@@ -205,6 +199,7 @@ class ImportRun {
                 }
             }
             counts.bytesRead = counting.count;
+            rows.finish();
         }
         if (counts.rowsInvalid == 0) {
             delete(request.errors());
@@ -274,7 +269,10 @@ class ImportRun {
     private void write(Request request, Counts counts) {
         AccountId account = request.caller().accountId();
         Instant now = clock.instant();
-        long newContacts = jdbc.sql("""
+        long t0 = System.nanoTime();
+        boolean emptyAccount = jdbc.sql("select count(*) from (select 1 from contact where account_id = ? limit 1) x")
+                .param(account.value()).query(Long.class).single() == 0;
+        long newContacts = emptyAccount && !counts.mayHaveDuplicates() ? counts.rowsValid : jdbc.sql("""
                 select count(distinct s.email_key) from contact_import_row s
                 where s.import_id = ? and not exists (
                     select 1 from contact c where c.account_id = ? and c.email_key = s.email_key)""")
@@ -287,30 +285,17 @@ class ImportRun {
                     + " are available; nothing was imported.", newContacts, exceeded.properties().get("available"));
         }
         phase(request.id(), "WRITING", counts);
+        long t1 = System.nanoTime();
         for (ContactProperty property : counts.newProperties) {
             properties.defineIfAbsent(account, property);
         }
-        long distinct = jdbc.sql("select count(distinct email_key) from contact_import_row where import_id = ?")
-                .param(request.id()).query(Long.class).single();
-        int merged = jdbc.sql("""
-                merge into contact c
-                using (select email, email_key, name, properties from (
-                          select r.email, r.email_key, r.name, r.properties,
-                                 row_number() over (partition by r.email_key order by r.line desc) as latest
-                          from contact_import_row r where r.import_id = ?) d
-                       where d.latest = 1) s
-                on (c.account_id = ? and c.email_key = s.email_key)
-                when matched and ((s.name is not null and (c.name is null or c.name <> s.name))
-                                  or %s) then
-                    update set name = coalesce(s.name, c.name), properties = %s, updated_at = ?
-                when not matched then
-                    insert (account_id, email, email_key, name, status, properties, created_at, updated_at)
-                    values (?, s.email, s.email_key, s.name, 'SUBSCRIBED', s.properties, ?, ?)"""
-                .formatted(loader.propertiesChanged("c.properties", "s.properties"),
-                        loader.mergedProperties("c.properties", "s.properties")))
-                .params(request.id(), account.value(), Times.sql(now), account.value(), Times.sql(now), Times.sql(now))
-                .update();
+        long distinct = !counts.mayHaveDuplicates() ? counts.rowsValid
+                : jdbc.sql("select count(distinct email_key) from contact_import_row where import_id = ?")
+                        .param(request.id()).query(Long.class).single();
+        int merged = loader.upsert(jdbc, request.id(), account.value(), Times.sql(now), counts.mayHaveDuplicates());
         int updated = (int) (merged - newContacts);
+        log.debug("import {}: counted new in {} ms, merged in {} ms", request.id(), (t1 - t0) / 1_000_000,
+                (System.nanoTime() - t1) / 1_000_000);
         if (request.listId() != null) {
             int added = jdbc.sql("""
                     insert into list_member (list_id, contact_id, account_id, added_at)

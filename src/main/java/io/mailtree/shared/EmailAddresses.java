@@ -34,12 +34,7 @@ public final class EmailAddresses {
         if (!LOCAL.matcher(local).matches() || local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
             throw invalid();
         }
-        String ascii;
-        try {
-            ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException badDomain) {
-            throw invalid();
-        }
+        String ascii = asciiDomain(domain);
         String[] labels = ascii.split("\\.", -1);
         if (labels.length < 2) {
             throw invalid();
@@ -59,8 +54,24 @@ public final class EmailAddresses {
      */
     public static String contactKey(String normalised) {
         int at = normalised.lastIndexOf('@');
-        return normalised.substring(0, at + 1)
-                + IDN.toASCII(normalised.substring(at + 1), IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        return normalised.substring(0, at + 1) + asciiDomain(normalised.substring(at + 1));
+    }
+
+    /** The domain in lower-case ASCII; plain ASCII domains skip the (slow) IDNA conversion. */
+    private static String asciiDomain(String domain) {
+        boolean plain = true;
+        for (int i = 0; i < domain.length() && plain; i++) {
+            char c = domain.charAt(i);
+            plain = c < 128 && c != ' ';
+        }
+        if (plain) {
+            return domain.toLowerCase(Locale.ROOT);
+        }
+        try {
+            return IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException badDomain) {
+            throw invalid();
+        }
     }
 
     /** The key logins are unique on: the whole address lower-cased. */

@@ -50,6 +50,56 @@ class EmbeddedDefaultIntegrationTests {
     }
 
     @Test
+    @DisplayName("On H2: a CSV import with duplicates and bad rows, its re-import, and the D-11 refusal")
+    void importOnH2() throws Exception {
+        Api operator = Api.operator(port, "embedded-token");
+        JsonNode created = operator.post("/api/platform/v1/masters", "{\"name\":\"H2 importer\",\"ownerEmail\":\"h2i-"
+                + UUID.randomUUID().toString().substring(0, 8) + "@example.test\",\"plan\":\"free\"}").json();
+        Api master = Api.withKey(port, created.get("apiKey"));
+        long list = master.post("/api/v1/lists", "{\"name\":\"H2 list\"}").json().get("id").asLong();
+        StringBuilder csv = new StringBuilder("email,name,city\n");
+        for (int i = 0; i < 300; i++) {
+            csv.append("h2-").append(i).append("@example.test,Name ").append(i).append(",Rennes\n");
+        }
+        csv.append("bad-row,Nobody,\nh2-1@example.test,Renamed,Brest\n");
+        JsonNode job = awaitImport(master, master.postMultipart("/api/v1/imports", Map.of("listId", String.valueOf(list)),
+                "h2.csv", csv.toString().getBytes()).json().get("id").asString());
+        assertThat(job.get("status").asString()).isEqualTo("DONE");
+        assertThat(job.get("rowsImported").asInt()).isEqualTo(300);
+        assertThat(job.get("rowsInvalid").asInt()).isEqualTo(1);
+        JsonNode renamed = master.get("/api/v1/contacts?q=h2-1@").json().get("items").get(0);
+        assertThat(renamed.get("name").asString()).isEqualTo("Renamed");
+        assertThat(renamed.get("properties").get("city").asString()).isEqualTo("Brest");
+        assertThat(master.get("/api/v1/lists/" + list).json().get("memberCount").asInt()).isEqualTo(300);
+
+        JsonNode again = awaitImport(master, master.postMultipart("/api/v1/imports", Map.of("listId", String.valueOf(list)),
+                "h2.csv", csv.toString().getBytes()).json().get("id").asString());
+        assertThat(again.get("rowsCreated").asInt()).isZero();
+        assertThat(again.get("rowsUpdated").asInt()).isZero();
+
+        StringBuilder tooMany = new StringBuilder("email\n");
+        for (int i = 0; i < 201; i++) {
+            tooMany.append("more-").append(i).append("@example.test\n");
+        }
+        JsonNode refused = awaitImport(master, master.postMultipart("/api/v1/imports", Map.of(), "more.csv",
+                tooMany.toString().getBytes()).json().get("id").asString());
+        assertThat(refused.get("status").asString()).isEqualTo("REFUSED");
+        assertThat(refused.get("code").asString()).isEqualTo("contact_allowance_exceeded");
+        assertThat(master.get("/api/v1/account").json().get("allowance").get("ownActiveContacts").asInt()).isEqualTo(300);
+    }
+
+    private static JsonNode awaitImport(Api api, String id) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            JsonNode job = api.get("/api/v1/imports/" + id).json();
+            if (!job.get("status").asString().equals("RUNNING")) {
+                return job;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("import did not finish");
+    }
+
+    @Test
     @DisplayName("On H2: D-8 example A, deactivation and the one-click switch work as on PostgreSQL")
     void mainFlowOnH2() {
         Api operator = Api.operator(port, "embedded-token");

@@ -17,6 +17,9 @@ public final class CsvReader {
     }
 
     private final Reader in;
+    private final char[] buffer = new char[1 << 16];
+    private int position;
+    private int limit;
     private final int maxRecordChars;
     private final char delimiter;
     private int line = 1;
@@ -118,7 +121,15 @@ public final class CsvReader {
             pushedBack = -2;
             return c;
         }
-        return in.read();
+        if (position == limit) {
+            limit = in.read(buffer, 0, buffer.length);
+            position = 0;
+            if (limit <= 0) {
+                limit = 0;
+                return -1;
+            }
+        }
+        return buffer[position++];
     }
 
     private void unread(int c) {

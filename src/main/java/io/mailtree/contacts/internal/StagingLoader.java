@@ -1,20 +1,38 @@
 package io.mailtree.contacts.internal;
 
-import java.nio.file.Path;
+import java.io.IOException;
+import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Loads the valid rows of an import (a CSV file of import_id, line, email, email_key, name,
- * properties) into {@code contact_import_row}. PostgreSQL streams it with COPY; other databases
- * insert in batches.
+ * What differs between databases in an import: streaming the valid rows into
+ * {@code contact_import_row} while the file is read, and merging them into {@code contact}.
+ * PostgreSQL streams with COPY (the database works while the reader reads); other databases insert
+ * in batches.
  */
 public interface StagingLoader {
 
-    long load(UUID importId, Path rows) throws Exception;
+    /** Opens a stream of staged rows for one import. */
+    RowSink open(UUID importId) throws Exception;
 
-    /** The SQL expression for a contact's properties after an import row updates it. */
-    String mergedProperties(String current, String incoming);
+    /**
+     * Creates the new contacts and updates the changed ones from the staged rows (the last row of an
+     * address wins); answers how many rows were inserted or updated.
+     *
+     * @param mayHaveDuplicates false when the reader proved every address is staged once, which
+     *                          spares a sort of all rows
+     */
+    int upsert(JdbcClient jdbc, UUID importId, UUID accountId, OffsetDateTime now, boolean mayHaveDuplicates);
 
-    /** The SQL condition that an import row changes a contact's properties. */
-    String propertiesChanged(String current, String incoming);
+    /** Staged rows on their way in; {@link #finish()} makes them visible, {@link #close()} alone drops them. */
+    interface RowSink extends AutoCloseable {
+
+        void row(int line, String email, String key, String name, String properties) throws IOException;
+
+        long finish() throws Exception;
+
+        @Override
+        void close();
+    }
 }
