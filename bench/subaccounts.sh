@@ -11,94 +11,9 @@ set -euo pipefail
 
 N="${1:-10000}"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-JAR="$ROOT/target/mailtree-0.1.0-SNAPSHOT.jar"
-JAVA="${JAVA:-java}"
-PGHOST="${PGHOST:-127.0.0.1}"
-PGPORT="${PGPORT:-5432}"
-PGUSER="${PGUSER:-postgres}"
-DB="${BENCH_DB:-mailtree_bench}"
-
-log() { printf '[bench] %s\n' "$*" >&2; }
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# 1. The jar.
-if [[ ! -f "$JAR" ]]; then
-    log "building $JAR (mvn -B -q package -DskipTests)"
-    (cd "$ROOT" && mvn -B -q package -DskipTests)
-fi
-[[ -f "$JAR" ]] || { log "no jar at $JAR after the build"; exit 1; }
-
-# 2. A fresh database.
-log "recreating database $DB on $PGHOST:$PGPORT"
-dropdb --if-exists -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" "$DB"
-createdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" "$DB"
-
-# 3. The server.
-PORT="${BENCH_PORT:-}"
-if [[ -z "$PORT" ]]; then
-    PORT=18080
-    while port_in_use "$PORT"; do PORT=$((PORT + 1)); done
-elif port_in_use "$PORT"; then
-    log "port $PORT is already in use"; exit 1
-fi
-TOKEN="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/mailtree-bench.XXXXXX")"
-SERVER_LOG="$WORK/server.log"
-SERVER_PID=""
-
-cleanup() {
-    local rc=$?
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        log "stopping server (pid $SERVER_PID)"
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 30); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 1; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    if [[ -f "$SERVER_LOG" ]]; then
-        local errors
-        errors="$(grep -cE '^[0-9T:.-]+Z? +ERROR ' "$SERVER_LOG" || true)"
-        log "server log: ${errors:-0} ERROR line(s)"
-        grep -E '^[0-9T:.-]+Z? +ERROR ' "$SERVER_LOG" | head -n 20 >&2 || true
-    fi
-    if [[ $rc -ne 0 ]]; then
-        log "FAILED (exit $rc). Last server log lines ($SERVER_LOG):"
-        tail -n 60 "$SERVER_LOG" >&2 2>/dev/null || true
-        log "server log and data kept in $WORK"
-    else
-        rm -rf "$WORK/data"
-        log "server log kept at $SERVER_LOG"
-    fi
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log "starting Mailtree on 127.0.0.1:$PORT (log: $SERVER_LOG)"
-mkdir -p "$WORK/data"
-SPRING_DATASOURCE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB" \
-SPRING_DATASOURCE_USERNAME="$PGUSER" \
-SPRING_DATASOURCE_PASSWORD= \
-MAILTREE_OPERATOR_TOKEN="$TOKEN" \
-SERVER_PORT="$PORT" \
-MAILTREE_DATA_DIR="$WORK/data" \
-MAILTREE_SUBMISSION_PORT=0 \
-MAILTREE_INBOUND_PORT=0 \
-    "$JAVA" -Xmx1g -jar "$JAR" >"$SERVER_LOG" 2>&1 &
-SERVER_PID=$!
-
-BASE="http://127.0.0.1:$PORT"
-log "waiting for $BASE/actuator/health to answer UP"
-deadline=$((SECONDS + 180))
-until curl -fsS --max-time 5 "$BASE/actuator/health" 2>/dev/null | grep -q '"status" *: *"UP"'; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited during start-up"; exit 1; }
-    (( SECONDS < deadline )) || { log "server not UP after 180 s"; exit 1; }
-    sleep 1
-done
-log "server UP (${SECONDS}s since the script started)"
+# shellcheck source=bench/server.sh
+source "$SCRIPT_DIR/server.sh"
+start_mailtree 1g
 
 # 4. The harness (the token goes by environment, not on the command line).
 log "PostgreSQL autovacuum: $(psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d "$DB" -Atc 'show autovacuum')"
