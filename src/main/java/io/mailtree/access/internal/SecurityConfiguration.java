@@ -26,7 +26,7 @@ class SecurityConfiguration {
 
     private static final String[] PUBLIC_PAGES = {"/", "/login", "/signup", "/check-email", "/verify",
         "/forgot-password", "/reset-password", "/dev/mailbox", "/error", "/webjars/**", "/css/**", "/js/**",
-        "/favicon.ico", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/actuator/health/**",
+        "/favicon.ico", "/i/*", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/actuator/health/**",
         "/actuator/health", "/actuator/prometheus"};
 
     /** bcrypt by default, behind the delegating encoder so the algorithm can change without a migration. */

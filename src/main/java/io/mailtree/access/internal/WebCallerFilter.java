@@ -35,7 +35,7 @@ class WebCallerFilter extends OncePerRequestFilter {
 
     private static final Set<String> OPEN_TO_UNVERIFIED = Set.of("/check-email", "/verify", "/resend-verification",
             "/logout", "/login", "/error", "/dev/mailbox", "/favicon.ico");
-    private static final List<String> STATIC_PREFIXES = List.of("/css/", "/js/", "/webjars/");
+    private static final List<String> STATIC_PREFIXES = List.of("/css/", "/js/", "/webjars/", "/i/");
 
     private final Users users;
     private final AccountTree accounts;

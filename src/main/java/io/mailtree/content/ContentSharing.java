@@ -1,0 +1,189 @@
+package io.mailtree.content;
+
+import io.mailtree.accounts.Account;
+import io.mailtree.accounts.AccountTree;
+import io.mailtree.accounts.SubaccountInactive;
+import io.mailtree.accounts.SubaccountNotFound;
+import io.mailtree.audit.AuditLog;
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * D-26, D-27: a master shares templates, images and e-mails with its sub-accounts by copying them.
+ * Images an HTML part references are copied into the target's library and the references rewritten,
+ * so the copy never depends on the master's library. Each target is a transaction of its own.
+ */
+@Service
+public class ContentSharing {
+
+    /** The image path inside any URL or attribute: {@code /i/<32-character token>}. */
+    private static final Pattern IMAGE_REFERENCE = Pattern.compile("/i/([A-Za-z0-9]{32})(?![A-Za-z0-9])");
+
+    private final JdbcClient jdbc;
+    private final AccountTree accounts;
+    private final Templates templates;
+    private final Images images;
+    private final Emails emails;
+    private final AuditLog audit;
+    private final TransactionTemplate transactions;
+
+    ContentSharing(JdbcClient jdbc, AccountTree accounts, Templates templates, Images images, Emails emails,
+            AuditLog audit, PlatformTransactionManager transactionManager) {
+        this.jdbc = jdbc;
+        this.accounts = accounts;
+        this.templates = templates;
+        this.images = images;
+        this.emails = emails;
+        this.audit = audit;
+        this.transactions = new TransactionTemplate(transactionManager);
+    }
+
+    /** What one target received: the id of the copy, the images copied, or why it was refused. */
+    public record Result(String subaccountId, String status, String code, String message, Long createdId,
+            List<Long> imageIds, Integer attachments) {
+
+        static Result refused(String subaccountId, DomainProblem problem) {
+            return new Result(subaccountId, "refused", problem.code(), problem.getMessage(), null, null, null);
+        }
+    }
+
+    public List<Result> shareTemplate(Caller caller, long templateId, List<String> subaccountIds) {
+        requireMaster(caller);
+        Template source = templates.get(caller.accountId(), templateId);
+        return forEach(caller, subaccountIds, target -> {
+            Map<Long, Image> copied = new LinkedHashMap<>();
+            String html = copyImages(caller.accountId(), target.id(), source.html(), copied);
+            Template copy = templates.create(target.id(), source.name(), source.subject(), html, source.text());
+            audit.record(caller, caller.accountId(), target.id(), "template.shared", "template",
+                    String.valueOf(source.id()), "template " + source.name() + " -> " + copy.id());
+            return new Result(target.id().toString(), "shared", null, null, copy.id(),
+                    copied.values().stream().map(Image::id).toList(), null);
+        });
+    }
+
+    public List<Result> shareImages(Caller caller, List<Long> imageIds, List<String> subaccountIds) {
+        requireMaster(caller);
+        if (imageIds == null || imageIds.isEmpty() || imageIds.size() > 100) {
+            throw DomainProblem.invalid("invalid_image_ids", "give 1 to 100 image ids").with("field", "imageIds");
+        }
+        List<Image> sources = new LinkedHashSet<>(imageIds).stream().map(id -> images.get(caller.accountId(), id)).toList();
+        return forEach(caller, subaccountIds, target -> {
+            List<Long> created = new ArrayList<>();
+            for (Image image : sources) {
+                created.add(copy(target.id(), image).id());
+            }
+            audit.record(caller, caller.accountId(), target.id(), "images.shared", "image",
+                    sources.size() == 1 ? String.valueOf(sources.get(0).id()) : null, created.size() + " images");
+            return new Result(target.id().toString(), "shared", null, null, null, created, null);
+        });
+    }
+
+    /**
+     * D-27: only a regular e-mail in draft or sent status is shared; the copy is a new draft with
+     * subject, sender, text, HTML, images (copied, links rewritten), other links and attachments.
+     * Recipients, send history and statistics stay with the original.
+     */
+    public List<Result> shareEmail(Caller caller, long emailId, List<String> subaccountIds) {
+        requireMaster(caller);
+        Email source = emails.get(caller.accountId(), emailId);
+        source.requireShareable();
+        List<Attachment> attachments = emails.attachments(caller.accountId(), emailId);
+        return forEach(caller, subaccountIds, target -> {
+            Map<Long, Image> copied = new LinkedHashMap<>();
+            String html = copyImages(caller.accountId(), target.id(), source.html(), copied);
+            Email copy = emails.create(target.id(), new EmailDraft(source.name(), EmailType.REGULAR.name(),
+                    source.subject(), source.fromName(), source.fromEmail(), source.replyTo(), null, html, source.text(),
+                    null, List.of()));
+            for (Attachment attachment : attachments) {
+                try {
+                    emails.copyAttachment(target.id(), copy.id(), attachment);
+                } catch (IOException failure) {
+                    throw new UncheckedIOException(failure);
+                }
+            }
+            jdbc.sql("update email set shared_from = ? where id = ?")
+                    .params("e-mail " + source.id() + " of the master account", copy.id()).update();
+            audit.record(caller, caller.accountId(), target.id(), "email.shared", "email", String.valueOf(source.id()),
+                    "e-mail " + source.name() + " -> draft " + copy.id());
+            return new Result(target.id().toString(), "shared", null, null, copy.id(),
+                    copied.values().stream().map(Image::id).toList(), attachments.size());
+        });
+    }
+
+    /** Copies the images of {@code from} that the HTML references into {@code to}; answers the rewritten HTML. */
+    private String copyImages(AccountId from, AccountId to, String html, Map<Long, Image> copied) {
+        if (html == null || html.isEmpty()) {
+            return html;
+        }
+        Map<String, String> tokens = new LinkedHashMap<>();
+        Matcher matcher = IMAGE_REFERENCE.matcher(html);
+        while (matcher.find()) {
+            String token = matcher.group(1);
+            if (!tokens.containsKey(token)) {
+                images.byToken(from, token).ifPresentOrElse(image -> {
+                    Image copy = copy(to, image);
+                    copied.put(copy.id(), copy);
+                    tokens.put(token, copy.token());
+                }, () -> tokens.put(token, token));
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        Matcher rewrite = IMAGE_REFERENCE.matcher(html);
+        while (rewrite.find()) {
+            rewrite.appendReplacement(out, Matcher.quoteReplacement("/i/" + tokens.get(rewrite.group(1))));
+        }
+        rewrite.appendTail(out);
+        return out.toString();
+    }
+
+    private Image copy(AccountId to, Image image) {
+        try {
+            return images.copyTo(to, image);
+        } catch (IOException failure) {
+            throw new UncheckedIOException(failure);
+        }
+    }
+
+    private List<Result> forEach(Caller caller, List<String> subaccountIds, java.util.function.Function<Account, Result> copy) {
+        if (subaccountIds == null || subaccountIds.isEmpty()) {
+            throw DomainProblem.invalid("no_targets", "choose at least one sub-account").with("field", "subaccountIds");
+        }
+        if (subaccountIds.size() > 100) {
+            throw DomainProblem.invalid("too_many_targets", "at most 100 sub-accounts at once", 100);
+        }
+        List<Result> results = new ArrayList<>();
+        for (String targetId : new LinkedHashSet<>(subaccountIds)) {
+            try {
+                AccountId id = AccountId.parse(targetId).orElseThrow(SubaccountNotFound::new);
+                Account sub = accounts.subaccount(caller.accountId(), id);
+                if (!sub.isActive()) {
+                    throw new SubaccountInactive(sub.name());
+                }
+                results.add(transactions.execute(status -> copy.apply(sub)));
+            } catch (DomainProblem refused) {
+                results.add(Result.refused(targetId, refused));
+            }
+        }
+        return results;
+    }
+
+    private static void requireMaster(Caller caller) {
+        if (!caller.master()) {
+            throw DomainProblem.forbidden("not_a_master", "only a master account can share with sub-accounts");
+        }
+    }
+}

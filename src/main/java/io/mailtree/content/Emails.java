@@ -1,0 +1,380 @@
+package io.mailtree.content;
+
+import io.mailtree.contacts.ContactLists;
+import io.mailtree.contacts.Contacts;
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.EmailAddresses;
+import io.mailtree.shared.PageOf;
+import io.mailtree.shared.PageRequest;
+import io.mailtree.shared.Texts;
+import io.mailtree.shared.Times;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** E-mails: create from scratch or a template, edit while editable, validate, preview, duplicate, delete. */
+@Service
+public class Emails {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final int MAX_ATTACHMENTS = 10;
+
+    private final JdbcClient jdbc;
+    private final Templates templates;
+    private final ContactLists lists;
+    private final Contacts contacts;
+    private final TemplateLanguage language;
+    private final BlobStore blobs;
+    private final Clock clock;
+    private final long attachmentMaxBytes;
+    private final long attachmentsTotalMaxBytes;
+
+    Emails(JdbcClient jdbc, Templates templates, ContactLists lists, Contacts contacts, TemplateLanguage language,
+            BlobStore blobs, Clock clock, @Value("${mailtree.content.attachment-max-bytes:10485760}") long attachmentMaxBytes,
+            @Value("${mailtree.content.attachments-total-max-bytes:20971520}") long attachmentsTotalMaxBytes) {
+        this.jdbc = jdbc;
+        this.templates = templates;
+        this.lists = lists;
+        this.contacts = contacts;
+        this.language = language;
+        this.blobs = blobs;
+        this.clock = clock;
+        this.attachmentMaxBytes = attachmentMaxBytes;
+        this.attachmentsTotalMaxBytes = attachmentsTotalMaxBytes;
+    }
+
+    // --- reading --------------------------------------------------------------------------------
+
+    public Email get(AccountId account, long id) {
+        return jdbc.sql("select * from email where account_id = ? and id = ?").params(account.value(), id)
+                .query((rs, n) -> map(rs)).optional()
+                .orElseThrow(() -> DomainProblem.notFound("email_not_found", "e-mail"));
+    }
+
+    public PageOf<Email> list(AccountId account, EmailStatus status, PageRequest page) {
+        String filter = status == null ? "" : " and status = '" + status.name() + "'";
+        long total = jdbc.sql("select count(*) from email where account_id = ?" + filter).param(account.value())
+                .query(Long.class).single();
+        List<Email> items = jdbc.sql("select * from email where account_id = ?" + filter
+                + " order by id desc limit ? offset ?").params(account.value(), page.size(), page.offset())
+                .query((rs, n) -> map(rs)).list();
+        return new PageOf<>(items, page.page(), page.size(), total);
+    }
+
+    /** An e-mail of a sub-account as the master's oversight shows it (D-25). */
+    public record OwnedEmail(String accountId, String accountName, Email email) {
+    }
+
+    /** D-25: the e-mails of all the master's sub-accounts, newest first, optionally filtered. */
+    public PageOf<OwnedEmail> acrossSubaccounts(AccountId master, EmailStatus status, AccountId subaccount,
+            PageRequest page) {
+        StringBuilder where = new StringBuilder(" from email e join account a on a.id = e.account_id where a.parent_id = ?");
+        List<Object> params = new ArrayList<>(List.of(master.value()));
+        if (status != null) {
+            where.append(" and e.status = ?");
+            params.add(status.name());
+        }
+        if (subaccount != null) {
+            where.append(" and e.account_id = ?");
+            params.add(subaccount.value());
+        }
+        long total = jdbc.sql("select count(*)" + where).params(params).query(Long.class).single();
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add(page.size());
+        pageParams.add(page.offset());
+        List<OwnedEmail> items = jdbc.sql("select e.*, a.name as account_name" + where
+                + " order by e.id desc limit ? offset ?").params(pageParams)
+                .query((rs, n) -> new OwnedEmail(rs.getObject("account_id").toString(), rs.getString("account_name"),
+                        map(rs)))
+                .list();
+        return new PageOf<>(items, page.page(), page.size(), total);
+    }
+
+    public List<Attachment> attachments(AccountId account, long emailId) {
+        get(account, emailId);
+        return jdbc.sql("select * from email_attachment where account_id = ? and email_id = ? order by id")
+                .params(account.value(), emailId)
+                .query((rs, n) -> new Attachment(rs.getLong("id"), rs.getString("file_name"), rs.getString("content_type"),
+                        rs.getLong("size_bytes"), rs.getString("storage_key"), Times.instant(rs, "created_at")))
+                .list();
+    }
+
+    public InputStream openAttachment(Attachment attachment) throws IOException {
+        return blobs.open(attachment.storageKey());
+    }
+
+    // --- writing --------------------------------------------------------------------------------
+
+    @Transactional
+    public Email create(AccountId account, EmailDraft draft) {
+        EmailType type = type(draft.type());
+        String subject = draft.subject();
+        String html = draft.html();
+        String text = draft.text();
+        if (draft.templateId() != null) {
+            Template template = templates.get(account, draft.templateId());
+            subject = subject == null ? template.subject() : subject;
+            html = html == null ? template.html() : html;
+            text = text == null ? template.text() : text;
+        }
+        Instant now = clock.instant();
+        jdbc.sql("""
+                insert into email (account_id, name, email_type, status, created_at, updated_at)
+                values (?, ?, ?, 'INCOMPLETE', ?, ?)""")
+                .params(account.value(), Texts.name(draft.name(), 100), type.name(), Times.sql(now), Times.sql(now))
+                .update();
+        long id = jdbc.sql("select max(id) from email where account_id = ?").param(account.value()).query(Long.class)
+                .single();
+        return write(account, get(account, id), new EmailDraft(null, null, subject, draft.fromName(), draft.fromEmail(),
+                draft.replyTo(), draft.templateId(), html, text, draft.abTest(), draft.listIds()));
+    }
+
+    @Transactional
+    public Email update(AccountId account, long id, EmailDraft changes) {
+        Email current = get(account, id);
+        current.requireEditable();
+        if (changes.type() != null && type(changes.type()) != current.type()) {
+            jdbc.sql("update email set email_type = ? where id = ?").params(type(changes.type()).name(), id).update();
+            current = get(account, id);
+        }
+        if (changes.name() != null) {
+            jdbc.sql("update email set name = ? where id = ?").params(Texts.name(changes.name(), 100), id).update();
+        }
+        return write(account, current, changes);
+    }
+
+    private Email write(AccountId account, Email current, EmailDraft changes) {
+        String subject = changes.subject() != null ? changes.subject() : current.subject();
+        String html = changes.html() != null ? changes.html() : current.html();
+        String text = changes.text() != null ? changes.text() : current.text();
+        templates.check(subject, html, text);
+        String fromEmail = changes.fromEmail() != null ? address(changes.fromEmail(), "fromEmail") : current.fromEmail();
+        String replyTo = changes.replyTo() != null ? address(changes.replyTo(), "replyTo") : current.replyTo();
+        String fromName = changes.fromName() != null ? header(changes.fromName(), "fromName") : current.fromName();
+        AbTest abTest = changes.abTest() != null ? changes.abTest() : current.abTest();
+        if (abTest != null) {
+            abTest.check();
+            for (AbTest.Variant variant : abTest.variants() == null ? List.<AbTest.Variant>of() : abTest.variants()) {
+                templates.check(variant.subject(), variant.html(), null);
+            }
+        }
+        Long templateId = changes.templateId() != null ? changes.templateId() : current.templateId();
+        jdbc.sql("""
+                update email set subject = ?, from_name = ?, from_email = ?, reply_to = ?, template_id = ?, html = ?,
+                    text_body = ?, ab_config = ?, updated_at = ?
+                where account_id = ? and id = ?""")
+                .params(blankToNull(subject), blankToNull(fromName), fromEmail, replyTo, templateId, blankToNull(html),
+                        blankToNull(text), abTest == null ? null : JSON.writeValueAsString(abTest),
+                        Times.sql(clock.instant()), account.value(), current.id())
+                .update();
+        if (changes.listIds() != null) {
+            setLists(account, current.id(), changes.listIds());
+        }
+        return restate(account, current.id());
+    }
+
+    private void setLists(AccountId account, long emailId, List<Long> listIds) {
+        List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(listIds));
+        if (distinct.size() > 50) {
+            throw DomainProblem.invalid("too_many_lists", "an e-mail goes to at most 50 lists").with("field", "listIds");
+        }
+        for (Long listId : distinct) {
+            lists.get(account, listId);
+        }
+        jdbc.sql("delete from email_list where email_id = ?").param(emailId).update();
+        for (Long listId : distinct) {
+            jdbc.sql("insert into email_list (email_id, list_id, account_id) values (?, ?, ?)")
+                    .params(emailId, listId, account.value()).update();
+        }
+    }
+
+    /** Recomputes the status of an editable e-mail from its parts. */
+    private Email restate(AccountId account, long id) {
+        Email email = get(account, id);
+        EmailStatus derived = email.derivedStatus();
+        if (derived != email.status()) {
+            jdbc.sql("update email set status = ? where id = ?").params(derived.name(), id).update();
+            email = get(account, id);
+        }
+        return email;
+    }
+
+    @Transactional
+    public void delete(AccountId account, long id) throws IOException {
+        Email email = get(account, id);
+        email.requireEditable();
+        List<Attachment> files = attachments(account, id);
+        jdbc.sql("delete from email_attachment where email_id = ?").param(id).update();
+        jdbc.sql("delete from email_list where email_id = ?").param(id).update();
+        jdbc.sql("delete from email where id = ?").param(id).update();
+        for (Attachment file : files) {
+            blobs.delete(file.storageKey());
+        }
+    }
+
+    /** A copy in the same account, with its lists and attachments, as a new editable e-mail. */
+    @Transactional
+    public Email duplicate(AccountId account, long id) throws IOException {
+        Email source = get(account, id);
+        String name = source.name().length() > 93 ? source.name().substring(0, 93) : source.name();
+        Email copy = create(account, new EmailDraft(name + " (copy)", source.type().name(), source.subject(),
+                source.fromName(), source.fromEmail(), source.replyTo(), null, source.html(), source.text(),
+                source.abTest(), source.listIds()));
+        for (Attachment attachment : attachments(account, id)) {
+            copyAttachment(account, copy.id(), attachment);
+        }
+        return get(account, copy.id());
+    }
+
+    /** Stores an attachment after checking its bytes match an accepted type and the size limits. */
+    @Transactional
+    public Attachment attach(AccountId account, long emailId, String fileName, InputStream content) throws IOException {
+        Email email = get(account, emailId);
+        email.requireEditable();
+        List<Attachment> existing = attachments(account, emailId);
+        if (existing.size() >= MAX_ATTACHMENTS) {
+            throw DomainProblem.conflict("too_many_attachments", "an e-mail has at most " + MAX_ATTACHMENTS
+                    + " attachments", MAX_ATTACHMENTS);
+        }
+        byte[] bytes = content.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, attachmentMaxBytes + 1));
+        if (bytes.length > attachmentMaxBytes) {
+            throw new DomainProblem(413, "attachment_too_large", "an attachment may have at most " + attachmentMaxBytes
+                    + " bytes", attachmentMaxBytes);
+        }
+        long total = existing.stream().mapToLong(Attachment::sizeBytes).sum() + bytes.length;
+        if (total > attachmentsTotalMaxBytes) {
+            throw new DomainProblem(413, "attachments_too_large", "the attachments of an e-mail may have at most "
+                    + attachmentsTotalMaxBytes + " bytes together", attachmentsTotalMaxBytes);
+        }
+        String name = FileTypes.safeName(fileName, "attachment");
+        String type = FileTypes.attachmentType(bytes, name).orElseThrow(() -> DomainProblem.invalid(
+                "unsupported_attachment", "attachments are PDF or office documents whose content matches their name")
+                .with("field", "file"));
+        return store(account, emailId, name, type, bytes);
+    }
+
+    private Attachment store(AccountId account, long emailId, String name, String type, byte[] bytes) throws IOException {
+        BlobStore.Stored stored = blobs.put("att", new ByteArrayInputStream(bytes), attachmentMaxBytes);
+        jdbc.sql("""
+                insert into email_attachment (account_id, email_id, file_name, content_type, size_bytes, storage_key,
+                    created_at)
+                values (?, ?, ?, ?, ?, ?, ?)""")
+                .params(account.value(), emailId, name, type, stored.size(), stored.key(), Times.sql(clock.instant()))
+                .update();
+        return attachments(account, emailId).stream().filter(a -> a.storageKey().equals(stored.key())).findFirst()
+                .orElseThrow();
+    }
+
+    Attachment copyAttachment(AccountId target, long emailId, Attachment source) throws IOException {
+        return store(target, emailId, source.fileName(), source.contentType(), blobs.read(source.storageKey()));
+    }
+
+    @Transactional
+    public void detach(AccountId account, long emailId, long attachmentId) throws IOException {
+        get(account, emailId).requireEditable();
+        Attachment attachment = attachments(account, emailId).stream().filter(a -> a.id() == attachmentId).findFirst()
+                .orElseThrow(() -> DomainProblem.notFound("attachment_not_found", "attachment"));
+        jdbc.sql("delete from email_attachment where id = ?").param(attachmentId).update();
+        blobs.delete(attachment.storageKey());
+    }
+
+    /** Marks an e-mail sent; campaigns call it when the send completes (and tests, until they exist). */
+    @Transactional
+    public Email markSent(AccountId account, long id, Instant at) {
+        Email email = get(account, id);
+        if (email.status() != EmailStatus.DRAFT && email.status() != EmailStatus.SENDING) {
+            throw DomainProblem.conflict("email_not_sendable", "only a complete e-mail can be sent");
+        }
+        jdbc.sql("update email set status = 'SENT', sent_at = ? where id = ?").params(Times.sql(at), id).update();
+        return get(account, id);
+    }
+
+    // --- preview ----------------------------------------------------------------------------------
+
+    /** The rendered subject, HTML and text for one contact (or sample values without one). */
+    public record Rendered(String subject, String html, String text) {
+    }
+
+    public Rendered preview(AccountId account, long id, Long contactId) {
+        Email email = get(account, id);
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (contactId != null) {
+            var contact = contacts.get(account, contactId);
+            values.putAll(contact.properties());
+            values.put("email", contact.email());
+            values.put("name", contact.name());
+        } else {
+            values.put("email", "recipient@example.com");
+            values.put("name", "Recipient");
+        }
+        return new Rendered(language.render(email.subject(), TemplateLanguage.Part.SUBJECT, values),
+                language.render(email.html(), TemplateLanguage.Part.HTML, values),
+                language.render(email.text() == null ? HtmlText.from(email.html()) : email.text(),
+                        TemplateLanguage.Part.TEXT, values));
+    }
+
+    // --- mapping --------------------------------------------------------------------------------
+
+    private Email map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        long id = rs.getLong("id");
+        String ab = rs.getString("ab_config");
+        List<Long> listIds = jdbc.sql("select list_id from email_list where email_id = ? order by list_id").param(id)
+                .query(Long.class).list();
+        int attachmentCount = jdbc.sql("select count(*) from email_attachment where email_id = ?").param(id)
+                .query(Integer.class).single();
+        return new Email(id, rs.getString("name"), EmailType.valueOf(rs.getString("email_type")),
+                EmailStatus.valueOf(rs.getString("status")), rs.getString("subject"), rs.getString("from_name"),
+                rs.getString("from_email"), rs.getString("reply_to"), (Long) rs.getObject("template_id"),
+                rs.getString("html"), rs.getString("text_body"), ab == null ? null : JSON.readValue(ab, AbTest.class),
+                listIds, attachmentCount, rs.getString("shared_from"), Times.instant(rs, "sent_at"),
+                Times.instant(rs, "created_at"), Times.instant(rs, "updated_at"));
+    }
+
+    private static EmailType type(String text) {
+        if (text == null) {
+            return EmailType.REGULAR;
+        }
+        try {
+            return EmailType.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException unknown) {
+            throw DomainProblem.invalid("invalid_email_type", "type is REGULAR or AB_TEST").with("field", "type");
+        }
+    }
+
+    private static String address(String value, String field) {
+        if (value.isBlank()) {
+            return null;
+        }
+        try {
+            return EmailAddresses.normalise(value);
+        } catch (DomainProblem invalid) {
+            throw DomainProblem.invalid("invalid_email", "not a valid e-mail address").with("field", field);
+        }
+    }
+
+    /** Header texts cannot carry line breaks: that is how header injection starts. */
+    private static String header(String value, String field) {
+        if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+            throw DomainProblem.invalid("invalid_header", "line breaks are not allowed here").with("field", field);
+        }
+        return value.length() > 100 ? value.substring(0, 100) : value;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}
