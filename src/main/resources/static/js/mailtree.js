@@ -5,3 +5,17 @@ document.addEventListener('submit', function (event) {
         event.preventDefault();
     }
 }, true);
+
+// A checkbox with data-check-all="name" ticks or clears every enabled checkbox of that name in its form.
+document.addEventListener('change', function (event) {
+    var name = event.target.getAttribute && event.target.getAttribute('data-check-all');
+    if (!name) {
+        return;
+    }
+    var scope = event.target.form || document;
+    scope.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+        if (!box.disabled) {
+            box.checked = event.target.checked;
+        }
+    });
+});
