@@ -304,6 +304,15 @@ public class AccountTree {
         accounts.adjustOwnActiveContacts(accountId, Math.toIntExact(count));
     }
 
+    /**
+     * Row-locks an account for the rest of the caller's transaction, so that a bulk change to its
+     * contacts (an import) runs alone; {@link #reserveActiveContacts} then finds the lock held.
+     */
+    @Transactional
+    public void lockForContactChanges(AccountId accountId) {
+        accounts.lock(accountId).orElseThrow(() -> DomainProblem.notFound("account_not_found", "account"));
+    }
+
     /** Returns active contacts to the allowance (a contact deleted, unsubscribed, bounced or complained). */
     @Transactional
     public void releaseActiveContacts(AccountId accountId, long count) {

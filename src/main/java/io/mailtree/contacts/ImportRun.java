@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -61,6 +62,7 @@ class ImportRun {
     private final AuditLog audit;
     private final Clock clock;
     private final TransactionTemplate transactions;
+    private final TransactionTemplate ownTransaction;
 
     ImportRun(JdbcClient jdbc, AccountTree accounts, ContactProperties properties, StagingLoader loader, AuditLog audit,
             Clock clock, PlatformTransactionManager transactionManager) {
@@ -71,6 +73,8 @@ class ImportRun {
         this.audit = audit;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
+        this.ownTransaction = new TransactionTemplate(transactionManager);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     /** Everything a run needs, fixed when the upload was accepted. */
@@ -92,7 +96,13 @@ class ImportRun {
     void execute(Request request) {
         try {
             long started = System.nanoTime();
-            Counts counts = read(request);
+            Counts direct = direct(request);
+            if (direct != null) {
+                log.info("import {}: {} rows read and written directly in {} ms", request.id(), direct.rowsRead,
+                        (System.nanoTime() - started) / 1_000_000);
+                return;
+            }
+            Counts counts = read(request, () -> loader.open(request.id()));
             long read = System.nanoTime();
             phase(request.id(), "CHECKING", counts);
             transactions.executeWithoutResult(status -> write(request, counts));
@@ -115,6 +125,75 @@ class ImportRun {
         }
     }
 
+    /**
+     * The fast path for an account without contacts, where there is nothing to merge with: rows go
+     * straight into {@code contact} with COPY inside one transaction that holds the account's lock,
+     * then the allowance is checked and the transaction commits or rolls back whole. Answers null
+     * when the path does not apply or the file repeats an address (the staged path then runs).
+     */
+    private Counts direct(Request request) throws Exception {
+        AccountId account = request.caller().accountId();
+        if (!loader.supportsDirect()) {
+            return null;
+        }
+        try {
+            return transactions.execute(status -> {
+                accounts.lockForContactChanges(account);
+                boolean empty = jdbc.sql("select count(*) from (select 1 from contact where account_id = ? limit 1) x")
+                        .param(account.value()).query(Long.class).single() == 0;
+                if (!empty) {
+                    return null;
+                }
+                Instant now = clock.instant();
+                Counts counts;
+                try {
+                    counts = read(request, () -> loader.openDirect(account.value(), Times.sql(now)).orElseThrow());
+                } catch (DomainProblem | CharacterCodingException stop) {
+                    throw new Stop(stop);
+                } catch (Exception repeatedOrBroken) {
+                    // Most likely an address repeated in the file: the staged path de-duplicates.
+                    status.setRollbackOnly();
+                    return null;
+                }
+                if (counts.mayHaveDuplicates()) {
+                    status.setRollbackOnly();
+                    return null;
+                }
+                phase(request.id(), "CHECKING", counts);
+                try {
+                    accounts.reserveActiveContacts(account, counts.rowsValid);
+                } catch (ContactAllowanceExceeded exceeded) {
+                    throw new Stop(refusal(counts.rowsValid, exceeded));
+                }
+                phase(request.id(), "WRITING", counts);
+                for (ContactProperty property : counts.newProperties) {
+                    properties.defineIfAbsent(account, property);
+                }
+                addToList(request, account, now, "c.account_id = ?", account.value());
+                done(request, counts, counts.rowsValid, counts.rowsValid, 0);
+                return counts;
+            });
+        } catch (Stop stop) {
+            if (stop.getCause() instanceof CharacterCodingException notDecodable) {
+                throw notDecodable;
+            }
+            throw (DomainProblem) stop.getCause();
+        }
+    }
+
+    /** Carries a refusal out of a transaction callback, which may only throw unchecked exceptions. */
+    private static final class Stop extends RuntimeException {
+        Stop(Exception cause) {
+            super(cause);
+        }
+    }
+
+    private static DomainProblem refusal(long newContacts, ContactAllowanceExceeded exceeded) {
+        return new DomainProblem(409, "contact_allowance_exceeded", "The import would add " + newContacts
+                + " active contacts but only " + exceeded.properties().get("available")
+                + " are available; nothing was imported.", newContacts, exceeded.properties().get("available"));
+    }
+
     /** Per-run tallies. */
     static final class Counts {
         final KeyFingerprints fingerprints = new KeyFingerprints();
@@ -131,13 +210,18 @@ class ImportRun {
 
     // --- READING -------------------------------------------------------------------------------
 
-    private Counts read(Request request) throws Exception {
+    /** Opens where the valid rows go; called only once the header is read and resolved. */
+    @FunctionalInterface
+    interface SinkOpener {
+        StagingLoader.RowSink open() throws Exception;
+    }
+
+    private Counts read(Request request, SinkOpener opener) throws Exception {
         Counts counts = new Counts();
         AccountId account = request.caller().accountId();
         try (CountingInput counting = new CountingInput(Files.newInputStream(request.file()));
                 BufferedReader reader = new BufferedReader(new InputStreamReader(skipBom(counting),
                         decoder(request.charset())), 1 << 16);
-                StagingLoader.RowSink rows = loader.open(request.id());
                 BufferedWriter errors = Files.newBufferedWriter(request.errors(), StandardCharsets.UTF_8)) {
             reader.mark(8192);
             char delimiter = delimiter(reader);
@@ -150,6 +234,8 @@ class ImportRun {
             Columns columns = columns(account, header.fields(), request.mapping());
             counts.newProperties = columns.toDefine();
             errors.write("line,email,code,reason\n");
+            // Opened after the header: a COPY occupies its connection, and resolving columns reads the database.
+            try (StagingLoader.RowSink rows = opener.open()) {
             for (CsvReader.Record record = csv.next(); record != null; record = csv.next()) {
                 counts.rowsRead++;
                 String problem = null;
@@ -200,6 +286,7 @@ class ImportRun {
             }
             counts.bytesRead = counting.count;
             rows.finish();
+            }
         }
         if (counts.rowsInvalid == 0) {
             delete(request.errors());
@@ -280,9 +367,7 @@ class ImportRun {
         try {
             accounts.reserveActiveContacts(account, newContacts);
         } catch (ContactAllowanceExceeded exceeded) {
-            throw new DomainProblem(409, "contact_allowance_exceeded", "The import would add " + newContacts
-                    + " active contacts but only " + exceeded.properties().get("available")
-                    + " are available; nothing was imported.", newContacts, exceeded.properties().get("available"));
+            throw refusal(newContacts, exceeded);
         }
         phase(request.id(), "WRITING", counts);
         long t1 = System.nanoTime();
@@ -296,44 +381,56 @@ class ImportRun {
         int updated = (int) (merged - newContacts);
         log.debug("import {}: counted new in {} ms, merged in {} ms", request.id(), (t1 - t0) / 1_000_000,
                 (System.nanoTime() - t1) / 1_000_000);
-        if (request.listId() != null) {
-            int added = jdbc.sql("""
-                    insert into list_member (list_id, contact_id, account_id, added_at)
-                    select ?, c.id, ?, ? from contact c
-                    where c.account_id = ? and c.email_key in (
-                        select r.email_key from contact_import_row r where r.import_id = ?)
-                    and not exists (select 1 from list_member m where m.list_id = ? and m.contact_id = c.id)""")
-                    .params(request.listId(), account.value(), Times.sql(now), account.value(), request.id(),
-                            request.listId())
-                    .update();
-            jdbc.sql("update contact_list set member_count = member_count + ?, updated_at = ? where id = ? and account_id = ?")
-                    .params(added, Times.sql(now), request.listId(), account.value()).update();
+        addToList(request, account, now, "c.email_key in (select r.email_key from contact_import_row r where r.import_id = ?)",
+                request.id());
+        done(request, counts, distinct, newContacts, updated);
+    }
+
+    /** Adds the imported contacts (those matching {@code which}) to the import's list, if it has one. */
+    private void addToList(Request request, AccountId account, Instant now, String which, Object whichParam) {
+        if (request.listId() == null) {
+            return;
         }
+        int added = jdbc.sql("""
+                insert into list_member (list_id, contact_id, account_id, added_at)
+                select ?, c.id, ?, ? from contact c
+                where c.account_id = ? and %s
+                and not exists (select 1 from list_member m where m.list_id = ? and m.contact_id = c.id)"""
+                .formatted(which))
+                .params(request.listId(), account.value(), Times.sql(now), account.value(), whichParam, request.listId())
+                .update();
+        jdbc.sql("update contact_list set member_count = member_count + ?, updated_at = ? where id = ? and account_id = ?")
+                .params(added, Times.sql(now), request.listId(), account.value()).update();
+    }
+
+    private void done(Request request, Counts counts, long imported, long created, int updated) {
+        AccountId account = request.caller().accountId();
         jdbc.sql("""
                 update contact_import set status = 'DONE', phase = 'FINISHED', bytes_read = bytes_total,
                     rows_total = ?, rows_read = ?, rows_imported = ?, rows_created = ?, rows_updated = ?,
                     rows_unchanged = ?, rows_invalid = ?, finished_at = ?
                 where id = ?""")
-                .params(counts.rowsRead, counts.rowsRead, distinct, newContacts, updated,
-                        distinct - newContacts - updated, counts.rowsInvalid, Times.sql(clock.instant()), request.id())
+                .params(counts.rowsRead, counts.rowsRead, imported, created, updated, imported - created - updated,
+                        counts.rowsInvalid, Times.sql(clock.instant()), request.id())
                 .update();
         audit.record(request.caller(), accounts.require(account).rootId(), account, "contacts.imported", "import",
-                request.id().toString(), newContacts + " created, " + updated + " updated, " + counts.rowsInvalid
+                request.id().toString(), created + " created, " + updated + " updated, " + counts.rowsInvalid
                         + " invalid");
     }
 
     // --- bookkeeping ---------------------------------------------------------------------------
 
     private void progress(UUID id, Counts counts) {
-        jdbc.sql("update contact_import set bytes_read = ?, rows_read = ?, rows_invalid = ? where id = ?")
-                .params(counts.bytesRead, counts.rowsRead, counts.rowsInvalid, id).update();
+        ownTransaction.executeWithoutResult(status -> jdbc.sql("update contact_import set bytes_read = ?, rows_read = ?, rows_invalid = ? where id = ?")
+                .params(counts.bytesRead, counts.rowsRead, counts.rowsInvalid, id).update());
     }
 
+    /** Progress is written in a transaction of its own, so pollers see it while the import's is open. */
     private void phase(UUID id, String phase, Counts counts) {
-        jdbc.sql("""
+        ownTransaction.executeWithoutResult(status -> jdbc.sql("""
                 update contact_import set phase = ?, bytes_read = ?, rows_read = ?, rows_total = ?, rows_invalid = ?
                 where id = ?""")
-                .params(phase, counts.bytesRead, counts.rowsRead, counts.rowsRead, counts.rowsInvalid, id).update();
+                .params(phase, counts.bytesRead, counts.rowsRead, counts.rowsRead, counts.rowsInvalid, id).update());
     }
 
     private void finish(UUID id, String status, String code, String message) {

@@ -17,6 +17,18 @@ public interface StagingLoader {
     RowSink open(UUID importId) throws Exception;
 
     /**
+     * Where the database can, a stream of rows straight into {@code contact} on the caller's
+     * transaction, for an account that has no contacts yet; empty where it cannot.
+     */
+    default boolean supportsDirect() {
+        return false;
+    }
+
+    default java.util.Optional<RowSink> openDirect(UUID accountId, OffsetDateTime now) throws Exception {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Creates the new contacts and updates the changed ones from the staged rows (the last row of an
      * address wins); answers how many rows were inserted or updated.
      *

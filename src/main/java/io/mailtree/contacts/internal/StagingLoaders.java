@@ -12,6 +12,7 @@ import java.io.IOException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /** Picks the staging loader for the database Mailtree runs on. */
 @Configuration(proxyBeanMethods = false)
@@ -44,10 +45,38 @@ class StagingLoaders {
                 CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
                         "copy contact_import_row (import_id, line, email, email_key, name, properties) from stdin "
                                 + "with (format csv)");
-                return new CopySink(connection, copy, importId.toString());
+                return new CopySink(connection, copy, importId.toString(), true, "", () -> close(connection));
             } catch (Exception failure) {
                 connection.close();
                 throw failure;
+            }
+        }
+
+        /**
+         * COPY straight into {@code contact} on the caller's transaction: for an account without
+         * contacts there is nothing to merge with, so staging would only copy the rows twice.
+         */
+        @Override
+        public boolean supportsDirect() {
+            return true;
+        }
+
+        @Override
+        public java.util.Optional<RowSink> openDirect(UUID accountId, OffsetDateTime now) throws Exception {
+            Connection connection = DataSourceUtils.getConnection(dataSource);
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "copy contact (account_id, email, email_key, name, status, properties, created_at, updated_at) "
+                            + "from stdin with (format csv)");
+            String timestamp = now.toString();
+            return java.util.Optional.of(new CopySink(connection, copy, accountId.toString(), false,
+                    "," + timestamp + "," + timestamp, () -> DataSourceUtils.releaseConnection(connection, dataSource)));
+        }
+
+        private static void close(Connection connection) {
+            try {
+                connection.close();
+            } catch (java.sql.SQLException ignored) {
+                // the pool discards a broken connection
             }
         }
 
@@ -87,19 +116,33 @@ class StagingLoaders {
 
         private final Connection connection;
         private final CopyIn copy;
-        private final String importId;
+        private final String lead;
+        private final String tail;
+        private final boolean withLine;
+        private final Runnable release;
         private final StringBuilder buffer = new StringBuilder(1 << 17);
         private boolean finished;
 
-        CopySink(Connection connection, CopyIn copy, String importId) {
+        /**
+         * @param lead     what each row starts with (the import id, or the account id)
+         * @param withLine whether the row carries its line number (staging) or not (contacts)
+         * @param tail     what each row ends with after the properties
+         */
+        CopySink(Connection connection, CopyIn copy, String lead, boolean withLine, String tail, Runnable release) {
             this.connection = connection;
             this.copy = copy;
-            this.importId = importId;
+            this.lead = lead;
+            this.withLine = withLine;
+            this.tail = tail;
+            this.release = release;
         }
 
         @Override
         public void row(int line, String email, String key, String name, String properties) throws IOException {
-            buffer.append(importId).append(',').append(line).append(',');
+            buffer.append(lead).append(',');
+            if (withLine) {
+                buffer.append(line).append(',');
+            }
             quote(email);
             buffer.append(',');
             quote(key);
@@ -108,8 +151,11 @@ class StagingLoaders {
                 quote(name);
             }
             buffer.append(',');
+            if (!withLine) {
+                buffer.append("SUBSCRIBED,");
+            }
             quote(properties);
-            buffer.append('\n');
+            buffer.append(tail).append('\n');
             if (buffer.length() >= 1 << 16) {
                 flush();
             }
@@ -153,11 +199,7 @@ class StagingLoaders {
             } catch (java.sql.SQLException ignored) {
                 // the connection is closed below either way
             }
-            try {
-                connection.close();
-            } catch (java.sql.SQLException ignored) {
-                // the pool discards a broken connection
-            }
+            release.run();
         }
     }
 
