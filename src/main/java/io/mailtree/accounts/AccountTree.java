@@ -326,6 +326,41 @@ public class AccountTree {
         return allowance(accountId).available();
     }
 
+    /** A sub-account a master shares with, or why that id cannot receive a share. */
+    public record ShareTarget(String requestedId, Account subaccount, DomainProblem refusal) {
+    }
+
+    public static final int MAX_SHARE_TARGETS = 100;
+
+    /**
+     * D-26: resolves the sub-accounts a master shares with, in the order given and once each. Ids
+     * that are not the master's active sub-accounts come back with their refusal, so one bad target
+     * never stops the others.
+     */
+    public List<ShareTarget> shareTargets(Caller caller, List<String> subaccountIds) {
+        if (!caller.master()) {
+            throw DomainProblem.forbidden("not_a_master", "only a master account can share with sub-accounts");
+        }
+        if (subaccountIds == null || subaccountIds.isEmpty()) {
+            throw DomainProblem.invalid("no_targets", "choose at least one sub-account").with("field", "subaccountIds");
+        }
+        if (subaccountIds.size() > MAX_SHARE_TARGETS) {
+            throw DomainProblem.invalid("too_many_targets", "at most " + MAX_SHARE_TARGETS + " sub-accounts at once",
+                    MAX_SHARE_TARGETS);
+        }
+        return new java.util.LinkedHashSet<>(subaccountIds).stream().map(id -> {
+            try {
+                Account sub = subaccount(caller.accountId(), AccountId.parse(id).orElseThrow(SubaccountNotFound::new));
+                if (!sub.isActive()) {
+                    throw SubaccountInactive.of(sub);
+                }
+                return new ShareTarget(id, sub, null);
+            } catch (DomainProblem refused) {
+                return new ShareTarget(id, null, refused);
+            }
+        }).toList();
+    }
+
     // --- helpers -----------------------------------------------------------------------------
 
     private Account lockCallerMaster(Caller caller) {

@@ -3,6 +3,7 @@ package io.mailtree.contacts;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.accounts.ContactAllowanceExceeded;
 import io.mailtree.audit.AuditLog;
+import io.mailtree.contacts.internal.CsvFiles;
 import io.mailtree.contacts.internal.CsvReader;
 import io.mailtree.contacts.internal.StagingLoader;
 import io.mailtree.shared.AccountId;
@@ -10,16 +11,12 @@ import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.Times;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PushbackInputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,13 +217,8 @@ class ImportRun {
         Counts counts = new Counts();
         AccountId account = request.caller().accountId();
         try (CountingInput counting = new CountingInput(Files.newInputStream(request.file()));
-                BufferedReader reader = new BufferedReader(new InputStreamReader(skipBom(counting),
-                        decoder(request.charset())), 1 << 16);
                 BufferedWriter errors = Files.newBufferedWriter(request.errors(), StandardCharsets.UTF_8)) {
-            reader.mark(8192);
-            char delimiter = delimiter(reader);
-            reader.reset();
-            CsvReader csv = new CsvReader(reader, MAX_RECORD_CHARS, delimiter);
+            CsvReader csv = CsvFiles.open(counting, request.charset());
             CsvReader.Record header = csv.next();
             if (header == null || header.tooLong()) {
                 throw DomainProblem.invalid("no_email_column", "the file has no header row naming an e-mail column");
@@ -332,20 +324,14 @@ class ImportRun {
         return new Columns(email, name, props, toDefine);
     }
 
-    /** Reads a header the way people write them: "E-mail", "Email address", "メールアドレス", "First name". */
+    /** Reads a header the way people write them; other headers become properties while there is room. */
     private static String guess(String header, Map<String, ContactProperty> defined) {
-        String key = header.toLowerCase(Locale.ROOT).replaceAll("[\\s\\-.]+", "_").replaceAll("[^a-z0-9_]", "");
-        String raw = header.strip().toLowerCase(Locale.ROOT);
-        if (List.of("email", "e_mail", "email_address", "e_mail_address", "mail", "address", "courriel")
-                .contains(key) || List.of("メールアドレス", "メール", "adresse e-mail", "adresse email").contains(raw)) {
-            return "email";
+        String role = CsvFiles.guessRole(header);
+        if (role != null) {
+            return role;
         }
-        if (List.of("name", "full_name", "nom", "nom_complet").contains(key)
-                || List.of("名前", "氏名").contains(raw)) {
-            return "name";
-        }
-        if (!key.isEmpty() && Character.isLetter(key.charAt(0)) && key.length() <= 40
-                && (defined.containsKey(key) || defined.size() < ContactProperties.MAX_PROPERTIES)) {
+        String key = CsvFiles.propertyKey(header);
+        if (key != null && (defined.containsKey(key) || defined.size() < ContactProperties.MAX_PROPERTIES)) {
             return "property:" + key;
         }
         return "ignore";
@@ -454,39 +440,6 @@ class ImportRun {
 
     private static String truncate(String value) {
         return value == null ? "" : value.length() > 254 ? value.substring(0, 254) : value;
-    }
-
-    private static java.nio.charset.CharsetDecoder decoder(Charset charset) {
-        return (charset == null ? StandardCharsets.UTF_8 : charset).newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-    }
-
-    /** Spreadsheets often save semicolon- or tab-separated files; the header line tells which. */
-    private static char delimiter(BufferedReader reader) throws IOException {
-        char[] buffer = new char[4096];
-        int n = reader.read(buffer);
-        int commas = 0;
-        int semicolons = 0;
-        int tabs = 0;
-        for (int i = 0; i < Math.max(n, 0) && buffer[i] != '\n'; i++) {
-            switch (buffer[i]) {
-                case ',' -> commas++;
-                case ';' -> semicolons++;
-                case '\t' -> tabs++;
-                default -> { }
-            }
-        }
-        return semicolons > commas && semicolons >= tabs ? ';' : tabs > commas ? '\t' : ',';
-    }
-
-    private static InputStream skipBom(InputStream in) throws IOException {
-        PushbackInputStream pushback = new PushbackInputStream(in, 3);
-        byte[] bom = new byte[3];
-        int n = pushback.readNBytes(bom, 0, 3);
-        if (!(n == 3 && (bom[0] & 0xFF) == 0xEF && (bom[1] & 0xFF) == 0xBB && (bom[2] & 0xFF) == 0xBF) && n > 0) {
-            pushback.unread(bom, 0, n);
-        }
-        return pushback;
     }
 
     private static void delete(Path file) {

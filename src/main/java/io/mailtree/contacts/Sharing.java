@@ -10,7 +10,6 @@ import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -24,8 +23,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class Sharing {
-
-    public static final int MAX_TARGETS = 100;
 
     private final JdbcClient jdbc;
     private final AccountTree accounts;
@@ -57,38 +54,34 @@ public class Sharing {
     public List<Result> shareList(Caller caller, long listId, List<String> subaccountIds) {
         requireMaster(caller);
         ContactList source = lists.get(caller.accountId(), listId);
-        List<Result> results = new ArrayList<>();
-        for (String target : targets(subaccountIds)) {
-            results.add(share(caller, target, sub -> copyList(caller, source, sub)));
-        }
-        return results;
+        return forEach(caller, subaccountIds, sub -> copyList(caller, source, sub));
     }
 
     public List<Result> shareTestRecipients(Caller caller, List<String> subaccountIds) {
         requireMaster(caller);
-        List<Result> results = new ArrayList<>();
-        for (String target : targets(subaccountIds)) {
-            results.add(share(caller, target, sub -> {
-                int copied = testRecipients.copyTo(caller.accountId(), sub.id());
-                audit.record(caller, caller.accountId(), sub.id(), "test_recipients.shared", "account",
-                        sub.id().toString(), copied + " copied");
-                return new Result(sub.id().toString(), "shared", null, null, null, copied);
-            }));
-        }
-        return results;
+        return forEach(caller, subaccountIds, sub -> {
+            int copied = testRecipients.copyTo(caller.accountId(), sub.id());
+            audit.record(caller, caller.accountId(), sub.id(), "test_recipients.shared", "account",
+                    sub.id().toString(), copied + " copied");
+            return new Result(sub.id().toString(), "shared", null, null, null, copied);
+        });
     }
 
-    private Result share(Caller caller, String targetId, java.util.function.Function<Account, Result> copy) {
-        try {
-            AccountId id = AccountId.parse(targetId).orElseThrow(io.mailtree.accounts.SubaccountNotFound::new);
-            Account sub = accounts.subaccount(caller.accountId(), id);
-            if (!sub.isActive()) {
-                throw new io.mailtree.accounts.SubaccountInactive(sub.name());
+    private List<Result> forEach(Caller caller, List<String> subaccountIds,
+            java.util.function.Function<Account, Result> copy) {
+        List<Result> results = new ArrayList<>();
+        for (AccountTree.ShareTarget target : accounts.shareTargets(caller, subaccountIds)) {
+            if (target.refusal() != null) {
+                results.add(Result.refused(target.requestedId(), target.refusal()));
+                continue;
             }
-            return transactions.execute(status -> copy.apply(sub));
-        } catch (DomainProblem refused) {
-            return Result.refused(targetId, refused);
+            try {
+                results.add(transactions.execute(status -> copy.apply(target.subaccount())));
+            } catch (DomainProblem refused) {
+                results.add(Result.refused(target.requestedId(), refused));
+            }
         }
+        return results;
     }
 
     private Result copyList(Caller caller, ContactList source, Account sub) {
@@ -129,16 +122,6 @@ public class Sharing {
                 "list " + source.name() + " -> list " + copy.id() + " (" + members + " members, " + newContacts
                         + " new contacts)");
         return new Result(target.toString(), "shared", null, null, copy.id(), members);
-    }
-
-    private static List<String> targets(List<String> subaccountIds) {
-        if (subaccountIds == null || subaccountIds.isEmpty()) {
-            throw DomainProblem.invalid("no_targets", "choose at least one sub-account").with("field", "subaccountIds");
-        }
-        if (subaccountIds.size() > MAX_TARGETS) {
-            throw DomainProblem.invalid("too_many_targets", "at most " + MAX_TARGETS + " sub-accounts at once", MAX_TARGETS);
-        }
-        return new ArrayList<>(new LinkedHashSet<>(subaccountIds));
     }
 
     private static void requireMaster(Caller caller) {

@@ -2,8 +2,6 @@ package io.mailtree.content;
 
 import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
-import io.mailtree.accounts.SubaccountInactive;
-import io.mailtree.accounts.SubaccountNotFound;
 import io.mailtree.audit.AuditLog;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
@@ -159,23 +157,16 @@ public class ContentSharing {
     }
 
     private List<Result> forEach(Caller caller, List<String> subaccountIds, java.util.function.Function<Account, Result> copy) {
-        if (subaccountIds == null || subaccountIds.isEmpty()) {
-            throw DomainProblem.invalid("no_targets", "choose at least one sub-account").with("field", "subaccountIds");
-        }
-        if (subaccountIds.size() > 100) {
-            throw DomainProblem.invalid("too_many_targets", "at most 100 sub-accounts at once", 100);
-        }
         List<Result> results = new ArrayList<>();
-        for (String targetId : new LinkedHashSet<>(subaccountIds)) {
+        for (AccountTree.ShareTarget target : accounts.shareTargets(caller, subaccountIds)) {
+            if (target.refusal() != null) {
+                results.add(Result.refused(target.requestedId(), target.refusal()));
+                continue;
+            }
             try {
-                AccountId id = AccountId.parse(targetId).orElseThrow(SubaccountNotFound::new);
-                Account sub = accounts.subaccount(caller.accountId(), id);
-                if (!sub.isActive()) {
-                    throw new SubaccountInactive(sub.name());
-                }
-                results.add(transactions.execute(status -> copy.apply(sub)));
+                results.add(transactions.execute(status -> copy.apply(target.subaccount())));
             } catch (DomainProblem refused) {
-                results.add(Result.refused(targetId, refused));
+                results.add(Result.refused(target.requestedId(), refused));
             }
         }
         return results;

@@ -1,22 +1,16 @@
 package io.mailtree.contacts.web;
 
 import io.mailtree.contacts.ContactProperty;
+import io.mailtree.contacts.internal.CsvFiles;
 import io.mailtree.contacts.internal.CsvReader;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PushbackInputStream;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The first lines of an uploaded CSV, read the way the import will read them (BOM skipped,
@@ -25,15 +19,6 @@ import java.util.regex.Pattern;
 record CsvPreview(List<String> headers, List<List<String>> rows) {
 
     static final int ROWS = 5;
-    private static final int MAX_RECORD_CHARS = 64 * 1024;
-    private static final Pattern KEY = Pattern.compile("^[a-z][a-z0-9_]{0,39}$");
-    private static final Set<String> RESERVED = Set.of("email", "name", "status", "id");
-    private static final List<String> EMAIL_KEYS = List.of("email", "e_mail", "email_address", "e_mail_address",
-            "mail", "address", "courriel", "adresse_email", "adresse_e_mail");
-    private static final List<String> EMAIL_RAW = List.of("メールアドレス", "メール", "adresse e-mail", "adresse email",
-            "adresse mail");
-    private static final List<String> NAME_KEYS = List.of("name", "full_name", "nom", "nom_complet");
-    private static final List<String> NAME_RAW = List.of("名前", "氏名");
 
     /**
      * Reads the header and up to {@link #ROWS} rows.
@@ -42,14 +27,8 @@ record CsvPreview(List<String> headers, List<List<String>> rows) {
      * @throws java.nio.charset.CharacterCodingException when the start of the file does not decode
      */
     static CsvPreview read(Path file, Charset charset) throws IOException {
-        try (InputStream in = skipBom(Files.newInputStream(file));
-                BufferedReader reader = new BufferedReader(new InputStreamReader(in, charset.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)),
-                        1 << 16)) {
-            reader.mark(8192);
-            char delimiter = delimiter(reader);
-            reader.reset();
-            CsvReader csv = new CsvReader(reader, MAX_RECORD_CHARS, delimiter);
+        try (InputStream in = Files.newInputStream(file)) {
+            CsvReader csv = CsvFiles.open(in, charset);
             CsvReader.Record header = csv.next();
             if (header == null || header.tooLong()) {
                 return null;
@@ -89,7 +68,7 @@ record CsvPreview(List<String> headers, List<List<String>> rows) {
         int newProperties = 0;
         for (int i = 0; i < headers.size(); i++) {
             String header = headers.get(i);
-            String key = normalisedKey(header);
+            String key = CsvFiles.propertyKey(header);
             List<Option> options = new ArrayList<>();
             options.add(new Option("email", "imports.role.email", null));
             options.add(new Option("name", "imports.role.name", null));
@@ -107,12 +86,11 @@ record CsvPreview(List<String> headers, List<List<String>> rows) {
             if (chosen != null && i < chosen.size()) {
                 selected = chosen.get(i);
             } else {
-                String raw = header.toLowerCase(Locale.ROOT);
-                String loose = loose(header);
-                if (!emailTaken && (EMAIL_KEYS.contains(loose) || EMAIL_RAW.contains(raw))) {
+                String role = CsvFiles.guessRole(header);
+                if (!emailTaken && "email".equals(role)) {
                     selected = "email";
                     emailTaken = true;
-                } else if (!nameTaken && (NAME_KEYS.contains(loose) || NAME_RAW.contains(raw))) {
+                } else if (!nameTaken && "name".equals(role)) {
                     selected = "name";
                     nameTaken = true;
                 } else if (key != null && defined.containsKey(key)) {
@@ -129,44 +107,4 @@ record CsvPreview(List<String> headers, List<List<String>> rows) {
         return columns;
     }
 
-    /** A header as a property key: "First name" gives first_name; null when it gives no valid key. */
-    static String normalisedKey(String header) {
-        String key = loose(header).replaceAll("_+", "_").replaceAll("^_|_$", "");
-        if (key.length() > 40) {
-            key = key.substring(0, 40).replaceAll("_$", "");
-        }
-        return KEY.matcher(key).matches() && !RESERVED.contains(key) ? key : null;
-    }
-
-    private static String loose(String header) {
-        return header.strip().toLowerCase(Locale.ROOT).replaceAll("[\\s\\-.]+", "_").replaceAll("[^a-z0-9_]", "");
-    }
-
-    /** Spreadsheets often save semicolon- or tab-separated files; the header line tells which. */
-    private static char delimiter(BufferedReader reader) throws IOException {
-        char[] buffer = new char[4096];
-        int n = reader.read(buffer);
-        int commas = 0;
-        int semicolons = 0;
-        int tabs = 0;
-        for (int i = 0; i < Math.max(n, 0) && buffer[i] != '\n'; i++) {
-            switch (buffer[i]) {
-                case ',' -> commas++;
-                case ';' -> semicolons++;
-                case '\t' -> tabs++;
-                default -> { }
-            }
-        }
-        return semicolons > commas && semicolons >= tabs ? ';' : tabs > commas ? '\t' : ',';
-    }
-
-    private static InputStream skipBom(InputStream in) throws IOException {
-        PushbackInputStream pushback = new PushbackInputStream(in, 3);
-        byte[] bom = new byte[3];
-        int n = pushback.readNBytes(bom, 0, 3);
-        if (!(n == 3 && (bom[0] & 0xFF) == 0xEF && (bom[1] & 0xFF) == 0xBB && (bom[2] & 0xFF) == 0xBF) && n > 0) {
-            pushback.unread(bom, 0, n);
-        }
-        return pushback;
-    }
 }
