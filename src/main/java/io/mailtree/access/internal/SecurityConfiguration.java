@@ -25,7 +25,7 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 class SecurityConfiguration {
 
     private static final String[] PUBLIC_PAGES = {"/", "/login", "/signup", "/check-email", "/verify",
-        "/forgot-password", "/reset-password", "/dev/mailbox", "/error", "/webjars/**", "/css/**", "/js/**",
+        "/forgot-password", "/reset-password", "/dev/mailbox", "/senders/confirm", "/error", "/webjars/**", "/css/**", "/js/**",
         "/favicon.ico", "/i/*", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/actuator/health/**",
         "/actuator/health", "/actuator/prometheus"};
 

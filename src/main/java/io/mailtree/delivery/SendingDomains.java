@@ -1,0 +1,136 @@
+package io.mailtree.delivery;
+
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Times;
+import java.net.IDN;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Sending domains: each gets an RSA-2048 DKIM key pair when registered. The private key is kept
+ * for signing; the page and the API show the DNS records to publish.
+ */
+@Service
+public class SendingDomains {
+
+    static final String SELECTOR = "mt1";
+    private static final Pattern LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
+
+    static final RowMapper<SendingDomain> MAPPER = (rs, n) -> new SendingDomain(rs.getLong("id"), rs.getString("domain"),
+            rs.getString("selector"), rs.getString("public_key"), Times.instant(rs, "created_at"));
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    SendingDomains(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public List<SendingDomain> of(AccountId account) {
+        return jdbc.sql("select * from sending_domain where account_id = ? order by domain").param(account.value())
+                .query(MAPPER).list();
+    }
+
+    public SendingDomain get(AccountId account, long id) {
+        return jdbc.sql("select * from sending_domain where account_id = ? and id = ?").params(account.value(), id)
+                .query(MAPPER).optional().orElseThrow(() -> DomainProblem.notFound("domain_not_found", "domain"));
+    }
+
+    @Transactional
+    public SendingDomain add(AccountId account, String domain) {
+        String name = validDomain(domain);
+        KeyPair keys = generate();
+        try {
+            jdbc.sql("""
+                    insert into sending_domain (account_id, domain, selector, private_key, public_key, created_at)
+                    values (?, ?, ?, ?, ?, ?)""")
+                    .params(account.value(), name, SELECTOR,
+                            Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()),
+                            Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()), Times.sql(clock.instant()))
+                    .update();
+        } catch (DuplicateKeyException exists) {
+            throw DomainProblem.conflict("domain_exists", "this domain is already registered").with("field", "domain");
+        }
+        return jdbc.sql("select * from sending_domain where account_id = ? and domain = ?").params(account.value(), name)
+                .query(MAPPER).single();
+    }
+
+    @Transactional
+    public void remove(AccountId account, long id) {
+        get(account, id);
+        jdbc.sql("delete from sending_domain where account_id = ? and id = ?").params(account.value(), id).update();
+    }
+
+    /** The DKIM signing key of the account's domain, if it registered that domain. */
+    public Optional<SigningKey> signingKey(AccountId account, String domain) {
+        return jdbc.sql("select domain, selector, private_key from sending_domain where account_id = ? and domain = ?")
+                .params(account.value(), domain.toLowerCase(Locale.ROOT))
+                .query((rs, n) -> new SigningKey(rs.getString(1), rs.getString(2), privateKey(rs.getString(3))))
+                .optional();
+    }
+
+    /** What a DKIM signer needs: the signing domain, the selector and the private key. */
+    public record SigningKey(String domain, String selector, RSAPrivateKey privateKey) {
+    }
+
+    static String validDomain(String raw) {
+        String value = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
+        String ascii;
+        try {
+            ascii = IDN.toASCII(value, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException invalid) {
+            throw invalidDomain();
+        }
+        String[] labels = ascii.split("\\.", -1);
+        if (ascii.length() > 253 || labels.length < 2) {
+            throw invalidDomain();
+        }
+        for (String label : labels) {
+            if (!LABEL.matcher(label).matches()) {
+                throw invalidDomain();
+            }
+        }
+        return ascii;
+    }
+
+    private static DomainProblem invalidDomain() {
+        return DomainProblem.invalid("invalid_domain", "not a valid domain name").with("field", "domain");
+    }
+
+    private static KeyPair generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static RSAPrivateKey privateKey(String base64) {
+        try {
+            return (RSAPrivateKey) KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        } catch (NoSuchAlgorithmException | InvalidKeySpecException broken) {
+            throw new IllegalStateException("a stored DKIM key cannot be read", broken);
+        }
+    }
+}

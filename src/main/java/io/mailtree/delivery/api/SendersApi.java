@@ -1,0 +1,121 @@
+package io.mailtree.delivery.api;
+
+import io.mailtree.delivery.Sender;
+import io.mailtree.delivery.Senders;
+import io.mailtree.delivery.SendingDomain;
+import io.mailtree.delivery.SendingDomains;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Permission;
+import io.mailtree.shared.RequiresPermission;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/senders} and {@code /api/v1/domains}: who the account sends as. */
+@RestController
+@RequiresPermission(Permission.ACCOUNT_SETTINGS)
+@Tag(name = "Senders and domains")
+class SendersApi {
+
+    private final Senders senders;
+    private final SendingDomains domains;
+    private final String spfInclude;
+
+    SendersApi(Senders senders, SendingDomains domains,
+            @Value("${mailtree.dkim.spf-include:spf.mailtree.localhost}") String spfInclude) {
+        this.senders = senders;
+        this.domains = domains;
+        this.spfInclude = spfInclude;
+    }
+
+    @GetMapping("/api/v1/senders")
+    Map<String, List<Sender>> senders(Caller caller) {
+        return Map.of("items", senders.of(caller.accountId()));
+    }
+
+    @PostMapping("/api/v1/senders")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Add a sender address", description = "A confirmation link is e-mailed to it; until it is "
+            + "followed, mail from the address is refused.")
+    Sender addSender(Caller caller, @RequestBody SenderRequest request) {
+        return senders.add(caller.accountId(), request.email(), request.name());
+    }
+
+    @PostMapping("/api/v1/senders/{id}/resend")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    void resend(Caller caller, @PathVariable String id) {
+        senders.resendConfirmation(caller.accountId(), parse(id, "sender_not_found", "sender"));
+    }
+
+    @DeleteMapping("/api/v1/senders/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void removeSender(Caller caller, @PathVariable String id) {
+        senders.remove(caller.accountId(), parse(id, "sender_not_found", "sender"));
+    }
+
+    @GetMapping("/api/v1/domains")
+    Map<String, List<DomainJson>> domains(Caller caller) {
+        return Map.of("items", domains.of(caller.accountId()).stream().map(this::json).toList());
+    }
+
+    @PostMapping("/api/v1/domains")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Register a sending domain", description = "Generates its RSA-2048 DKIM key pair and answers "
+            + "the DNS records to publish (DKIM, SPF include, DMARC advice).")
+    DomainJson addDomain(Caller caller, @RequestBody DomainRequest request) {
+        return json(domains.add(caller.accountId(), request.domain()));
+    }
+
+    @GetMapping("/api/v1/domains/{id}")
+    DomainJson domain(Caller caller, @PathVariable String id) {
+        return json(domains.get(caller.accountId(), parse(id, "domain_not_found", "domain")));
+    }
+
+    @DeleteMapping("/api/v1/domains/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void removeDomain(Caller caller, @PathVariable String id) {
+        domains.remove(caller.accountId(), parse(id, "domain_not_found", "domain"));
+    }
+
+    private DomainJson json(SendingDomain domain) {
+        return new DomainJson(domain.id(), domain.domain(), domain.selector(), domain.dnsRecords(spfInclude),
+                domain.createdAt());
+    }
+
+    private static long parse(String text, String code, String what) {
+        try {
+            long id = Long.parseLong(text);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException notNumber) {
+            // fall through
+        }
+        throw DomainProblem.notFound(code, what);
+    }
+
+    @Schema(name = "SenderRequest")
+    record SenderRequest(String email, String name) {
+    }
+
+    @Schema(name = "DomainRequest")
+    record DomainRequest(String domain) {
+    }
+
+    @Schema(name = "SendingDomain")
+    record DomainJson(long id, String domain, String selector, List<SendingDomain.DnsRecord> dnsRecords,
+            java.time.Instant createdAt) {
+    }
+}
