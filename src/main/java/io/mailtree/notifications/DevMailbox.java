@@ -25,7 +25,13 @@ public class DevMailbox implements MailTransport {
     @Override
     public void deliver(String from, String recipient, String subject, String text) {
         jdbc.sql("insert into dev_mailbox_message (sender, recipient, subject, body_text, received_at) values (?, ?, ?, ?, ?)")
-                .params(from, recipient, subject, text, Times.sql(clock.instant())).update();
+                .params(cut(from, 254), cut(recipient, 254), cut(subject == null ? "" : subject, 300),
+                        cut(text == null ? "" : text, 20000), Times.sql(clock.instant()))
+                .update();
+    }
+
+    private static String cut(String value, int max) {
+        return value.length() > max ? value.substring(0, max) : value;
     }
 
     @Override

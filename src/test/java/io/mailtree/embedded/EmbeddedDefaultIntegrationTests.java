@@ -88,6 +88,39 @@ class EmbeddedDefaultIntegrationTests {
         assertThat(master.get("/api/v1/account").json().get("allowance").get("ownActiveContacts").asInt()).isEqualTo(300);
     }
 
+    @Test
+    @DisplayName("On H2: the send API delivers into the development mailbox (D-29)")
+    void sendIntoTheDevelopmentMailbox() throws Exception {
+        Api operator = Api.operator(port, "embedded-token");
+        JsonNode created = operator.post("/api/platform/v1/masters", "{\"name\":\"H2 sender\",\"ownerEmail\":\"h2s-"
+                + UUID.randomUUID().toString().substring(0, 8) + "@example.test\",\"plan\":\"pro-1000\"}").json();
+        Api master = Api.withKey(port, created.get("apiKey"));
+        String sender = "news-" + UUID.randomUUID().toString().substring(0, 6) + "@h2.example.test";
+        master.post("/api/v1/senders", "{\"email\":\"" + sender + "\"}");
+        WebSession web = new WebSession(port);
+        String confirm = null;
+        for (int i = 0; i < 100 && confirm == null; i++) {
+            Matcher matcher = Pattern.compile("(/senders/confirm\\?token=[A-Za-z0-9_.\\-]+)")
+                    .matcher(web.get("/dev/mailbox?to=" + sender).body());
+            confirm = matcher.find() ? matcher.group(1) : null;
+            if (confirm == null) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(web.get(confirm).body()).contains("id=\"sender-confirmed\"");
+        String to = "reader-" + UUID.randomUUID().toString().substring(0, 6) + "@example.test";
+        String id = master.post("/api/v1/send", "{\"messages\":[{\"from\":{\"email\":\"" + sender + "\"},\"to\":[{\"email\":\""
+                + to + "\"}],\"subject\":\"Hello from H2\",\"text\":\"It works.\"}]}").json().get("results").get(0)
+                .get("id").asString();
+        String status = "";
+        for (int i = 0; i < 100 && !status.equals("DELIVERED"); i++) {
+            status = master.get("/api/v1/messages/" + id).json().get("message").get("status").asString();
+            Thread.sleep(100);
+        }
+        assertThat(status).isEqualTo("DELIVERED");
+        assertThat(web.get("/dev/mailbox?to=" + to).body()).contains("Hello from H2").contains("It works.");
+    }
+
     private static JsonNode awaitImport(Api api, String id) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             JsonNode job = api.get("/api/v1/imports/" + id).json();

@@ -97,6 +97,14 @@ public final class Api {
         }
     }
 
+    /** A JSON request with one extra header, such as Idempotency-Key. */
+    public Response sendWithHeader(String method, String path, String json, String header, String value) {
+        Api api = new Api(base);
+        api.headers.putAll(headers);
+        api.headers.put(header, value);
+        return api.send(method, path, json);
+    }
+
     public Response send(String method, String path, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()

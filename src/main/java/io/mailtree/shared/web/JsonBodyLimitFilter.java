@@ -24,6 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class JsonBodyLimitFilter extends OncePerRequestFilter {
 
     static final long MAX_JSON_BYTES = 1024 * 1024;
+    /** The send API carries attachments in base64: 25 MB of files take about 34 MB. */
+    static final long MAX_SEND_BYTES = 40L * 1024 * 1024;
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -33,8 +35,9 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (request.getContentLengthLong() > MAX_JSON_BYTES) {
-            tooLarge(request, response);
+        long limit = request.getRequestURI().equals("/api/v1/send") ? MAX_SEND_BYTES : MAX_JSON_BYTES;
+        if (request.getContentLengthLong() > limit) {
+            tooLarge(request, response, limit);
             return;
         }
         chain.doFilter(new HttpServletRequestWrapper(request) {
@@ -43,33 +46,36 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
             @Override
             public ServletInputStream getInputStream() throws IOException {
                 if (bounded == null) {
-                    bounded = new BoundedInputStream(super.getInputStream());
+                    bounded = new BoundedInputStream(super.getInputStream(), limit);
                 }
                 return bounded;
             }
         }, response);
     }
 
-    private static void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private static void tooLarge(HttpServletRequest request, HttpServletResponse response, long limit)
+            throws IOException {
         ProblemJson.write(response, new DomainProblem(413, "payload_too_large",
-                "the request body is larger than " + MAX_JSON_BYTES + " bytes"), request.getRequestURI());
+                "the request body is larger than " + limit + " bytes"), request.getRequestURI());
     }
 
     /** Fails the read once more than the limit has come in; the API answers it as malformed. */
     private static final class BoundedInputStream extends ServletInputStream {
 
         private final ServletInputStream delegate;
+        private final long limit;
         private long count;
 
-        BoundedInputStream(ServletInputStream delegate) {
+        BoundedInputStream(ServletInputStream delegate, long limit) {
             this.delegate = delegate;
+            this.limit = limit;
         }
 
         @Override
         public int read() throws IOException {
             int b = delegate.read();
-            if (b >= 0 && ++count > MAX_JSON_BYTES) {
-                throw new IOException("request body over " + MAX_JSON_BYTES + " bytes");
+            if (b >= 0 && ++count > limit) {
+                throw new IOException("request body over " + limit + " bytes");
             }
             return b;
         }
@@ -77,8 +83,8 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             int n = delegate.read(buffer, offset, length);
-            if (n > 0 && (count += n) > MAX_JSON_BYTES) {
-                throw new IOException("request body over " + MAX_JSON_BYTES + " bytes");
+            if (n > 0 && (count += n) > limit) {
+                throw new IOException("request body over " + limit + " bytes");
             }
             return n;
         }

@@ -1,0 +1,350 @@
+package io.mailtree.delivery;
+
+import io.mailtree.accounts.AccountTree;
+import io.mailtree.contacts.Contacts;
+import io.mailtree.contacts.Suppressions;
+import io.mailtree.notifications.DevMailbox;
+import io.mailtree.notifications.MailTransport;
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.Times;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Delivers the queue. Each worker claims a batch of due messages with a lease (FOR UPDATE SKIP
+ * LOCKED on PostgreSQL, so several nodes share one queue without taking the same row), signs each
+ * once, hands it to the relay over its own reused connection, and records the outcome: delivered,
+ * deferred with exponential backoff and jitter (4xx, relay down) until the retry horizon, or bounced
+ * (5xx: the address is suppressed and the contact marked bounced). Messages of an inactive account
+ * are not claimed: they are held, neither sent nor lost, until it is active again (D-12). No SMTP
+ * call runs inside a database transaction.
+ */
+@Component
+class DeliveryWorkers implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryWorkers.class);
+
+    private final JdbcClient jdbc;
+    private final AccountTree accounts;
+    private final Suppressions suppressions;
+    private final Contacts contacts;
+    private final MessageEvents events;
+    private final DkimSigning dkim;
+    private final MailTransport mailTransport;
+    private final Clock clock;
+    private final TransactionTemplate transactions;
+    private final boolean skipLocked;
+    private final Settings settings;
+    private final Semaphore wake = new Semaphore(0);
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    /** Worker and relay settings, from {@code mailtree.delivery.*} and {@code mailtree.relay.*}. */
+    record Settings(int workers, int batch, Duration lease, Duration horizon, String bounceDomain, String relayHost,
+            int relayPort, String relayUsername, String relayPassword, String relayTls) {
+    }
+
+    DeliveryWorkers(JdbcClient jdbc, AccountTree accounts, Suppressions suppressions, Contacts contacts,
+            MessageEvents events, DkimSigning dkim, MailTransport mailTransport, Clock clock,
+            PlatformTransactionManager transactionManager, DataSource dataSource,
+            @Value("${mailtree.delivery.workers:4}") int workers, @Value("${mailtree.delivery.batch:20}") int batch,
+            @Value("${mailtree.delivery.retry-horizon:72h}") Duration horizon,
+            @Value("${mailtree.bounce-domain:bounces.mailtree.localhost}") String bounceDomain,
+            @Value("${mailtree.relay.host:}") String relayHost, @Value("${mailtree.relay.port:25}") int relayPort,
+            @Value("${mailtree.relay.username:}") String relayUsername,
+            @Value("${mailtree.relay.password:}") String relayPassword,
+            @Value("${mailtree.relay.tls:none}") String relayTls) throws Exception {
+        this.jdbc = jdbc;
+        this.accounts = accounts;
+        this.suppressions = suppressions;
+        this.contacts = contacts;
+        this.events = events;
+        this.dkim = dkim;
+        this.mailTransport = mailTransport;
+        this.clock = clock;
+        this.transactions = new TransactionTemplate(transactionManager);
+        try (Connection connection = dataSource.getConnection()) {
+            this.skipLocked = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        }
+        this.settings = new Settings(workers, batch, Duration.ofMinutes(2), horizon, bounceDomain, relayHost, relayPort,
+                relayUsername, relayPassword, relayTls);
+    }
+
+    /** Wakes idle workers after new messages commit. */
+    void nudge() {
+        wake.release(settings.workers());
+    }
+
+    /** A claimed message. */
+    record Claimed(long id, AccountId account, UUID apiKeyId, String from, List<String> recipients, String verp,
+            int attempts, Instant createdAt, byte[] mime) {
+    }
+
+    /** Claims up to {@code limit} due messages of active accounts, leasing them to this worker. */
+    List<Claimed> claim(int limit) {
+        return transactions.execute(status -> {
+            Instant now = clock.instant();
+            List<Long> ids = jdbc.sql("""
+                    select m.id from message m
+                    where m.status = 'QUEUED' and m.next_attempt_at <= ? and (m.lease_until is null or m.lease_until < ?)
+                      and exists (select 1 from account a where a.id = m.account_id and a.status = 'ACTIVE')
+                    order by m.next_attempt_at, m.id limit ? for update""" + (skipLocked ? " skip locked" : ""))
+                    .params(Times.sql(now), Times.sql(now), limit).query(Long.class).list();
+            List<Claimed> claimed = new ArrayList<>();
+            for (Long id : ids) {
+                jdbc.sql("update message set lease_until = ?, attempts = attempts + 1, updated_at = ? where id = ?")
+                        .params(Times.sql(now.plus(settings.lease())), Times.sql(now), id).update();
+                claimed.add(jdbc.sql("select * from message where id = ?").param(id)
+                        .query((rs, n) -> new Claimed(rs.getLong("id"), new AccountId(rs.getObject("account_id", UUID.class)),
+                                rs.getObject("api_key_id", UUID.class), rs.getString("from_email"),
+                                Arrays.asList(rs.getString("recipients").split("\n")), rs.getString("verp_token"),
+                                rs.getInt("attempts"), Times.instant(rs, "created_at"), rs.getBytes("mime")))
+                        .single());
+            }
+            return claimed;
+        });
+    }
+
+    /** Delivers one claimed message and records what happened; answers true when it left the queue. */
+    void deliver(Claimed message, RelayConnection relay) {
+        List<String> recipients = new ArrayList<>();
+        for (String recipient : message.recipients()) {
+            if (suppressions.isSuppressed(message.account(), recipient)) {
+                events.record(message.account(), message.id(), message.apiKeyId(), "SUPPRESSED", recipient,
+                        "the address is on the account's suppression list");
+            } else {
+                recipients.add(recipient);
+            }
+        }
+        if (recipients.isEmpty()) {
+            finish(message, "SUPPRESSED", null);
+            return;
+        }
+        try {
+            byte[] signed = dkim.sign(message.account(), message.from(), message.mime());
+            if (relay == null && mailTransport instanceof DevMailbox mailbox) {
+                var parsed = new jakarta.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(signed));
+                for (String recipient : recipients) {
+                    mailbox.deliver(message.from(), recipient, parsed.getSubject(), DevText.of(parsed));
+                }
+            } else {
+                relay.send(signed, "bounces+" + message.verp() + "@" + settings.bounceDomain(), recipients);
+            }
+            delivered(message, recipients);
+        } catch (SendFailedException partly) {
+            outcome(message, recipients, partly);
+        } catch (MessagingException failure) {
+            int code = returnCode(failure);
+            if (code >= 500) {
+                for (String recipient : recipients) {
+                    bounce(message, recipient, code + " " + failure.getMessage());
+                }
+                finish(message, "BOUNCED", failure.getMessage());
+            } else {
+                defer(message, recipients, failure.getMessage());
+            }
+        } catch (Exception unexpected) {
+            log.warn("delivery of message {} failed; will retry", message.id(), unexpected);
+            defer(message, recipients, unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage());
+        }
+    }
+
+    private void outcome(Claimed message, List<String> recipients, SendFailedException failure) {
+        Map<String, Integer> codes = new HashMap<>();
+        for (Exception next = failure; next instanceof MessagingException messaging; next = messaging.getNextException()) {
+            if (next instanceof SMTPAddressFailedException address) {
+                codes.put(address.getAddress().getAddress().toLowerCase(), address.getReturnCode());
+            }
+        }
+        List<String> sent = addresses(failure.getValidSentAddresses());
+        List<String> retry = new ArrayList<>(addresses(failure.getValidUnsentAddresses()));
+        boolean bounced = false;
+        for (String invalid : addresses(failure.getInvalidAddresses())) {
+            int code = codes.getOrDefault(invalid.toLowerCase(), returnCode(failure));
+            if (code >= 500 || code == 0) {
+                bounce(message, invalid, code + " " + failure.getMessage());
+                bounced = true;
+            } else {
+                retry.add(invalid);
+            }
+        }
+        for (String recipient : sent) {
+            events.record(message.account(), message.id(), message.apiKeyId(), "DELIVERED", recipient, null);
+        }
+        if (!sent.isEmpty()) {
+            accounts.recordSend(message.account(), clock.instant());
+        }
+        if (!retry.isEmpty()) {
+            defer(message, retry, failure.getMessage());
+        } else {
+            finish(message, sent.isEmpty() && bounced ? "BOUNCED" : "DELIVERED", null);
+        }
+    }
+
+    private void delivered(Claimed message, List<String> recipients) {
+        for (String recipient : recipients) {
+            events.record(message.account(), message.id(), message.apiKeyId(), "DELIVERED", recipient, null);
+        }
+        accounts.recordSend(message.account(), clock.instant());
+        finish(message, "DELIVERED", null);
+    }
+
+    /** A hard bounce: the address goes on the account's suppression list and its contact is marked bounced. */
+    private void bounce(Claimed message, String recipient, String diagnostic) {
+        events.record(message.account(), message.id(), message.apiKeyId(), "BOUNCED", recipient, "hard: " + diagnostic);
+        suppressions.add(message.account(), recipient, "HARD_BOUNCE", diagnostic);
+        contacts.findByEmail(message.account(), recipient).filter(c -> c.status().isActive())
+                .ifPresent(c -> contacts.update(message.account(), c.id(), null, "BOUNCED", null));
+    }
+
+    private void defer(Claimed message, List<String> recipients, String reason) {
+        Instant now = clock.instant();
+        if (now.isAfter(message.createdAt().plus(settings.horizon()))) {
+            for (String recipient : recipients) {
+                events.record(message.account(), message.id(), message.apiKeyId(), "BOUNCED", recipient,
+                        "soft: no delivery within the retry horizon; last error: " + reason);
+            }
+            finish(message, "BOUNCED", reason);
+            return;
+        }
+        long base = Math.min(settings.horizon().toSeconds(), 30L << Math.min(20, message.attempts() - 1));
+        long delay = (long) (base * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4));
+        for (String recipient : recipients) {
+            events.record(message.account(), message.id(), message.apiKeyId(), "DEFERRED", recipient, reason);
+        }
+        jdbc.sql("""
+                update message set recipients = ?, next_attempt_at = ?, lease_until = null, last_error = ?, updated_at = ?
+                where id = ?""")
+                .params(String.join("\n", recipients), Times.sql(now.plusSeconds(Math.max(1, delay))), truncate(reason),
+                        Times.sql(now), message.id())
+                .update();
+    }
+
+    private void finish(Claimed message, String status, String error) {
+        Instant now = clock.instant();
+        jdbc.sql("""
+                update message set status = ?, lease_until = null, last_error = ?, updated_at = ?,
+                    delivered_at = case when ? = 'DELIVERED' then ? else delivered_at end
+                where id = ?""")
+                .params(status, truncate(error), Times.sql(now), status, Times.sql(now), message.id()).update();
+    }
+
+    private static int returnCode(MessagingException failure) {
+        for (Exception next = failure; next != null;
+                next = next instanceof MessagingException m ? m.getNextException() : null) {
+            if (next instanceof SMTPSendFailedException send) {
+                return send.getReturnCode();
+            }
+            if (next instanceof SMTPAddressFailedException address) {
+                return address.getReturnCode();
+            }
+        }
+        return 0;
+    }
+
+    private static List<String> addresses(Address[] addresses) {
+        List<String> out = new ArrayList<>();
+        if (addresses != null) {
+            for (Address address : addresses) {
+                out.add(((jakarta.mail.internet.InternetAddress) address).getAddress());
+            }
+        }
+        return out;
+    }
+
+    private static String truncate(String text) {
+        return text == null ? null : text.length() > 1000 ? text.substring(0, 1000) : text;
+    }
+
+    // --- lifecycle ------------------------------------------------------------------------------
+
+    private void work() {
+        RelayConnection relay = settings.relayHost() == null || settings.relayHost().isBlank() ? null
+                : new RelayConnection(settings.relayHost(), settings.relayPort(), settings.relayUsername(),
+                        settings.relayPassword(), settings.relayTls());
+        try {
+            while (running) {
+                List<Claimed> batch;
+                try {
+                    batch = claim(settings.batch());
+                } catch (RuntimeException databaseTrouble) {
+                    log.warn("claiming messages failed; retrying", databaseTrouble);
+                    batch = List.of();
+                }
+                for (Claimed message : batch) {
+                    try {
+                        deliver(message, relay);
+                    } catch (RuntimeException bookkeeping) {
+                        // the lease expires and the message is tried again
+                        log.warn("recording the outcome of message {} failed", message.id(), bookkeeping);
+                    }
+                }
+                if (batch.isEmpty()) {
+                    wake.tryAcquire(500, TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                }
+            }
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (relay != null) {
+                relay.close();
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        for (int i = 0; i < settings.workers(); i++) {
+            Thread thread = new Thread(this::work, "delivery-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+        for (Thread thread : threads) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

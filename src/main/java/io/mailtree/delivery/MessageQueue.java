@@ -1,0 +1,247 @@
+package io.mailtree.delivery;
+
+import io.mailtree.accounts.Account;
+import io.mailtree.accounts.AccountTree;
+import io.mailtree.content.TemplateLanguage;
+import io.mailtree.content.Templates;
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.EmailAddresses;
+import io.mailtree.shared.Secrets;
+import io.mailtree.shared.Times;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Accepts messages into the durable queue (D-29). Each message of a request is checked on its own
+ * and refused with a code, or composed and queued; all accepted messages of a request commit in one
+ * transaction, and only then does the API answer "accepted". An {@code Idempotency-Key} repeats the
+ * first answer for the same body and refuses another body (409).
+ */
+@Service
+public class MessageQueue {
+
+    public static final int MAX_MESSAGES = 50;
+    public static final int MAX_RECIPIENTS = 50;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final JdbcClient jdbc;
+    private final AccountTree accounts;
+    private final Senders senders;
+    private final Templates templates;
+    private final TemplateLanguage language;
+    private final SendingAllowance allowance;
+    private final MessageEvents events;
+    private final DeliveryWorkers workers;
+    private final Clock clock;
+    private final TransactionTemplate transactions;
+
+    MessageQueue(JdbcClient jdbc, AccountTree accounts, Senders senders, Templates templates, TemplateLanguage language,
+            SendingAllowance allowance, MessageEvents events, DeliveryWorkers workers, Clock clock,
+            PlatformTransactionManager transactionManager) {
+        this.jdbc = jdbc;
+        this.accounts = accounts;
+        this.senders = senders;
+        this.templates = templates;
+        this.language = language;
+        this.allowance = allowance;
+        this.events = events;
+        this.workers = workers;
+        this.clock = clock;
+        this.transactions = new TransactionTemplate(transactionManager);
+    }
+
+    /** The answer of a send call. */
+    public record Answer(List<SendResult> results) {
+    }
+
+    public Answer send(Caller caller, List<OutboundMessage> messages, String idempotencyKey, String requestBody) {
+        if (messages == null || messages.isEmpty()) {
+            throw DomainProblem.invalid("no_messages", "send at least one message").with("field", "messages");
+        }
+        if (messages.size() > MAX_MESSAGES) {
+            throw DomainProblem.invalid("too_many_messages", "at most " + MAX_MESSAGES + " messages a call", MAX_MESSAGES)
+                    .with("field", "messages");
+        }
+        String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip();
+        if (key != null && key.length() > 200) {
+            throw DomainProblem.invalid("invalid_idempotency_key", "an Idempotency-Key has at most 200 characters");
+        }
+        String hash = Secrets.sha256Hex(requestBody == null ? "" : requestBody);
+        if (key != null) {
+            Optional<Answer> previous = previous(caller.accountId(), key, hash);
+            if (previous.isPresent()) {
+                return previous.get();
+            }
+        }
+        try {
+            Answer answer = transactions.execute(status -> {
+                Answer result = queue(caller, messages);
+                if (key != null) {
+                    jdbc.sql("""
+                            insert into idempotency_record (account_id, idem_key, request_hash, response, created_at)
+                            values (?, ?, ?, ?, ?)""")
+                            .params(caller.accountId().value(), key, hash, JSON.writeValueAsString(result),
+                                    Times.sql(clock.instant()))
+                            .update();
+                }
+                if (result.results().stream().anyMatch(r -> r.status().equals("accepted"))) {
+                    TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            workers.nudge();
+                        }
+                    });
+                }
+                return result;
+            });
+            return answer;
+        } catch (DuplicateKeyException sameKeyAtOnce) {
+            return previous(caller.accountId(), key, hash).orElseThrow(() -> sameKeyAtOnce);
+        }
+    }
+
+    private Optional<Answer> previous(AccountId account, String key, String hash) {
+        return jdbc.sql("select request_hash, response from idempotency_record where account_id = ? and idem_key = ?")
+                .params(account.value(), key)
+                .query((rs, n) -> {
+                    if (!rs.getString(1).equals(hash)) {
+                        throw DomainProblem.conflict("idempotency_key_reused",
+                                "this Idempotency-Key was used with another request body");
+                    }
+                    return JSON.readValue(rs.getString(2), Answer.class);
+                })
+                .optional();
+    }
+
+    private Answer queue(Caller caller, List<OutboundMessage> messages) {
+        Account account = accounts.require(caller.accountId());
+        List<SendResult> results = new ArrayList<>();
+        String accountRefusal = !accounts.require(account.rootId()).isVerified() ? "account_not_verified" : null;
+        String creditRefusal = accountRefusal == null ? allowance.refusal(account.id(), messages.size()) : null;
+        for (int i = 0; i < messages.size(); i++) {
+            OutboundMessage message = messages.get(i);
+            String customId = message == null ? null : message.customId();
+            if (accountRefusal != null) {
+                results.add(SendResult.refused(i, customId, accountRefusal,
+                        "the account's e-mail address is not confirmed yet (D-1)"));
+                continue;
+            }
+            if (creditRefusal != null) {
+                results.add(SendResult.refused(i, customId, "insufficient_credits", creditRefusal));
+                continue;
+            }
+            try {
+                results.add(queueOne(caller, i, message));
+            } catch (DomainProblem refused) {
+                results.add(SendResult.refused(i, customId, refused.code(), refused.getMessage()));
+            }
+        }
+        return new Answer(results);
+    }
+
+    private SendResult queueOne(Caller caller, int index, OutboundMessage message) {
+        if (message == null) {
+            throw DomainProblem.invalid("invalid_message", "a message is required");
+        }
+        if (message.from() == null || message.from().email() == null) {
+            throw DomainProblem.invalid("invalid_from", "from.email is required");
+        }
+        String from = EmailAddresses.normalise(message.from().email());
+        if (!senders.isVerified(caller.accountId(), from)) {
+            throw DomainProblem.forbidden("sender_not_verified", "the sender " + from
+                    + " is not a confirmed sender of this account", from);
+        }
+        List<String> recipients = recipients(message);
+        if (message.customId() != null && message.customId().length() > 100) {
+            throw DomainProblem.invalid("invalid_custom_id", "customId has at most 100 characters");
+        }
+        if (message.eventPayload() != null && message.eventPayload().length() > 5000) {
+            throw DomainProblem.invalid("invalid_event_payload", "eventPayload has at most 5,000 characters");
+        }
+        MessageComposer.checkHeaders(message.headers());
+        MessageComposer.checkAttachments(message.attachments());
+        String subject = message.subject();
+        String text = message.text();
+        String html = message.html();
+        if (message.templateId() != null) {
+            var template = templates.get(caller.accountId(), message.templateId());
+            Map<String, Object> values = message.variables() == null ? Map.of() : new LinkedHashMap<>(message.variables());
+            subject = subject != null ? subject : language.render(template.subject(), TemplateLanguage.Part.SUBJECT, values);
+            html = html != null ? html : language.render(template.html(), TemplateLanguage.Part.HTML, values);
+            text = text != null ? text : language.render(template.text(), TemplateLanguage.Part.TEXT, values);
+        }
+        if (subject == null || subject.isBlank()) {
+            throw DomainProblem.invalid("missing_subject", "a subject is required");
+        }
+        if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0 || subject.length() > 300) {
+            throw DomainProblem.invalid("invalid_header", "the subject is one line of at most 300 characters");
+        }
+        if ((text == null || text.isBlank()) && (html == null || html.isBlank())) {
+            throw DomainProblem.invalid("missing_content", "text or html is required");
+        }
+        Instant now = clock.instant();
+        UUID publicId = UUID.randomUUID();
+        String verp = Secrets.randomToken(24);
+        MessageComposer.Composed composed = MessageComposer.compose(from, message.from().name(), message.to(),
+                message.cc(), message.replyTo(), subject, text, html, message.attachments(), message.headers(),
+                publicId.toString(), now);
+        jdbc.sql("""
+                insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject, custom_id,
+                    event_payload, verp_token, message_id, attempts, next_attempt_at, created_at, updated_at, mime)
+                values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)""")
+                .params(publicId, caller.accountId().value(), caller.apiKeyId() == null ? null : caller.apiKeyId().value(),
+                        from, String.join("\n", recipients), subject, message.customId(), message.eventPayload(), verp,
+                        composed.messageId(), Times.sql(now), Times.sql(now), Times.sql(now), composed.mime())
+                .update();
+        long id = jdbc.sql("select id from message where public_id = ?").param(publicId).query(Long.class).single();
+        UUID keyId = caller.apiKeyId() == null ? null : caller.apiKeyId().value();
+        events.record(caller.accountId(), id, keyId, "ACCEPTED", null, recipients.size() + " recipients");
+        events.record(caller.accountId(), id, keyId, "QUEUED", null, null);
+        return SendResult.accepted(index, publicId.toString(), composed.messageId(), message.customId());
+    }
+
+    private static List<String> recipients(OutboundMessage message) {
+        LinkedHashSet<String> all = new LinkedHashSet<>();
+        if (message.to() == null || message.to().isEmpty()) {
+            throw DomainProblem.invalid("no_recipients", "at least one to recipient is required");
+        }
+        for (List<OutboundMessage.Party> group : java.util.Arrays.asList(message.to(), message.cc(), message.bcc())) {
+            if (group == null) {
+                continue;
+            }
+            for (OutboundMessage.Party party : group) {
+                if (party == null || party.email() == null) {
+                    throw DomainProblem.invalid("invalid_recipient", "every recipient needs an email");
+                }
+                try {
+                    all.add(EmailAddresses.normalise(party.email()));
+                } catch (DomainProblem invalid) {
+                    throw DomainProblem.invalid("invalid_recipient", "not a valid recipient address: "
+                            + party.email().replaceAll("[\\r\\n]", " "));
+                }
+            }
+        }
+        if (all.size() > MAX_RECIPIENTS) {
+            throw DomainProblem.invalid("too_many_recipients", "at most " + MAX_RECIPIENTS + " recipients a message",
+                    MAX_RECIPIENTS);
+        }
+        return List.copyOf(all);
+    }
+}

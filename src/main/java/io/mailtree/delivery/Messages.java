@@ -1,0 +1,105 @@
+package io.mailtree.delivery;
+
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Ids;
+import io.mailtree.shared.Times;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/** The read side of sending: a message with its event timeline, and the search of the Messages page. */
+@Service
+public class Messages {
+
+    private final JdbcClient jdbc;
+
+    Messages(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A message as listed. */
+    public record Summary(String id, String status, boolean held, String from, List<String> recipients, String subject,
+            String customId, String apiKeyId, int attempts, String lastError, Instant createdAt, Instant deliveredAt) {
+    }
+
+    /** One event of a message's timeline. */
+    public record Event(String type, String recipient, String detail, Instant occurredAt) {
+    }
+
+    /** A message with its events. */
+    public record Detail(Summary message, String messageId, String eventPayload, List<Event> events) {
+    }
+
+    public Detail get(AccountId account, String publicId) {
+        UUID id = Ids.parseUuid(publicId).orElseThrow(() -> DomainProblem.notFound("message_not_found", "message"));
+        return jdbc.sql("""
+                select m.*, a.status as account_status from message m join account a on a.id = m.account_id
+                where m.account_id = ? and m.public_id = ?""")
+                .params(account.value(), id)
+                .query((rs, n) -> new Detail(summary(rs), rs.getString("message_id"), rs.getString("event_payload"),
+                        events(rs.getLong("id"))))
+                .optional().orElseThrow(() -> DomainProblem.notFound("message_not_found", "message"));
+    }
+
+    /** Newest first; every filter optional; keyset paging by internal id. */
+    public List<Summary> search(AccountId account, String recipient, String status, Instant from, Instant to,
+            String apiKeyId, Long before, int limit) {
+        if (limit < 1 || limit > 200) {
+            throw DomainProblem.invalid("invalid_limit", "limit must be between 1 and 200");
+        }
+        StringBuilder sql = new StringBuilder("""
+                select m.*, a.status as account_status from message m join account a on a.id = m.account_id
+                where m.account_id = ?""");
+        List<Object> params = new ArrayList<>(List.of(account.value()));
+        if (recipient != null && !recipient.isBlank()) {
+            sql.append(" and lower(m.recipients) like ?");
+            params.add("%" + recipient.strip().toLowerCase(Locale.ROOT).replace("%", "").replace("_", "\\_") + "%");
+        }
+        if (status != null && !status.isBlank()) {
+            sql.append(" and m.status = ?");
+            params.add(status.strip().toUpperCase(Locale.ROOT));
+        }
+        if (from != null) {
+            sql.append(" and m.created_at >= ?");
+            params.add(Times.sql(from));
+        }
+        if (to != null) {
+            sql.append(" and m.created_at < ?");
+            params.add(Times.sql(to));
+        }
+        if (apiKeyId != null && !apiKeyId.isBlank()) {
+            sql.append(" and m.api_key_id = ?");
+            params.add(Ids.parseUuid(apiKeyId).orElseThrow(() -> DomainProblem.invalid("invalid_key_id", "not a key id")));
+        }
+        if (before != null) {
+            sql.append(" and m.id < ?");
+            params.add(before);
+        }
+        sql.append(" order by m.id desc limit ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query((rs, n) -> summary(rs)).list();
+    }
+
+    private List<Event> events(long messageId) {
+        return jdbc.sql("select * from message_event where message_id = ? order by id").param(messageId)
+                .query((rs, n) -> new Event(rs.getString("event_type"), rs.getString("recipient"), rs.getString("detail"),
+                        Times.instant(rs, "occurred_at")))
+                .list();
+    }
+
+    private static Summary summary(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String status = rs.getString("status");
+        Object key = rs.getObject("api_key_id");
+        return new Summary(rs.getObject("public_id").toString(), status,
+                "QUEUED".equals(status) && "INACTIVE".equals(rs.getString("account_status")), rs.getString("from_email"),
+                Arrays.asList(rs.getString("recipients").split("\n")), rs.getString("subject"), rs.getString("custom_id"),
+                key == null ? null : key.toString(), rs.getInt("attempts"), rs.getString("last_error"),
+                Times.instant(rs, "created_at"), Times.instant(rs, "delivered_at"));
+    }
+}

@@ -1,0 +1,74 @@
+package io.mailtree.delivery;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import java.util.Properties;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+
+/**
+ * One worker's connection to the SMTP relay, opened once and reused for message after message
+ * (reconnecting when the relay closed it), so a send costs one SMTP transaction, not a handshake.
+ */
+final class RelayConnection implements AutoCloseable {
+
+    private final Session session;
+    private final String host;
+    private final int port;
+    private final String username;
+    private final String password;
+    private Transport transport;
+
+    RelayConnection(String host, int port, String username, String password, String tls) {
+        Properties properties = new Properties();
+        properties.put("mail.smtp.host", host);
+        properties.put("mail.smtp.port", String.valueOf(port));
+        properties.put("mail.smtp.connectiontimeout", "10000");
+        properties.put("mail.smtp.timeout", "60000");
+        properties.put("mail.smtp.writetimeout", "60000");
+        properties.put("mail.smtp.reportsuccess", "false");
+        boolean authenticate = username != null && !username.isBlank();
+        properties.put("mail.smtp.auth", String.valueOf(authenticate));
+        switch (tls) {
+            case "starttls" -> properties.put("mail.smtp.starttls.required", "true");
+            case "tls" -> properties.put("mail.smtp.ssl.enable", "true");
+            default -> { }
+        }
+        this.session = Session.getInstance(properties);
+        this.host = host;
+        this.port = port;
+        this.username = authenticate ? username : null;
+        this.password = authenticate ? password : null;
+    }
+
+    /** Sends signed bytes to the envelope recipients with the VERP return path. */
+    void send(byte[] mime, String envelopeFrom, List<String> recipients) throws MessagingException {
+        SMTPMessage message = new SMTPMessage(session, new ByteArrayInputStream(mime));
+        message.setEnvelopeFrom(envelopeFrom);
+        InternetAddress[] to = new InternetAddress[recipients.size()];
+        for (int i = 0; i < to.length; i++) {
+            to[i] = new InternetAddress(recipients.get(i));
+        }
+        if (transport == null || !transport.isConnected()) {
+            close();
+            transport = session.getTransport("smtp");
+            transport.connect(host, port, username, password);
+        }
+        transport.sendMessage(message, to);
+    }
+
+    @Override
+    public void close() {
+        if (transport != null) {
+            try {
+                transport.close();
+            } catch (MessagingException ignored) {
+                // a broken connection is reopened on the next send
+            }
+            transport = null;
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.mailtree.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailtree.shared.ApiKeyId;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.Permission;
+import io.mailtree.support.Api;
+import io.mailtree.support.MailtreeTestBase;
+import io.mailtree.support.TestInfrastructure;
+import io.mailtree.support.WebSession;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/** The send API into the durable queue, delivered over SMTP to a real server (GreenMail). */
+class SendIntegrationTests extends MailtreeTestBase {
+
+    @Autowired
+    MessageQueue queue;
+
+    @Autowired
+    Messages messages;
+
+    /** A master with a confirmed sender on its own domain; answers the sender address. */
+    private String confirmedSender(Master master, String domain) {
+        String address = "news-" + UUID.randomUUID().toString().substring(0, 6) + "@" + domain;
+        master.api().post("/api/v1/senders", "{\"email\":\"" + address + "\",\"name\":\"News\"}");
+        new WebSession(port).get(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
+        return address;
+    }
+
+    private static String message(String from, String to, String subject) {
+        return "{\"from\":{\"email\":\"" + from + "\",\"name\":\"Shop\"},\"to\":[{\"email\":\"" + to
+                + "\",\"name\":\"Ann\"}],\"subject\":\"" + subject + "\",\"text\":\"Hello\",\"html\":\"<p>Hello</p>\","
+                + "\"customId\":\"order-42\",\"headers\":{\"X-Order\":\"42\"}}";
+    }
+
+    private JsonNode awaitStatus(Api api, String id, String status) {
+        long deadline = System.currentTimeMillis() + 15_000;
+        JsonNode detail = null;
+        while (System.currentTimeMillis() < deadline) {
+            detail = api.get("/api/v1/messages/" + id).json();
+            if (detail.get("message").get("status").asString().equals(status)) {
+                return detail;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        throw new AssertionError("message " + id + " did not reach " + status + ": " + detail);
+    }
+
+    private MimeMessage received(String recipient, String subject) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (MimeMessage message : TestInfrastructure.SMTP.getReceivedMessages()) {
+                try {
+                    if (subject.equals(message.getSubject()) && Arrays.stream(message.getAllRecipients())
+                            .anyMatch(a -> a.toString().contains(recipient))) {
+                        return message;
+                    }
+                } catch (Exception ignored) {
+                    // keep looking
+                }
+            }
+        }
+        throw new AssertionError("no message " + subject + " to " + recipient);
+    }
+
+    @Test
+    @DisplayName("D-29: the send API queues each message tied to the calling key; refusals do not stop the others")
+    void d29SendApiQueuesAndDelivers() throws Exception {
+        Master master = master("pro-1000");
+        String from = confirmedSender(master, "shop.example.test");
+        String to = uniqueEmail("customer");
+        JsonNode results = master.api().post("/api/v1/send", "{\"messages\":[" + message(from, to, "Order 42")
+                + "," + message("stranger@shop.example.test", to, "Nope") + "]}").json().get("results");
+        assertThat(results.get(0).get("status").asString()).isEqualTo("accepted");
+        assertThat(results.get(0).get("customId").asString()).isEqualTo("order-42");
+        assertThat(results.get(1).get("status").asString()).isEqualTo("refused");
+        assertThat(results.get(1).get("code").asString()).isEqualTo("sender_not_verified");
+
+        String id = results.get(0).get("id").asString();
+        JsonNode delivered = awaitStatus(master.api(), id, "DELIVERED");
+        List<String> events = delivered.get("events").valueStream().map(e -> e.get("type").asString()).toList();
+        assertThat(events).containsSubsequence("ACCEPTED", "QUEUED", "DELIVERED");
+        UUID keyId = jdbc.sql("select id from api_key where account_id = ? and is_primary").param(UUID.fromString(master.id()))
+                .query(UUID.class).single();
+        assertThat(delivered.get("message").get("apiKeyId").asString()).isEqualTo(keyId.toString());
+
+        MimeMessage mail = received(to, "Order 42");
+        assertThat(mail.getHeader("X-Order")[0]).isEqualTo("42");
+        assertThat(mail.getMessageID()).isEqualTo(results.get(0).get("messageId").asString()).endsWith("@shop.example.test>");
+        assertThat(jdbc.sql("select last_send_at from account where id = ?").param(UUID.fromString(master.id()))
+                .query((rs, n) -> rs.getObject(1)).single()).as("D-10's clock starts").isNotNull();
+        assertThat(master.api().get("/api/v1/messages?recipient=" + to).json().get("items").size()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("D-30: mail from a registered domain is DKIM-signed over From, To, Subject, Date and Message-ID")
+    void d30DkimSigned() throws Exception {
+        Master master = master("pro-1000");
+        master.api().post("/api/v1/domains", "{\"domain\":\"signed.example.test\"}");
+        String from = confirmedSender(master, "signed.example.test");
+        String to = uniqueEmail("reader");
+        String id = master.api().post("/api/v1/send", "{\"messages\":[" + message(from, to, "Signed") + "]}").json()
+                .get("results").get(0).get("id").asString();
+        awaitStatus(master.api(), id, "DELIVERED");
+        MimeMessage mail = received(to, "Signed");
+        String signature = mail.getHeader("DKIM-Signature")[0].replaceAll("\\s+", "");
+        assertThat(signature).contains("d=signed.example.test").contains("s=mt1").contains("a=rsa-sha256");
+        String signed = Arrays.stream(signature.split(";")).filter(tag -> tag.startsWith("h=")).findFirst().orElseThrow()
+                .substring(2).toLowerCase();
+        assertThat(Arrays.asList(signed.split(":"))).contains("from", "to", "subject", "date", "message-id");
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        mail.writeTo(raw);
+        assertThat(raw.toString()).contains("Return-Path:").contains("bounces+");
+    }
+
+    @Test
+    @DisplayName("D-12: an inactive sub-account's queued mail is held, neither sent nor lost, and released on activation")
+    void d12HeldThenReleased() {
+        Master master = master("pro-1000");
+        JsonNode sub = createSubaccount(master.api(), 500).json();
+        String subId = sub.get("subaccount").get("id").asString();
+        Master subMaster = new Master(subId, Api.withKey(port, sub.get("apiKey")));
+        String from = confirmedSender(subMaster, "held.example.test");
+        master.api().post("/api/v1/subaccounts/" + subId + "/deactivate", null);
+
+        Caller subCaller = new Caller(id(subId), id(subId), false, Caller.Context.DIRECT, "test", null,
+                new ApiKeyId(UUID.randomUUID()), Permission.all(), "127.0.0.1");
+        String to = uniqueEmail("held");
+        var answer = queue.send(subCaller, List.of(new OutboundMessage(new OutboundMessage.Party(from, null),
+                List.of(new OutboundMessage.Party(to, null)), null, null, null, "Held", "text", null, null, null, null,
+                null, null, null)), null, "held");
+        String messageId = answer.results().get(0).id();
+        try {
+            Thread.sleep(1500);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(messages.get(id(subId), messageId).message().held()).isTrue();
+        assertThat(jdbc.sql("select status from message where public_id = ?").param(UUID.fromString(messageId))
+                .query(String.class).single()).isEqualTo("QUEUED");
+
+        master.api().post("/api/v1/subaccounts/" + subId + "/activate", null);
+        JsonNode released = awaitStatus(subMaster.api(), messageId, "DELIVERED");
+        assertThat(released.get("message").get("held").asBoolean()).isFalse();
+        received(to, "Held");
+    }
+
+    @Test
+    @DisplayName("Idempotency-Key: the same body answers the first answer and queues nothing new; another body is a 409")
+    void idempotency() {
+        Master master = master("pro-1000");
+        String from = confirmedSender(master, "idem.example.test");
+        String body = "{\"messages\":[" + message(from, uniqueEmail("idem"), "Once") + "]}";
+        Api keyed = master.api();
+        Api.Response first = keyed.sendWithHeader("POST", "/api/v1/send", body, "Idempotency-Key", "order-42-confirmation");
+        Api.Response again = keyed.sendWithHeader("POST", "/api/v1/send", body, "Idempotency-Key", "order-42-confirmation");
+        assertThat(again.json().get("results").get(0).get("id").asString())
+                .isEqualTo(first.json().get("results").get(0).get("id").asString());
+        assertThat(jdbc.sql("select count(*) from message where account_id = ?").param(UUID.fromString(master.id()))
+                .query(Long.class).single()).isEqualTo(1);
+        Api.Response other = keyed.sendWithHeader("POST", "/api/v1/send", body.replace("Once", "Twice"), "Idempotency-Key",
+                "order-42-confirmation");
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.code()).isEqualTo("idempotency_key_reused");
+    }
+
+    @Test
+    @DisplayName("Bad input: 51 messages, header injection, CR/LF in an address, bad base64, suppressed recipients")
+    void badInput() {
+        Master master = master("pro-1000");
+        String from = confirmedSender(master, "bad.example.test");
+        String one = message(from, uniqueEmail("x"), "One");
+        StringBuilder many = new StringBuilder("{\"messages\":[");
+        for (int i = 0; i < 51; i++) {
+            many.append(i == 0 ? "" : ",").append(one);
+        }
+        Api.Response tooMany = master.api().post("/api/v1/send", many.append("]}").toString());
+        assertThat(tooMany.code()).isEqualTo("too_many_messages");
+        JsonNode results = master.api().post("/api/v1/send", "{\"messages\":["
+                + one.replace("\"X-Order\":\"42\"", "\"Bcc\":\"spy@evil.example\"") + ","
+                + one.replace("\"X-Order\":\"42\"", "\"X-Order\":\"42\\r\\nBcc: spy@evil.example\"") + ","
+                + message(from, "ann@example.test\\r\\nBcc: spy@evil.example", "Inject") + ","
+                + one.replace("\"customId\"", "\"attachments\":[{\"fileName\":\"a.pdf\",\"contentType\":\"application/pdf\","
+                        + "\"content\":\"***not base64***\"}],\"customId\"") + ","
+                + one.replace("\"subject\":\"One\"", "\"subject\":\"\"") + "]}").json().get("results");
+        assertThat(results.valueStream().map(r -> r.get("code").asString()).toList()).containsExactly(
+                "header_not_allowed", "invalid_header", "invalid_recipient", "invalid_base64", "missing_subject");
+        assertThat(jdbc.sql("select count(*) from message where account_id = ?").param(UUID.fromString(master.id()))
+                .query(Long.class).single()).isZero();
+        assertThat(master.api().post("/api/v1/send", "{\"messages\":[{\"from\":").code()).isEqualTo("malformed_json");
+
+        String suppressed = uniqueEmail("gone");
+        master.api().post("/api/v1/suppressions", "{\"email\":\"" + suppressed + "\"}");
+        String id = master.api().post("/api/v1/send", "{\"messages\":[" + message(from, suppressed, "Suppressed") + "]}")
+                .json().get("results").get(0).get("id").asString();
+        JsonNode detail = awaitStatus(master.api(), id, "SUPPRESSED");
+        assertThat(detail.get("events").toString()).contains("SUPPRESSED");
+        assertThat(master("pro-1000").api().get("/api/v1/messages/" + id).code()).isEqualTo("message_not_found");
+    }
+}
