@@ -111,6 +111,38 @@ final class MessageComposer {
         }
     }
 
+    /** A message submitted over SMTP, completed: its bytes, Message-ID, subject and From header address. */
+    record Submitted(Composed composed, String subject, String headerFrom) {
+    }
+
+    /** Adds what a submitted message lacks (Message-ID, Date) and reads what the queue records of it. */
+    static Submitted completeSubmitted(byte[] mime, String envelopeFrom, String messageIdToken, Instant now) {
+        try {
+            MimeMessage message = new MimeMessage(SESSION, new java.io.ByteArrayInputStream(mime));
+            boolean changed = false;
+            if (message.getHeader("Message-ID") == null) {
+                message.setHeader("Message-ID", "<" + messageIdToken + "@" + domainOf(envelopeFrom) + ">");
+                changed = true;
+            }
+            if (message.getHeader("Date") == null) {
+                message.setSentDate(Date.from(now));
+                changed = true;
+            }
+            byte[] bytes = mime;
+            if (changed) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream(mime.length + 200);
+                message.writeTo(out);
+                bytes = out.toByteArray();
+            }
+            jakarta.mail.Address[] from = message.getFrom();
+            String headerFrom = from != null && from.length > 0 && from[0] instanceof InternetAddress address
+                    ? address.getAddress() : null;
+            return new Submitted(new Composed(bytes, message.getMessageID()), message.getSubject(), headerFrom);
+        } catch (MessagingException | IOException unreadable) {
+            throw DomainProblem.invalid("message_not_readable", "the submitted message is not valid MIME");
+        }
+    }
+
     /** Checks the custom headers a client may add; answers them unchanged or refuses. */
     static void checkHeaders(Map<String, String> headers) {
         if (headers == null) {

@@ -198,23 +198,73 @@ public class MessageQueue {
         }
         Instant now = clock.instant();
         UUID publicId = UUID.randomUUID();
-        String verp = Secrets.randomToken(24);
         MessageComposer.Composed composed = MessageComposer.compose(from, message.from().name(), message.to(),
                 message.cc(), message.replyTo(), subject, text, html, message.attachments(), message.headers(),
                 publicId.toString(), now);
+        enqueue(caller, publicId, from, recipients, subject, message.customId(), message.eventPayload(), composed, now);
+        return SendResult.accepted(index, publicId.toString(), composed.messageId(), message.customId());
+    }
+
+    /**
+     * D-29's SMTP path: a message a client submitted over SMTP, queued as it came (with a Message-ID
+     * and Date added when missing), tied to the key that authenticated. Answers the message's id.
+     *
+     * @throws DomainProblem {@code sender_not_verified}, {@code invalid_recipient}, {@code account_not_verified}
+     *                       or {@code insufficient_credits}
+     */
+    public String submit(Caller caller, String envelopeFrom, List<String> envelopeRecipients, byte[] mime) {
+        Account account = accounts.require(caller.accountId());
+        if (!accounts.require(account.rootId()).isVerified()) {
+            throw DomainProblem.forbidden("account_not_verified", "the account's e-mail address is not confirmed yet");
+        }
+        String creditRefusal = allowance.refusal(account.id(), 1);
+        if (creditRefusal != null) {
+            throw DomainProblem.forbidden("insufficient_credits", creditRefusal);
+        }
+        String from = EmailAddresses.normalise(envelopeFrom);
+        if (!senders.isVerified(caller.accountId(), from)) {
+            throw DomainProblem.forbidden("sender_not_verified", "the sender " + from
+                    + " is not a confirmed sender of this account", from);
+        }
+        List<String> recipients = envelopeRecipients.stream().map(EmailAddresses::normalise).distinct().toList();
+        Instant now = clock.instant();
+        UUID publicId = UUID.randomUUID();
+        MessageComposer.Submitted submitted = MessageComposer.completeSubmitted(mime, from, publicId.toString(), now);
+        if (submitted.headerFrom() != null && !submitted.headerFrom().equalsIgnoreCase(from)
+                && !senders.isVerified(caller.accountId(), submitted.headerFrom())) {
+            throw DomainProblem.forbidden("sender_not_verified", "the From header " + submitted.headerFrom()
+                    + " is not a confirmed sender of this account", submitted.headerFrom());
+        }
+        String id = transactions.execute(status -> {
+            enqueue(caller, publicId, from, recipients, submitted.subject(), null, null, submitted.composed(), now);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    workers.nudge();
+                }
+            });
+            return publicId.toString();
+        });
+        return id;
+    }
+
+    private void enqueue(Caller caller, UUID publicId, String from, List<String> recipients, String subject,
+            String customId, String eventPayload, MessageComposer.Composed composed, Instant now) {
+        String verp = Secrets.randomToken(24);
         jdbc.sql("""
                 insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject, custom_id,
                     event_payload, verp_token, message_id, attempts, next_attempt_at, created_at, updated_at, mime)
                 values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)""")
                 .params(publicId, caller.accountId().value(), caller.apiKeyId() == null ? null : caller.apiKeyId().value(),
-                        from, String.join("\n", recipients), subject, message.customId(), message.eventPayload(), verp,
-                        composed.messageId(), Times.sql(now), Times.sql(now), Times.sql(now), composed.mime())
+                        from, String.join("\n", recipients), subject == null ? null
+                                : subject.length() > 300 ? subject.substring(0, 300) : subject,
+                        customId, eventPayload, verp, composed.messageId(), Times.sql(now), Times.sql(now),
+                        Times.sql(now), composed.mime())
                 .update();
         long id = jdbc.sql("select id from message where public_id = ?").param(publicId).query(Long.class).single();
         UUID keyId = caller.apiKeyId() == null ? null : caller.apiKeyId().value();
         events.record(caller.accountId(), id, keyId, "ACCEPTED", null, recipients.size() + " recipients");
         events.record(caller.accountId(), id, keyId, "QUEUED", null, null);
-        return SendResult.accepted(index, publicId.toString(), composed.messageId(), message.customId());
     }
 
     private static List<String> recipients(OutboundMessage message) {

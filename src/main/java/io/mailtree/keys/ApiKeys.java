@@ -67,6 +67,14 @@ public class ApiKeys {
                 .param(account.value()).query(MAPPER).list();
     }
 
+    /** The key with this public key, whatever its status. */
+    public Optional<ApiKey> find(String publicKey) {
+        if (publicKey == null || publicKey.length() > 64) {
+            return Optional.empty();
+        }
+        return jdbc.sql("select * from api_key where public_key = ?").param(publicKey).query(MAPPER).optional();
+    }
+
     /**
      * The active key with this public key whose secret matches, compared in constant time; empty
      * for an unknown key, a wrong secret or a revoked key alike.

@@ -124,6 +124,13 @@ class SendIntegrationTests extends MailtreeTestBase {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         mail.writeTo(raw);
         assertThat(raw.toString()).contains("Return-Path:").contains("bounces+");
+        String published = master.api().get("/api/v1/domains").json().get("items").get(0).get("dnsRecords").get(0)
+                .get("value").asString().replaceFirst("^v=DKIM1; k=rsa; p=", "");
+        var key = java.security.KeyFactory.getInstance("RSA").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(published)));
+        var verified = io.mailtree.support.DkimVerifier.verify(raw.toByteArray(), key);
+        assertThat(verified.valid()).as(String.valueOf(verified.reason())).isTrue();
+        assertThat(verified.signedHeaders()).contains("from", "to", "subject", "date", "message-id");
     }
 
     @Test

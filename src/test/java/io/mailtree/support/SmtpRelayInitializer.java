@@ -10,6 +10,16 @@ public class SmtpRelayInitializer implements ApplicationContextInitializer<Confi
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         TestPropertyValues.of("mailtree.relay.host=127.0.0.1",
-                "mailtree.relay.port=" + TestInfrastructure.SMTP.getSmtp().getPort()).applyTo(context);
+                "mailtree.relay.port=" + TestInfrastructure.SMTP.getSmtp().getPort(),
+                "mailtree.submission-port=" + freePort()).applyTo(context);
+    }
+
+    /** A port nothing listens on now, for Mailtree's own SMTP servers in this context. */
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 }
