@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "mailtree.data-dir=target/embedded-it-${random.uuid}",
-    "mailtree.operator.token=embedded-token", "mailtree.submission-port=0"})
+    "mailtree.operator.token=embedded-token", "mailtree.submission-port=0",
+    "mailtree.inbound-port=0"})
 class EmbeddedDefaultIntegrationTests {
 
     @LocalServerPort

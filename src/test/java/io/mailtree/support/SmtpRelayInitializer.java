@@ -11,7 +11,7 @@ public class SmtpRelayInitializer implements ApplicationContextInitializer<Confi
     public void initialize(ConfigurableApplicationContext context) {
         TestPropertyValues.of("mailtree.relay.host=127.0.0.1",
                 "mailtree.relay.port=" + TestInfrastructure.SMTP.getSmtp().getPort(),
-                "mailtree.submission-port=" + freePort()).applyTo(context);
+                "mailtree.submission-port=" + freePort(), "mailtree.inbound-port=" + freePort()).applyTo(context);
     }
 
     /** A port nothing listens on now, for Mailtree's own SMTP servers in this context. */
