@@ -65,7 +65,8 @@ class DeliveryWorkers implements SmartLifecycle {
     private volatile boolean running;
 
     /** Worker and relay settings, from {@code mailtree.delivery.*} and {@code mailtree.relay.*}. */
-    record Settings(int workers, int batch, Duration lease, Duration horizon, String bounceDomain, String relayHost,
+    record Settings(int workers, int batch, Duration lease, Duration horizon, Duration retryBase, String bounceDomain,
+            String relayHost,
             int relayPort, String relayUsername, String relayPassword, String relayTls) {
     }
 
@@ -74,6 +75,8 @@ class DeliveryWorkers implements SmartLifecycle {
             PlatformTransactionManager transactionManager, DataSource dataSource,
             @Value("${mailtree.delivery.workers:4}") int workers, @Value("${mailtree.delivery.batch:20}") int batch,
             @Value("${mailtree.delivery.retry-horizon:72h}") Duration horizon,
+            @Value("${mailtree.delivery.retry-base:30s}") Duration retryBase,
+            @Value("${mailtree.delivery.lease:2m}") Duration lease,
             @Value("${mailtree.bounce-domain:bounces.mailtree.localhost}") String bounceDomain,
             @Value("${mailtree.relay.host:}") String relayHost, @Value("${mailtree.relay.port:25}") int relayPort,
             @Value("${mailtree.relay.username:}") String relayUsername,
@@ -91,7 +94,7 @@ class DeliveryWorkers implements SmartLifecycle {
         try (Connection connection = dataSource.getConnection()) {
             this.skipLocked = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
         }
-        this.settings = new Settings(workers, batch, Duration.ofMinutes(2), horizon, bounceDomain, relayHost, relayPort,
+        this.settings = new Settings(workers, batch, lease, horizon, retryBase, bounceDomain, relayHost, relayPort,
                 relayUsername, relayPassword, relayTls);
     }
 
@@ -232,7 +235,8 @@ class DeliveryWorkers implements SmartLifecycle {
             finish(message, "BOUNCED", reason);
             return;
         }
-        long base = Math.min(settings.horizon().toSeconds(), 30L << Math.min(20, message.attempts() - 1));
+        long base = Math.min(settings.horizon().toMillis(),
+                settings.retryBase().toMillis() << Math.min(20, Math.max(0, message.attempts() - 1)));
         long delay = (long) (base * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4));
         for (String recipient : recipients) {
             events.record(message.account(), message.id(), message.apiKeyId(), "DEFERRED", recipient, reason);
@@ -240,7 +244,7 @@ class DeliveryWorkers implements SmartLifecycle {
         jdbc.sql("""
                 update message set recipients = ?, next_attempt_at = ?, lease_until = null, last_error = ?, updated_at = ?
                 where id = ?""")
-                .params(String.join("\n", recipients), Times.sql(now.plusSeconds(Math.max(1, delay))), truncate(reason),
+                .params(String.join("\n", recipients), Times.sql(now.plusMillis(Math.max(100, delay))), truncate(reason),
                         Times.sql(now), message.id())
                 .update();
     }
