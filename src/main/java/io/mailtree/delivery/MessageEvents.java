@@ -4,6 +4,7 @@ import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -17,10 +18,12 @@ public class MessageEvents {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final ApplicationEventPublisher publisher;
 
-    MessageEvents(JdbcClient jdbc, Clock clock) {
+    MessageEvents(JdbcClient jdbc, Clock clock, ApplicationEventPublisher publisher) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.publisher = publisher;
     }
 
     void record(AccountId account, long messageId, UUID apiKeyId, String type, String recipient, String detail) {
@@ -31,5 +34,20 @@ public class MessageEvents {
                         detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail,
                         Times.sql(clock.instant()))
                 .update();
+        publish(account, messageId, apiKeyId, type, recipient, detail);
+    }
+
+    /** Delivered, bounced and complained are also published as application events for listeners. */
+    private void publish(AccountId account, long messageId, UUID apiKeyId, String type, String recipient, String detail) {
+        String id = String.valueOf(messageId);
+        switch (type) {
+            case "DELIVERED" -> publisher.publishEvent(
+                    new DeliveryEvents.MessageDelivered(account, apiKeyId, id, recipient, clock.instant()));
+            case "BOUNCED" -> publisher.publishEvent(new DeliveryEvents.MessageBounced(account, apiKeyId, id, recipient,
+                    detail != null && detail.startsWith("hard"), detail, clock.instant()));
+            case "COMPLAINED" -> publisher.publishEvent(
+                    new DeliveryEvents.ComplaintReceived(account, apiKeyId, id, recipient, detail, clock.instant()));
+            default -> { }
+        }
     }
 }

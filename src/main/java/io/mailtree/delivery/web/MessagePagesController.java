@@ -1,0 +1,116 @@
+package io.mailtree.delivery.web;
+
+import io.mailtree.delivery.Messages;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Permission;
+import io.mailtree.shared.RequiresPermission;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The Messages page: what the account sent through the API or SMTP, searched by recipient, status
+ * and a range of days (UTC), newest first, with an "Older" link; and one message with its event
+ * timeline. {@link Messages#search} pages by internal id, which a {@link Messages.Summary} does not
+ * expose, so the pages page by time: "Older" asks for what was created before the oldest message shown.
+ */
+@Controller
+@RequiresPermission(Permission.STATISTICS)
+class MessagePagesController {
+
+    static final int PAGE = 50;
+    static final List<String> STATUSES = List.of("QUEUED", "DELIVERED", "BOUNCED", "SUPPRESSED", "FAILED");
+
+    private final Messages messages;
+
+    MessagePagesController(Messages messages) {
+        this.messages = messages;
+    }
+
+    @GetMapping("/messages")
+    String list(Caller caller, @RequestParam(defaultValue = "") String recipient,
+            @RequestParam(defaultValue = "") String status, @RequestParam(defaultValue = "") String from,
+            @RequestParam(defaultValue = "") String to, @RequestParam(defaultValue = "") String before, Model model) {
+        String knownStatus = status(status);
+        model.addAttribute("recipient", recipient.strip());
+        model.addAttribute("status", knownStatus);
+        model.addAttribute("from", from.strip());
+        model.addAttribute("to", to.strip());
+        model.addAttribute("statuses", STATUSES);
+        model.addAttribute("filtered", !recipient.isBlank() || knownStatus != null || !from.isBlank() || !to.isBlank());
+        List<Messages.Summary> found = List.of();
+        String older = null;
+        Instant cursor = null;
+        try {
+            Instant since = day(from, "from");
+            Instant until = day(to, "to");
+            until = until == null ? null : until.plusSeconds(86_400);
+            cursor = before(before);
+            if (cursor != null && (until == null || cursor.isBefore(until))) {
+                until = cursor;
+            }
+            found = messages.search(caller.accountId(), recipient, knownStatus, since, until, null, null, PAGE + 1);
+            if (found.size() > PAGE) {
+                found = found.subList(0, PAGE);
+                older = found.get(found.size() - 1).createdAt().toString();
+            }
+        } catch (DomainProblem problem) {
+            if (problem.status() == 404 || problem.status() == 403) {
+                throw problem;
+            }
+            model.addAttribute("problem", problem);
+        }
+        model.addAttribute("messages", found);
+        model.addAttribute("before", cursor == null ? null : cursor.toString());
+        model.addAttribute("older", older);
+        return "delivery/messages";
+    }
+
+    @GetMapping("/messages/{id}")
+    String message(Caller caller, @PathVariable String id, Model model) {
+        Messages.Detail detail = messages.get(caller.accountId(), id);
+        model.addAttribute("detail", detail);
+        model.addAttribute("message", detail.message());
+        model.addAttribute("events", detail.events());
+        return "delivery/message";
+    }
+
+    /** A known status, upper-cased; anything else means any status. */
+    static String status(String status) {
+        String value = status == null ? "" : status.strip().toUpperCase(Locale.ROOT);
+        return STATUSES.contains(value) ? value : null;
+    }
+
+    /** The start (UTC) of a day as a date field posts it ({@code 2026-11-25}); blank means none. */
+    private static Instant day(String text, String field) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text.strip()).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException unreadable) {
+            throw DomainProblem.invalid("invalid_time", "dates are written as 2026-11-25").with("field", field);
+        }
+    }
+
+    /** The position of the "Older" link: the creation time of the oldest message of the previous page. */
+    private static Instant before(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeParseException unreadable) {
+            throw DomainProblem.invalid("invalid_cursor", "not a position of this list");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.mailtree.delivery.web;
+
+import io.mailtree.delivery.Sender;
+import io.mailtree.delivery.Senders;
+import io.mailtree.delivery.SendingDomain;
+import io.mailtree.delivery.SendingDomains;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Permission;
+import io.mailtree.shared.RequiresPermission;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Senders and domains: the sender addresses with their state (confirmed, or waiting for the link
+ * e-mailed to them, which can be sent again), add and remove; the sending domains with the DNS
+ * records to publish (DKIM, SPF include, DMARC advice), add and remove.
+ */
+@Controller
+@RequiresPermission(Permission.ACCOUNT_SETTINGS)
+class SenderPagesController {
+
+    private final Senders senders;
+    private final SendingDomains domains;
+    private final String spfInclude;
+
+    SenderPagesController(Senders senders, SendingDomains domains,
+            @Value("${mailtree.dkim.spf-include:spf.mailtree.localhost}") String spfInclude) {
+        this.senders = senders;
+        this.domains = domains;
+        this.spfInclude = spfInclude;
+    }
+
+    @GetMapping("/senders")
+    String list(Caller caller, Model model) {
+        prepare(caller, model);
+        return "delivery/senders";
+    }
+
+    @PostMapping("/senders")
+    String add(Caller caller, @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String name,
+            Model model, RedirectAttributes redirect) {
+        try {
+            Sender added = senders.add(caller.accountId(), email, name);
+            redirect.addFlashAttribute("notice", "senders.added");
+            redirect.addFlashAttribute("noticeArg", added.email());
+            return "redirect:/senders";
+        } catch (DomainProblem problem) {
+            model.addAttribute("problem", problem);
+            model.addAttribute("email", email);
+            model.addAttribute("name", name);
+            prepare(caller, model);
+            return "delivery/senders";
+        }
+    }
+
+    @PostMapping("/senders/{id}/resend")
+    String resend(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
+        long senderId = senderId(id);
+        Sender sender = senders.get(caller.accountId(), senderId);
+        senders.resendConfirmation(caller.accountId(), senderId);
+        redirect.addFlashAttribute("notice", sender.isVerified() ? "senders.alreadyConfirmed" : "senders.resent");
+        redirect.addFlashAttribute("noticeArg", sender.email());
+        return "redirect:/senders";
+    }
+
+    @PostMapping("/senders/{id}/remove")
+    String remove(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
+        long senderId = senderId(id);
+        Sender sender = senders.get(caller.accountId(), senderId);
+        senders.remove(caller.accountId(), senderId);
+        redirect.addFlashAttribute("notice", "senders.removed");
+        redirect.addFlashAttribute("noticeArg", sender.email());
+        return "redirect:/senders";
+    }
+
+    @PostMapping("/senders/domains")
+    String addDomain(Caller caller, @RequestParam(defaultValue = "") String domain, Model model,
+            RedirectAttributes redirect) {
+        try {
+            SendingDomain added = domains.add(caller.accountId(), domain);
+            redirect.addFlashAttribute("notice", "domains.added");
+            redirect.addFlashAttribute("noticeArg", added.domain());
+            return "redirect:/senders#domain-" + added.id();
+        } catch (DomainProblem problem) {
+            model.addAttribute("problem", problem);
+            model.addAttribute("domain", domain);
+            prepare(caller, model);
+            return "delivery/senders";
+        }
+    }
+
+    @PostMapping("/senders/domains/{id}/remove")
+    String removeDomain(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
+        long domainId = parse(id, "domain_not_found", "domain");
+        SendingDomain domain = domains.get(caller.accountId(), domainId);
+        domains.remove(caller.accountId(), domainId);
+        redirect.addFlashAttribute("notice", "domains.removed");
+        redirect.addFlashAttribute("noticeArg", domain.domain());
+        return "redirect:/senders#domains";
+    }
+
+    private void prepare(Caller caller, Model model) {
+        model.addAttribute("senders", senders.of(caller.accountId()));
+        model.addAttribute("maxSenders", Senders.MAX_SENDERS);
+        model.addAttribute("domains", domains.of(caller.accountId()).stream()
+                .map(d -> new DomainView(d, d.dnsRecords(spfInclude))).toList());
+    }
+
+    /** A sending domain as the page shows it: with the DNS records to publish. */
+    record DomainView(SendingDomain domain, List<SendingDomain.DnsRecord> records) {
+    }
+
+    private static long senderId(String id) {
+        return parse(id, "sender_not_found", "sender");
+    }
+
+    /** Ids taken from paths: anything that is not one answers 404, never 500. */
+    static long parse(String text, String code, String what) {
+        try {
+            long id = Long.parseLong(text == null ? "" : text.strip());
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException notNumber) {
+            // fall through
+        }
+        throw DomainProblem.notFound(code, what);
+    }
+}
