@@ -40,6 +40,17 @@ final class Chromium {
         return driver;
     }
 
+    /**
+     * The text of an element, waiting up to ten seconds for it while the page is still loading or
+     * being replaced (a form submission or an htmx swap can leave a stale element behind).
+     */
+    static String text(ChromeDriver driver, org.openqa.selenium.By by) {
+        return new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                .until(d -> d.findElement(by).getText().strip());
+    }
+
     /** Saves a screenshot under target/screenshots, to look at what a person would have seen. */
     static void screenshot(ChromeDriver driver, String name) {
         try {

@@ -386,7 +386,7 @@ class ContactsBrowserIntegrationTests extends MailtreeTestBase {
     }
 
     private String text(By by) {
-        return browser.findElement(by).getText().strip();
+        return Chromium.text(browser, by);
     }
 
     /** Waits for a text after a submission confirmed in a dialog, which navigates a moment later. */

@@ -487,7 +487,7 @@ class ContentBrowserIntegrationTests extends MailtreeTestBase {
     }
 
     private String text(By by) {
-        return browser.findElement(by).getText().strip();
+        return Chromium.text(browser, by);
     }
 
     private List<String> texts(By by) {

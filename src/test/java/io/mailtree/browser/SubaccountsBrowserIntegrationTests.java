@@ -142,6 +142,6 @@ class SubaccountsBrowserIntegrationTests extends MailtreeTestBase {
     }
 
     private String text(By by) {
-        return browser.findElement(by).getText().strip();
+        return Chromium.text(browser, by);
     }
 }
