@@ -47,9 +47,12 @@ public class Messages {
                 .optional().orElseThrow(() -> DomainProblem.notFound("message_not_found", "message"));
     }
 
-    /** Newest first; every filter optional; keyset paging by internal id. */
+    /**
+     * Newest first; every filter optional. {@code before} is the id of the last message of the
+     * previous page: the next page starts after it (keyset paging, stable under concurrent sends).
+     */
     public List<Summary> search(AccountId account, String recipient, String status, Instant from, Instant to,
-            String apiKeyId, Long before, int limit) {
+            String apiKeyId, String before, int limit) {
         if (limit < 1 || limit > 200) {
             throw DomainProblem.invalid("invalid_limit", "limit must be between 1 and 200");
         }
@@ -77,9 +80,12 @@ public class Messages {
             sql.append(" and m.api_key_id = ?");
             params.add(Ids.parseUuid(apiKeyId).orElseThrow(() -> DomainProblem.invalid("invalid_key_id", "not a key id")));
         }
-        if (before != null) {
-            sql.append(" and m.id < ?");
-            params.add(before);
+        if (before != null && !before.isBlank()) {
+            UUID position = Ids.parseUuid(before.strip())
+                    .orElseThrow(() -> DomainProblem.invalid("invalid_cursor", "not a position of this list"));
+            sql.append(" and m.id < (select p.id from message p where p.account_id = ? and p.public_id = ?)");
+            params.add(account.value());
+            params.add(position);
         }
         sql.append(" order by m.id desc limit ?");
         params.add(limit);

@@ -55,13 +55,13 @@ class SendApi {
     }
 
     @GetMapping("/api/v1/messages")
-    @Operation(summary = "Search messages", description = "Newest first; pass the last internal position as before.")
+    @Operation(summary = "Search messages", description = "Newest first; pass the id of the last message as before.")
     Map<String, Object> search(Caller caller, @RequestParam(required = false) String recipient,
             @RequestParam(required = false) String status, @RequestParam(required = false) String from,
             @RequestParam(required = false) String to, @RequestParam(required = false) String apiKeyId,
-            @RequestParam(defaultValue = "50") int limit) {
+            @RequestParam(required = false) String before, @RequestParam(defaultValue = "50") int limit) {
         return Map.of("items", messages.search(caller.accountId(), recipient, status, instant(from), instant(to), apiKeyId,
-                null, limit));
+                before, limit));
     }
 
     private static Instant instant(String text) {

@@ -11,6 +11,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,8 +22,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * The Messages page: what the account sent through the API or SMTP, searched by recipient, status
  * and a range of days (UTC), newest first, with an "Older" link; and one message with its event
- * timeline. {@link Messages#search} pages by internal id, which a {@link Messages.Summary} does not
- * expose, so the pages page by time: "Older" asks for what was created before the oldest message shown.
+ * timeline. "Older" passes the id of the oldest message shown, and the next page starts after it.
  */
 @Controller
 @RequiresPermission(Permission.STATISTICS)
@@ -49,19 +50,15 @@ class MessagePagesController {
         model.addAttribute("filtered", !recipient.isBlank() || knownStatus != null || !from.isBlank() || !to.isBlank());
         List<Messages.Summary> found = List.of();
         String older = null;
-        Instant cursor = null;
+        String cursor = before.isBlank() ? null : before.strip();
         try {
             Instant since = day(from, "from");
             Instant until = day(to, "to");
             until = until == null ? null : until.plusSeconds(86_400);
-            cursor = before(before);
-            if (cursor != null && (until == null || cursor.isBefore(until))) {
-                until = cursor;
-            }
-            found = messages.search(caller.accountId(), recipient, knownStatus, since, until, null, null, PAGE + 1);
+            found = messages.search(caller.accountId(), recipient, knownStatus, since, until, null, cursor, PAGE + 1);
             if (found.size() > PAGE) {
                 found = found.subList(0, PAGE);
-                older = found.get(found.size() - 1).createdAt().toString();
+                older = found.get(found.size() - 1).id();
             }
         } catch (DomainProblem problem) {
             if (problem.status() == 404 || problem.status() == 403) {
@@ -70,7 +67,7 @@ class MessagePagesController {
             model.addAttribute("problem", problem);
         }
         model.addAttribute("messages", found);
-        model.addAttribute("before", cursor == null ? null : cursor.toString());
+        model.addAttribute("before", cursor);
         model.addAttribute("older", older);
         return "delivery/messages";
     }
@@ -80,8 +77,26 @@ class MessagePagesController {
         Messages.Detail detail = messages.get(caller.accountId(), id);
         model.addAttribute("detail", detail);
         model.addAttribute("message", detail.message());
-        model.addAttribute("events", detail.events());
+        model.addAttribute("events", detail.events().stream().map(EventView::of).toList());
         return "delivery/message";
+    }
+
+    /**
+     * An event as the timeline shows it; the ACCEPTED event's detail ("3 recipients", written in
+     * English by the queue) becomes a count the page translates.
+     */
+    record EventView(String type, String recipient, String detail, Integer recipients, Instant occurredAt) {
+
+        private static final Pattern ACCEPTED_DETAIL = Pattern.compile("^(\\d{1,6}) recipients?$");
+
+        static EventView of(Messages.Event event) {
+            Matcher count = event.detail() == null ? null : ACCEPTED_DETAIL.matcher(event.detail());
+            if ("ACCEPTED".equals(event.type()) && count != null && count.matches()) {
+                return new EventView(event.type(), event.recipient(), null, Integer.valueOf(count.group(1)),
+                        event.occurredAt());
+            }
+            return new EventView(event.type(), event.recipient(), event.detail(), null, event.occurredAt());
+        }
     }
 
     /** A known status, upper-cased; anything else means any status. */
@@ -102,15 +117,4 @@ class MessagePagesController {
         }
     }
 
-    /** The position of the "Older" link: the creation time of the oldest message of the previous page. */
-    private static Instant before(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(text.strip());
-        } catch (DateTimeParseException unreadable) {
-            throw DomainProblem.invalid("invalid_cursor", "not a position of this list");
-        }
-    }
 }
