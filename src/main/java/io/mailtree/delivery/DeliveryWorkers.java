@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -135,45 +136,75 @@ class DeliveryWorkers implements SmartLifecycle {
 
     /** Delivers one claimed message and records what happened; answers true when it left the queue. */
     void deliver(Claimed message, RelayConnection relay) {
+        List<String> suppressed = new ArrayList<>();
         List<String> recipients = new ArrayList<>();
         for (String recipient : message.recipients()) {
-            if (suppressions.isSuppressed(message.account(), recipient)) {
-                events.record(message.account(), message.id(), message.apiKeyId(), "SUPPRESSED", recipient,
-                        "the address is on the account's suppression list");
-            } else {
-                recipients.add(recipient);
+            (suppressions.isSuppressed(message.account(), recipient) ? suppressed : recipients).add(recipient);
+        }
+        Exception failure = null;
+        if (!recipients.isEmpty()) {
+            try {
+                byte[] signed = dkim.sign(message.account(), message.from(), message.mime());
+                if (relay == null && mailTransport instanceof DevMailbox mailbox) {
+                    var parsed = new jakarta.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(signed));
+                    for (String recipient : recipients) {
+                        mailbox.deliver(message.from(), recipient, parsed.getSubject(), DevText.of(parsed));
+                    }
+                } else {
+                    relay.send(signed, "bounces+" + message.verp() + "@" + settings.bounceDomain(), recipients);
+                }
+            } catch (Exception sendFailure) {
+                failure = sendFailure;
             }
+        }
+        // The SMTP exchange is over; what it means is written in one transaction (one commit a message).
+        Exception outcome = failure;
+        transactions.executeWithoutResult(status -> record(message, suppressed, recipients, outcome));
+    }
+
+    private void record(Claimed message, List<String> suppressed, List<String> recipients, Exception failure) {
+        for (String recipient : suppressed) {
+            events.record(message.account(), message.id(), message.apiKeyId(), "SUPPRESSED", recipient,
+                    "the address is on the account's suppression list");
         }
         if (recipients.isEmpty()) {
             finish(message, "SUPPRESSED", null);
-            return;
-        }
-        try {
-            byte[] signed = dkim.sign(message.account(), message.from(), message.mime());
-            if (relay == null && mailTransport instanceof DevMailbox mailbox) {
-                var parsed = new jakarta.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(signed));
-                for (String recipient : recipients) {
-                    mailbox.deliver(message.from(), recipient, parsed.getSubject(), DevText.of(parsed));
-                }
-            } else {
-                relay.send(signed, "bounces+" + message.verp() + "@" + settings.bounceDomain(), recipients);
-            }
+        } else if (failure == null) {
             delivered(message, recipients);
-        } catch (SendFailedException partly) {
-            outcome(message, recipients, partly);
-        } catch (MessagingException failure) {
-            int code = returnCode(failure);
-            if (code >= 500) {
+        } else if (failure instanceof SMTPSenderFailedException senderRefused) {
+            // The relay refused our sender: nothing is wrong with the recipients, so none is suppressed.
+            if (senderRefused.getReturnCode() >= 500) {
                 for (String recipient : recipients) {
-                    bounce(message, recipient, code + " " + failure.getMessage());
+                    events.record(message.account(), message.id(), message.apiKeyId(), "FAILED", recipient,
+                            "the relay refused the sender: " + senderRefused.getMessage());
                 }
-                finish(message, "BOUNCED", failure.getMessage());
+                finish(message, "FAILED", senderRefused.getMessage());
             } else {
-                defer(message, recipients, failure.getMessage());
+                defer(message, recipients, senderRefused.getMessage());
             }
-        } catch (Exception unexpected) {
-            log.warn("delivery of message {} failed; will retry", message.id(), unexpected);
-            defer(message, recipients, unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage());
+        } else if (failure instanceof SMTPSendFailedException refusedAfterData) {
+            // A refusal of the whole message (after DATA): Angus lists the recipients as valid but unsent,
+            // so the reply code decides between a hard bounce and a retry.
+            if (refusedAfterData.getReturnCode() >= 500) {
+                for (String recipient : recipients) {
+                    bounce(message, recipient, refusedAfterData.getReturnCode() + " " + refusedAfterData.getMessage());
+                }
+                finish(message, "BOUNCED", refusedAfterData.getMessage());
+            } else {
+                defer(message, recipients, refusedAfterData.getMessage());
+            }
+        } else if (failure instanceof SendFailedException partly) {
+            outcome(message, recipients, partly);
+        } else if (failure instanceof MessagingException messaging && returnCode(messaging) >= 500) {
+            for (String recipient : recipients) {
+                bounce(message, recipient, returnCode(messaging) + " " + messaging.getMessage());
+            }
+            finish(message, "BOUNCED", messaging.getMessage());
+        } else {
+            if (!(failure instanceof MessagingException)) {
+                log.warn("delivery of message {} failed; will retry", message.id(), failure);
+            }
+            defer(message, recipients, failure.getClass().getSimpleName() + ": " + failure.getMessage());
         }
     }
 
