@@ -97,6 +97,7 @@ class ImportRun {
             if (direct != null) {
                 log.info("import {}: {} rows read and written directly in {} ms", request.id(), direct.rowsRead,
                         (System.nanoTime() - started) / 1_000_000);
+                refreshStatistics(direct);
                 return;
             }
             Counts counts = read(request, () -> loader.open(request.id()));
@@ -105,6 +106,7 @@ class ImportRun {
             transactions.executeWithoutResult(status -> write(request, counts));
             log.info("import {}: {} rows read and staged in {} ms, written in {} ms", request.id(), counts.rowsRead,
                     (read - started) / 1_000_000, (System.nanoTime() - read) / 1_000_000);
+            refreshStatistics(counts);
         } catch (DomainProblem refused) {
             finish(request.id(), "REFUSED", refused.code(), refused.getMessage());
         } catch (CharacterCodingException notDecodable) {
@@ -175,6 +177,23 @@ class ImportRun {
                 throw notDecodable;
             }
             throw (DomainProblem) stop.getCause();
+        }
+    }
+
+    /**
+     * After a large import the planner's statistics describe tables far smaller than they are, and
+     * the next queries on them (sharing, list pages) get plans for the wrong size until autovacuum
+     * catches up, which can take long or never come where it is off. Large imports refresh them.
+     */
+    private void refreshStatistics(Counts counts) {
+        if (counts.rowsValid < 50_000) {
+            return;
+        }
+        try {
+            jdbc.sql("analyze contact").update();
+            jdbc.sql("analyze list_member").update();
+        } catch (RuntimeException notPermitted) {
+            log.debug("statistics not refreshed after an import", notPermitted);
         }
     }
 
