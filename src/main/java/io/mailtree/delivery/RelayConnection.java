@@ -30,6 +30,12 @@ final class RelayConnection implements AutoCloseable {
         properties.put("mail.smtp.timeout", "60000");
         properties.put("mail.smtp.writetimeout", "60000");
         properties.put("mail.smtp.reportsuccess", "false");
+        if (!"tls".equals(tls)) {
+            // Small SMTP commands and a message body in several writes: without TCP_NODELAY, Nagle's
+            // algorithm and the relay's delayed acknowledgements add about 40 ms to every message.
+            properties.put("mail.smtp.socketFactory", new NoDelaySocketFactory());
+            properties.put("mail.smtp.socketFactory.fallback", "false");
+        }
         boolean authenticate = username != null && !username.isBlank();
         properties.put("mail.smtp.auth", String.valueOf(authenticate));
         switch (tls) {
@@ -52,12 +58,68 @@ final class RelayConnection implements AutoCloseable {
         for (int i = 0; i < to.length; i++) {
             to[i] = new InternetAddress(recipients.get(i));
         }
-        if (transport == null || !transport.isConnected()) {
-            close();
-            transport = session.getTransport("smtp");
-            transport.connect(host, port, username, password);
+        boolean reused = transport != null;
+        if (!reused) {
+            connect();
         }
-        transport.sendMessage(message, to);
+        try {
+            transport.sendMessage(message, to);
+        } catch (MessagingException failure) {
+            // A reused connection the relay closed meanwhile fails before any reply: reconnect once and
+            // try again, instead of paying a NOOP round trip to check the connection before every message.
+            if (!reused || failure instanceof jakarta.mail.SendFailedException || transport.isConnected()) {
+                throw failure;
+            }
+            close();
+            connect();
+            transport.sendMessage(message, to);
+        }
+    }
+
+    private void connect() throws MessagingException {
+        transport = session.getTransport("smtp");
+        transport.connect(host, port, username, password);
+    }
+
+    /** Plain sockets with TCP_NODELAY set. */
+    private static final class NoDelaySocketFactory extends javax.net.SocketFactory {
+
+        @Override
+        public java.net.Socket createSocket() throws java.io.IOException {
+            java.net.Socket socket = new java.net.Socket();
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
+            java.net.Socket socket = new java.net.Socket(host, port);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort)
+                throws java.io.IOException {
+            java.net.Socket socket = new java.net.Socket(host, port, local, localPort);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+            java.net.Socket socket = new java.net.Socket(host, port);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local,
+                int localPort) throws java.io.IOException {
+            java.net.Socket socket = new java.net.Socket(host, port, local, localPort);
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
     }
 
     @Override
