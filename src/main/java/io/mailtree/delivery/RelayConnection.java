@@ -64,10 +64,10 @@ final class RelayConnection implements AutoCloseable {
         }
         try {
             transport.sendMessage(message, to);
-        } catch (MessagingException failure) {
+        } catch (MessagingException | IllegalStateException failure) {
             // A reused connection the relay closed meanwhile fails before any reply: reconnect once and
             // try again, instead of paying a NOOP round trip to check the connection before every message.
-            if (!reused || failure instanceof jakarta.mail.SendFailedException || transport.isConnected()) {
+            if (!reused || failure instanceof jakarta.mail.SendFailedException) {
                 throw failure;
             }
             close();
@@ -76,9 +76,11 @@ final class RelayConnection implements AutoCloseable {
         }
     }
 
+    /** Opens a connection; on failure none is kept, so the next message tries a fresh one. */
     private void connect() throws MessagingException {
-        transport = session.getTransport("smtp");
-        transport.connect(host, port, username, password);
+        Transport fresh = session.getTransport("smtp");
+        fresh.connect(host, port, username, password);
+        transport = fresh;
     }
 
     /** Plain sockets with TCP_NODELAY set. */
