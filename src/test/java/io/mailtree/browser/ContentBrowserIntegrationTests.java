@@ -477,7 +477,19 @@ class ContentBrowserIntegrationTests extends MailtreeTestBase {
 
     /** Clicks what leads to another page and waits until the old page is gone. */
     private void go(By by) {
-        go(browser.findElement(by));
+        // The previous page may still be settling (htmx, a redirect): retry when the node went stale.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                go(browser.findElement(by));
+                return;
+            } catch (org.openqa.selenium.WebDriverException gone) {
+                boolean stale = gone instanceof org.openqa.selenium.StaleElementReferenceException
+                        || String.valueOf(gone.getMessage()).contains("does not belong to the document");
+                if (!stale || attempt == 3) {
+                    throw gone;
+                }
+            }
+        }
     }
 
     private void go(WebElement element) {
