@@ -30,11 +30,15 @@ public class AccountTree {
     private final AuditLog audit;
     private final Clock clock;
 
-    AccountTree(Accounts accounts, Plans plans, AuditLog audit, Clock clock) {
+    private final org.springframework.transaction.support.TransactionTemplate eachInItsOwnTransaction;
+
+    AccountTree(Accounts accounts, Plans plans, AuditLog audit, Clock clock,
+            org.springframework.transaction.PlatformTransactionManager transactionManager) {
         this.accounts = accounts;
         this.plans = plans;
         this.audit = audit;
         this.clock = clock;
+        this.eachInItsOwnTransaction = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
     }
 
     // --- reading -----------------------------------------------------------------------------
@@ -327,7 +331,7 @@ public class AccountTree {
     }
 
     /** A sub-account a master shares with, or why that id cannot receive a share. */
-    public record ShareTarget(String requestedId, Account subaccount, DomainProblem refusal) {
+    private record ShareTarget(String requestedId, Account subaccount, DomainProblem refusal) {
     }
 
     public static final int MAX_SHARE_TARGETS = 100;
@@ -337,7 +341,7 @@ public class AccountTree {
      * that are not the master's active sub-accounts come back with their refusal, so one bad target
      * never stops the others.
      */
-    public List<ShareTarget> shareTargets(Caller caller, List<String> subaccountIds) {
+    private List<ShareTarget> shareTargets(Caller caller, List<String> subaccountIds) {
         if (!caller.master()) {
             throw DomainProblem.forbidden("not_a_master", "only a master account can share with sub-accounts");
         }
@@ -359,6 +363,29 @@ public class AccountTree {
                 return new ShareTarget(id, null, refused);
             }
         }).toList();
+    }
+
+    /**
+     * Runs a share into each target in a transaction of its own: a target refused (not the master's,
+     * inactive, or by the copy itself, such as D-11's allowance) gets its refusal while the others
+     * proceed. Answers one result per distinct target, in the order given.
+     */
+    public <R> List<R> shareToEach(Caller caller, List<String> subaccountIds,
+            java.util.function.Function<Account, R> copy,
+            java.util.function.BiFunction<String, DomainProblem, R> refused) {
+        List<R> results = new java.util.ArrayList<>();
+        for (ShareTarget target : shareTargets(caller, subaccountIds)) {
+            if (target.refusal() != null) {
+                results.add(refused.apply(target.requestedId(), target.refusal()));
+                continue;
+            }
+            try {
+                results.add(eachInItsOwnTransaction.execute(status -> copy.apply(target.subaccount())));
+            } catch (DomainProblem refusal) {
+                results.add(refused.apply(target.requestedId(), refusal));
+            }
+        }
+        return results;
     }
 
     // --- helpers -----------------------------------------------------------------------------

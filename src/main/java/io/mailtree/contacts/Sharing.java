@@ -9,12 +9,9 @@ import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * D-26, D-28: a master shares a list or its test recipients with sub-accounts by copying them. Each
@@ -30,17 +27,15 @@ public class Sharing {
     private final TestRecipients testRecipients;
     private final AuditLog audit;
     private final Clock clock;
-    private final TransactionTemplate transactions;
 
     Sharing(JdbcClient jdbc, AccountTree accounts, ContactLists lists, TestRecipients testRecipients, AuditLog audit,
-            Clock clock, PlatformTransactionManager transactionManager) {
+            Clock clock) {
         this.jdbc = jdbc;
         this.accounts = accounts;
         this.lists = lists;
         this.testRecipients = testRecipients;
         this.audit = audit;
         this.clock = clock;
-        this.transactions = new TransactionTemplate(transactionManager);
     }
 
     /** The outcome for one target: {@code shared} with what was created, or {@code refused} with a code. */
@@ -54,35 +49,19 @@ public class Sharing {
     public List<Result> shareList(Caller caller, long listId, List<String> subaccountIds) {
         requireMaster(caller);
         ContactList source = lists.get(caller.accountId(), listId);
-        return forEach(caller, subaccountIds, sub -> copyList(caller, source, sub));
+        return accounts.shareToEach(caller, subaccountIds, sub -> copyList(caller, source, sub), Result::refused);
     }
 
     public List<Result> shareTestRecipients(Caller caller, List<String> subaccountIds) {
         requireMaster(caller);
-        return forEach(caller, subaccountIds, sub -> {
+        return accounts.shareToEach(caller, subaccountIds, sub -> {
             int copied = testRecipients.copyTo(caller.accountId(), sub.id());
             audit.record(caller, caller.accountId(), sub.id(), "test_recipients.shared", "account",
                     sub.id().toString(), copied + " copied");
             return new Result(sub.id().toString(), "shared", null, null, null, copied);
-        });
+        }, Result::refused);
     }
 
-    private List<Result> forEach(Caller caller, List<String> subaccountIds,
-            java.util.function.Function<Account, Result> copy) {
-        List<Result> results = new ArrayList<>();
-        for (AccountTree.ShareTarget target : accounts.shareTargets(caller, subaccountIds)) {
-            if (target.refusal() != null) {
-                results.add(Result.refused(target.requestedId(), target.refusal()));
-                continue;
-            }
-            try {
-                results.add(transactions.execute(status -> copy.apply(target.subaccount())));
-            } catch (DomainProblem refused) {
-                results.add(Result.refused(target.requestedId(), refused));
-            }
-        }
-        return results;
-    }
 
     private Result copyList(Caller caller, ContactList source, Account sub) {
         AccountId master = caller.accountId();

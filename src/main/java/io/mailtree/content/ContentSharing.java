@@ -1,6 +1,5 @@
 package io.mailtree.content;
 
-import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.audit.AuditLog;
 import io.mailtree.shared.AccountId;
@@ -17,8 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * D-26, D-27: a master shares templates, images and e-mails with its sub-accounts by copying them.
@@ -37,17 +34,15 @@ public class ContentSharing {
     private final Images images;
     private final Emails emails;
     private final AuditLog audit;
-    private final TransactionTemplate transactions;
 
     ContentSharing(JdbcClient jdbc, AccountTree accounts, Templates templates, Images images, Emails emails,
-            AuditLog audit, PlatformTransactionManager transactionManager) {
+            AuditLog audit) {
         this.jdbc = jdbc;
         this.accounts = accounts;
         this.templates = templates;
         this.images = images;
         this.emails = emails;
         this.audit = audit;
-        this.transactions = new TransactionTemplate(transactionManager);
     }
 
     /** What one target received: the id of the copy, the images copied, or why it was refused. */
@@ -62,7 +57,7 @@ public class ContentSharing {
     public List<Result> shareTemplate(Caller caller, long templateId, List<String> subaccountIds) {
         requireMaster(caller);
         Template source = templates.get(caller.accountId(), templateId);
-        return forEach(caller, subaccountIds, target -> {
+        return accounts.shareToEach(caller, subaccountIds, target -> {
             Map<Long, Image> copied = new LinkedHashMap<>();
             String html = copyImages(caller.accountId(), target.id(), source.html(), copied);
             Template copy = templates.create(target.id(), source.name(), source.subject(), html, source.text());
@@ -70,7 +65,7 @@ public class ContentSharing {
                     String.valueOf(source.id()), "template " + source.name() + " -> " + copy.id());
             return new Result(target.id().toString(), "shared", null, null, copy.id(),
                     copied.values().stream().map(Image::id).toList(), null);
-        });
+        }, Result::refused);
     }
 
     public List<Result> shareImages(Caller caller, List<Long> imageIds, List<String> subaccountIds) {
@@ -79,7 +74,7 @@ public class ContentSharing {
             throw DomainProblem.invalid("invalid_image_ids", "give 1 to 100 image ids").with("field", "imageIds");
         }
         List<Image> sources = new LinkedHashSet<>(imageIds).stream().map(id -> images.get(caller.accountId(), id)).toList();
-        return forEach(caller, subaccountIds, target -> {
+        return accounts.shareToEach(caller, subaccountIds, target -> {
             List<Long> created = new ArrayList<>();
             for (Image image : sources) {
                 created.add(copy(target.id(), image).id());
@@ -87,7 +82,7 @@ public class ContentSharing {
             audit.record(caller, caller.accountId(), target.id(), "images.shared", "image",
                     sources.size() == 1 ? String.valueOf(sources.get(0).id()) : null, created.size() + " images");
             return new Result(target.id().toString(), "shared", null, null, null, created, null);
-        });
+        }, Result::refused);
     }
 
     /**
@@ -100,7 +95,7 @@ public class ContentSharing {
         Email source = emails.get(caller.accountId(), emailId);
         source.requireShareable();
         List<Attachment> attachments = emails.attachments(caller.accountId(), emailId);
-        return forEach(caller, subaccountIds, target -> {
+        return accounts.shareToEach(caller, subaccountIds, target -> {
             Map<Long, Image> copied = new LinkedHashMap<>();
             String html = copyImages(caller.accountId(), target.id(), source.html(), copied);
             Email copy = emails.create(target.id(), new EmailDraft(source.name(), EmailType.REGULAR.name(),
@@ -119,7 +114,7 @@ public class ContentSharing {
                     "e-mail " + source.name() + " -> draft " + copy.id());
             return new Result(target.id().toString(), "shared", null, null, copy.id(),
                     copied.values().stream().map(Image::id).toList(), attachments.size());
-        });
+        }, Result::refused);
     }
 
     /** Copies the images of {@code from} that the HTML references into {@code to}; answers the rewritten HTML. */
@@ -156,21 +151,6 @@ public class ContentSharing {
         }
     }
 
-    private List<Result> forEach(Caller caller, List<String> subaccountIds, java.util.function.Function<Account, Result> copy) {
-        List<Result> results = new ArrayList<>();
-        for (AccountTree.ShareTarget target : accounts.shareTargets(caller, subaccountIds)) {
-            if (target.refusal() != null) {
-                results.add(Result.refused(target.requestedId(), target.refusal()));
-                continue;
-            }
-            try {
-                results.add(transactions.execute(status -> copy.apply(target.subaccount())));
-            } catch (DomainProblem refused) {
-                results.add(Result.refused(target.requestedId(), refused));
-            }
-        }
-        return results;
-    }
 
     private static void requireMaster(Caller caller) {
         if (!caller.master()) {
