@@ -2,7 +2,6 @@ package io.mailtree.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailtree.support.MailtreeTestBase;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,13 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -29,23 +26,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * column mapping, the self-refreshing progress page, counts, the error report with line numbers),
  * and a list shared with sub-accounts with the outcome per target (D-11, D-26, D-28).
  */
-class ContactsBrowserIntegrationTests extends MailtreeTestBase {
+class ContactsBrowserIntegrationTests extends BrowserTestSupport {
 
     private static final String PASSWORD = "contacts-browser-password";
 
-    private ChromeDriver browser;
     private Path csv;
 
-    @BeforeEach
-    void openBrowser() throws Exception {
-        browser = Chromium.start();
-    }
-
     @AfterEach
-    void closeBrowser() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
+    void deleteFiles() throws Exception {
         if (csv != null) {
             Files.deleteIfExists(csv);
         }
@@ -339,17 +327,11 @@ class ContactsBrowserIntegrationTests extends MailtreeTestBase {
     }
 
     private String ownerOf(Master master) {
-        jdbc.sql("update app_user set password_hash = ? where account_id = ?")
-                .params("{noop}" + PASSWORD, UUID.fromString(master.id())).update();
-        return jdbc.sql("select email from app_user where account_id = ?").param(UUID.fromString(master.id()))
-                .query(String.class).single();
+        return ownerOf(master, PASSWORD);
     }
 
     private void signIn(String email) {
-        open("/login");
-        type("email", email);
-        type("password", PASSWORD);
-        click(By.id("sign-in"));
+        signIn(email, PASSWORD);
         new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.urlContains("/home"));
     }
 
@@ -371,31 +353,9 @@ class ContactsBrowserIntegrationTests extends MailtreeTestBase {
         return text.substring(text.indexOf('\n') + 1);
     }
 
-    private void open(String path) {
-        browser.get("http://127.0.0.1:" + port + path);
-    }
-
-    private void type(String id, String value) {
-        WebElement field = browser.findElement(By.id(id));
-        field.clear();
-        field.sendKeys(value);
-    }
-
-    private void click(By by) {
-        browser.findElement(by).click();
-    }
-
-    private String text(By by) {
-        return Chromium.text(browser, by);
-    }
-
     /** Waits for a text after a submission confirmed in a dialog, which navigates a moment later. */
     private void awaitText(By by, String expected) {
         new WebDriverWait(browser, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class)
                 .until(d -> expected.equals(d.findElement(by).getText().strip()));
-    }
-
-    private String attribute(By by, String name) {
-        return browser.findElement(by).getDomAttribute(name);
     }
 }

@@ -2,7 +2,6 @@ package io.mailtree.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailtree.support.MailtreeTestBase;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -12,18 +11,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -34,24 +30,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * sandboxed preview, and the e-mail shared with a sub-account whose copy shows an image of its own
  * library (D-26, D-27); and no share action for A/B tests or incomplete e-mails (D-27).
  */
-class ContentBrowserIntegrationTests extends MailtreeTestBase {
+class ContentBrowserIntegrationTests extends BrowserTestSupport {
 
     private static final String PASSWORD = "content-browser-password";
     private static final Pattern IMAGE_TOKEN = Pattern.compile("/i/([A-Za-z0-9]{32})");
 
-    private ChromeDriver browser;
     private final List<Path> files = new ArrayList<>();
 
-    @BeforeEach
-    void openBrowser() throws Exception {
-        browser = Chromium.start();
-    }
-
     @AfterEach
-    void closeBrowser() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
+    void deleteFiles() throws Exception {
         for (Path file : files) {
             Files.deleteIfExists(file);
         }
@@ -91,7 +78,7 @@ class ContentBrowserIntegrationTests extends MailtreeTestBase {
         assertThat(text(By.cssSelector(".problem"))).isEqualTo("This file is not a PNG, JPEG, GIF or WebP image.");
         // Several images can be selected and shared; each target gets copies with their own addresses.
         click(By.cssSelector("#images li.image[data-token='" + masterToken + "'] input[name=imageId]"));
-        click(By.cssSelector("#share-form input[data-subaccount='Lyon shop']"));
+        tick(By.cssSelector("#share-form input[data-subaccount='Lyon shop']"));
         go(By.id("share-submit"));
         assertThat(text(By.cssSelector("tr.share-result[data-subaccount='Lyon shop']")))
                 .contains("Shared").contains("Images copied into its library: 1.");
@@ -140,7 +127,7 @@ class ContentBrowserIntegrationTests extends MailtreeTestBase {
         assertThat(text(By.id("preview-subject"))).isEqualTo("Spring news for you");
         assertThat(browser.findElement(By.id("preview-frame")).getDomAttribute("sandbox")).isEmpty();
         Chromium.screenshot(browser, "content-03-template");
-        click(By.cssSelector("#share-form input[data-subaccount='Lyon shop']"));
+        tick(By.cssSelector("#share-form input[data-subaccount='Lyon shop']"));
         go(By.id("share-submit"));
         assertThat(text(By.cssSelector("tr.share-result[data-subaccount='Lyon shop']")))
                 .contains("Shared").contains("A copy of the template was created. Images copied: 0.");
@@ -379,17 +366,11 @@ class ContentBrowserIntegrationTests extends MailtreeTestBase {
     // --- helpers --------------------------------------------------------------------------------
 
     private String ownerOf(Master master) {
-        jdbc.sql("update app_user set password_hash = ? where account_id = ?")
-                .params("{noop}" + PASSWORD, UUID.fromString(master.id())).update();
-        return jdbc.sql("select email from app_user where account_id = ?").param(UUID.fromString(master.id()))
-                .query(String.class).single();
+        return ownerOf(master, PASSWORD);
     }
 
     private void signIn(String email) {
-        open("/login");
-        type("email", email);
-        type("password", PASSWORD);
-        click(By.id("sign-in"));
+        signIn(email, PASSWORD);
         new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.urlContains("/home"));
     }
 
@@ -456,23 +437,15 @@ class ContentBrowserIntegrationTests extends MailtreeTestBase {
                 }).catch(function (e) { done({status: -1, body: String(e)}); });""", url);
     }
 
-    private void open(String path) {
-        browser.get("http://127.0.0.1:" + port + path);
-    }
-
-    private void type(String id, String value) {
-        WebElement field = browser.findElement(By.id(id));
-        field.clear();
-        field.sendKeys(value);
+    /** Ticks a checkbox and waits until it shows ticked, so the form is not sent a moment too early. */
+    private void tick(By box) {
+        click(box);
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElement(box).isSelected());
     }
 
     /** Sets a long field at once, as pasting would. */
     private void setValue(By by, String value) {
         browser.executeScript("arguments[0].value = arguments[1];", browser.findElement(by), value);
-    }
-
-    private void click(By by) {
-        browser.findElement(by).click();
     }
 
     /** Clicks what leads to another page and waits until the old page is gone. */
@@ -498,19 +471,11 @@ class ContentBrowserIntegrationTests extends MailtreeTestBase {
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(page));
     }
 
-    private String text(By by) {
-        return Chromium.text(browser, by);
-    }
-
     private List<String> texts(By by) {
         return browser.findElements(by).stream().map(e -> e.getText().strip()).toList();
     }
 
     private String value(By by) {
         return browser.findElement(by).getDomProperty("value");
-    }
-
-    private String attribute(By by, String name) {
-        return browser.findElement(by).getDomAttribute(name);
     }
 }

@@ -2,14 +2,10 @@ package io.mailtree.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailtree.support.MailtreeTestBase;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -19,21 +15,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * operator, create a sub-account, open it in one click, come back, deactivate it, and see its own
  * login refused with the deactivation message.
  */
-class SubaccountsBrowserIntegrationTests extends MailtreeTestBase {
+class SubaccountsBrowserIntegrationTests extends BrowserTestSupport {
 
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void openBrowser() throws Exception {
-        browser = Chromium.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
 
     @Test
     @DisplayName("D-1, D-8, D-12, D-14: sign up, verify, create a sub-account, switch in and back, deactivate")
@@ -116,32 +99,7 @@ class SubaccountsBrowserIntegrationTests extends MailtreeTestBase {
         assertThat(text(By.cssSelector("h1"))).isEqualTo("Sign in");
     }
 
-    private void signIn(String email, String password) {
-        open("/login");
-        type("email", email);
-        type("password", password);
-        click(By.id("sign-in"));
-    }
-
     private void signOutIfSignedIn() {
         browser.manage().deleteAllCookies();
-    }
-
-    private void open(String path) {
-        browser.get("http://127.0.0.1:" + port + path);
-    }
-
-    private void type(String id, String value) {
-        WebElement field = browser.findElement(By.id(id));
-        field.clear();
-        field.sendKeys(value);
-    }
-
-    private void click(By by) {
-        browser.findElement(by).click();
-    }
-
-    private String text(By by) {
-        return Chromium.text(browser, by);
     }
 }

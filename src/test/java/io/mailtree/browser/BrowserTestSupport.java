@@ -1,0 +1,65 @@
+package io.mailtree.browser;
+
+import io.mailtree.support.MailtreeTestBase;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/** What every browser test does: a fresh headless Chromium per test, and the few gestures a person makes. */
+abstract class BrowserTestSupport extends MailtreeTestBase {
+
+    protected ChromeDriver browser;
+
+    @BeforeEach
+    void startBrowser() throws Exception {
+        browser = Chromium.start();
+    }
+
+    @AfterEach
+    void quitBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    /** Gives a master's owner a known password and answers the owner's login e-mail. */
+    protected String ownerOf(Master master, String password) {
+        jdbc.sql("update app_user set password_hash = ? where account_id = ?")
+                .params("{noop}" + password, UUID.fromString(master.id())).update();
+        return jdbc.sql("select email from app_user where account_id = ?").param(UUID.fromString(master.id()))
+                .query(String.class).single();
+    }
+
+    /** Fills and submits the sign-in form; callers check where it led. */
+    protected void signIn(String email, String password) {
+        open("/login");
+        type("email", email);
+        type("password", password);
+        click(By.id("sign-in"));
+    }
+
+    protected void open(String path) {
+        browser.get("http://127.0.0.1:" + port + path);
+    }
+
+    protected void type(String id, String value) {
+        WebElement field = browser.findElement(By.id(id));
+        field.clear();
+        field.sendKeys(value);
+    }
+
+    protected void click(By by) {
+        browser.findElement(by).click();
+    }
+
+    protected String text(By by) {
+        return Chromium.text(browser, by);
+    }
+
+    protected String attribute(By by, String name) {
+        return browser.findElement(by).getDomAttribute(name);
+    }
+}
