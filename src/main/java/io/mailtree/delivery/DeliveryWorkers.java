@@ -119,17 +119,22 @@ class DeliveryWorkers implements SmartLifecycle {
                       and exists (select 1 from account a where a.id = m.account_id and a.status = 'ACTIVE')
                     order by m.next_attempt_at, m.id limit ? for update""" + (skipLocked ? " skip locked" : ""))
                     .params(Times.sql(now), Times.sql(now), limit).query(Long.class).list();
-            List<Claimed> claimed = new ArrayList<>();
-            for (Long id : ids) {
-                jdbc.sql("update message set lease_until = ?, attempts = attempts + 1, updated_at = ? where id = ?")
-                        .params(Times.sql(now.plus(settings.lease())), Times.sql(now), id).update();
-                claimed.add(jdbc.sql("select * from message where id = ?").param(id)
-                        .query((rs, n) -> new Claimed(rs.getLong("id"), new AccountId(rs.getObject("account_id", UUID.class)),
-                                rs.getObject("api_key_id", UUID.class), rs.getString("from_email"),
-                                Arrays.asList(rs.getString("recipients").split("\n")), rs.getString("verp_token"),
-                                rs.getInt("attempts"), Times.instant(rs, "created_at"), rs.getBytes("mime")))
-                        .single());
+            if (ids.isEmpty()) {
+                return List.<Claimed>of();
             }
+            // One update and one read for the whole batch: this is the hot path of delivery.
+            String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+            List<Object> params = new ArrayList<>(List.of(Times.sql(now.plus(settings.lease())), Times.sql(now)));
+            params.addAll(ids);
+            jdbc.sql("update message set lease_until = ?, attempts = attempts + 1, updated_at = ? where id in (" + in + ")")
+                    .params(params).update();
+            List<Claimed> claimed = jdbc.sql("select * from message where id in (" + in + ") order by next_attempt_at, id")
+                    .params(new ArrayList<Object>(ids))
+                    .query((rs, n) -> new Claimed(rs.getLong("id"), new AccountId(rs.getObject("account_id", UUID.class)),
+                            rs.getObject("api_key_id", UUID.class), rs.getString("from_email"),
+                            Arrays.asList(rs.getString("recipients").split("\n")), rs.getString("verp_token"),
+                            rs.getInt("attempts"), Times.instant(rs, "created_at"), rs.getBytes("mime")))
+                    .list();
             return claimed;
         });
     }
