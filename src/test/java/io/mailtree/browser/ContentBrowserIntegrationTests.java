@@ -77,7 +77,7 @@ class ContentBrowserIntegrationTests extends BrowserTestSupport {
         go(By.id("upload-image-submit"));
         assertThat(text(By.cssSelector(".problem"))).isEqualTo("This file is not a PNG, JPEG, GIF or WebP image.");
         // Several images can be selected and shared; each target gets copies with their own addresses.
-        click(By.cssSelector("#images li.image[data-token='" + masterToken + "'] input[name=imageId]"));
+        tick(By.cssSelector("#images li.image[data-token='" + masterToken + "'] input[name=imageId]"));
         tick(By.cssSelector("#share-form input[data-subaccount='Lyon shop']"));
         go(By.id("share-submit"));
         assertThat(text(By.cssSelector("tr.share-result[data-subaccount='Lyon shop']")))
@@ -469,6 +469,10 @@ class ContentBrowserIntegrationTests extends BrowserTestSupport {
         WebElement page = browser.findElement(By.tagName("html"));
         element.click();
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(page));
+        // The new page is only ready for the next gesture once it has loaded (scripts bound, form complete).
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(d -> "complete".equals(((org.openqa.selenium.JavascriptExecutor) d)
+                        .executeScript("return document.readyState")));
     }
 
     private List<String> texts(By by) {
