@@ -45,7 +45,7 @@ final class Chromium {
      * being replaced (a form submission or an htmx swap can leave a stale element behind).
      */
     static String text(ChromeDriver driver, org.openqa.selenium.By by) {
-        return new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10))
+        return new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20))
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .ignoring(org.openqa.selenium.NoSuchElementException.class)
                 .until(d -> d.findElement(by).getText().strip());

@@ -468,7 +468,7 @@ class ContentBrowserIntegrationTests extends BrowserTestSupport {
     private void go(WebElement element) {
         WebElement page = browser.findElement(By.tagName("html"));
         element.click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
         // The new page is only ready for the next gesture once it has loaded (scripts bound, form complete).
         new WebDriverWait(browser, Duration.ofSeconds(10))
                 .until(d -> "complete".equals(((org.openqa.selenium.JavascriptExecutor) d)
