@@ -5,8 +5,14 @@ import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.Times;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -77,6 +83,31 @@ public class Suppressions {
                 .update() == 0) {
             throw DomainProblem.notFound("suppression_not_found", "suppression");
         }
+    }
+
+    /**
+     * Which of these addresses are on the account's suppression list, in one query: delivery asks
+     * once for a whole claimed batch. Answers the addresses as given.
+     */
+    public Set<String> suppressedAmong(AccountId account, Collection<String> emails) {
+        Map<String, List<String>> byKey = new HashMap<>();
+        for (String email : emails) {
+            byKey.computeIfAbsent(EmailAddresses.contactKey(EmailAddresses.normalise(email)), k -> new ArrayList<>())
+                    .add(email);
+        }
+        Set<String> suppressed = new HashSet<>();
+        List<String> keys = new ArrayList<>(byKey.keySet());
+        for (int from = 0; from < keys.size(); from += 500) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
+            List<Object> params = new ArrayList<>();
+            params.add(account.value());
+            params.addAll(chunk);
+            jdbc.sql("select email_key from suppression where account_id = ? and email_key in ("
+                    + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")")
+                    .params(params).query(String.class).list()
+                    .forEach(key -> suppressed.addAll(byKey.get(key)));
+        }
+        return suppressed;
     }
 
     public boolean isSuppressed(AccountId account, String email) {

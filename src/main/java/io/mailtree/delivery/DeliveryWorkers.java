@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -51,6 +54,7 @@ class DeliveryWorkers implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorkers.class);
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
     private final AccountTree accounts;
     private final Suppressions suppressions;
     private final Contacts contacts;
@@ -71,10 +75,10 @@ class DeliveryWorkers implements SmartLifecycle {
             int relayPort, String relayUsername, String relayPassword, String relayTls) {
     }
 
-    DeliveryWorkers(JdbcClient jdbc, AccountTree accounts, Suppressions suppressions, Contacts contacts,
+    DeliveryWorkers(JdbcClient jdbc, JdbcTemplate jdbcTemplate, AccountTree accounts, Suppressions suppressions, Contacts contacts,
             MessageEvents events, DkimSigning dkim, MailTransport mailTransport, Clock clock,
             PlatformTransactionManager transactionManager, DataSource dataSource,
-            @Value("${mailtree.delivery.workers:4}") int workers, @Value("${mailtree.delivery.batch:20}") int batch,
+            @Value("${mailtree.delivery.workers:4}") int workers, @Value("${mailtree.delivery.batch:50}") int batch,
             @Value("${mailtree.delivery.retry-horizon:72h}") Duration horizon,
             @Value("${mailtree.delivery.retry-base:30s}") Duration retryBase,
             @Value("${mailtree.delivery.lease:2m}") Duration lease,
@@ -84,6 +88,7 @@ class DeliveryWorkers implements SmartLifecycle {
             @Value("${mailtree.relay.password:}") String relayPassword,
             @Value("${mailtree.relay.tls:none}") String relayTls) throws Exception {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.accounts = accounts;
         this.suppressions = suppressions;
         this.contacts = contacts;
@@ -139,12 +144,48 @@ class DeliveryWorkers implements SmartLifecycle {
         });
     }
 
-    /** Delivers one claimed message and records what happened; answers true when it left the queue. */
-    void deliver(Claimed message, RelayConnection relay) {
+    /** What one delivery attempt came to, before it is written down. */
+    record Attempt(Claimed message, List<String> suppressed, List<String> recipients, Exception failure) {
+    }
+
+    /**
+     * Delivers a claimed batch and records what happened. Suppressions are read once for the batch;
+     * the outcomes are written in one transaction after the last SMTP exchange (one commit a batch,
+     * not one a message). If that transaction fails, each outcome is written on its own, so one bad
+     * record cannot send the whole batch round again.
+     */
+    void deliver(List<Claimed> batch, RelayConnection relay) {
+        Map<AccountId, Set<String>> suppressedByAccount = new HashMap<>();
+        for (Claimed message : batch) {
+            suppressedByAccount.computeIfAbsent(message.account(), a -> new HashSet<>()).addAll(message.recipients());
+        }
+        suppressedByAccount.replaceAll(suppressions::suppressedAmong);
+        List<Attempt> attempts = new ArrayList<>(batch.size());
+        for (Claimed message : batch) {
+            attempts.add(attempt(message, relay, suppressedByAccount.get(message.account())));
+        }
+        try {
+            transactions.executeWithoutResult(status -> recordAll(attempts));
+        } catch (RuntimeException batchFailed) {
+            log.warn("recording the outcomes of {} messages together failed; recording them one by one",
+                    attempts.size(), batchFailed);
+            for (Attempt attempt : attempts) {
+                try {
+                    transactions.executeWithoutResult(status -> recordAll(List.of(attempt)));
+                } catch (RuntimeException bookkeeping) {
+                    // the lease expires and the message is tried again
+                    log.warn("recording the outcome of message {} failed", attempt.message().id(), bookkeeping);
+                }
+            }
+        }
+    }
+
+    /** Signs the message once and hands it to the relay for its recipients that are not suppressed. */
+    private Attempt attempt(Claimed message, RelayConnection relay, Set<String> suppressedAddresses) {
         List<String> suppressed = new ArrayList<>();
         List<String> recipients = new ArrayList<>();
         for (String recipient : message.recipients()) {
-            (suppressions.isSuppressed(message.account(), recipient) ? suppressed : recipients).add(recipient);
+            (suppressedAddresses.contains(recipient) ? suppressed : recipients).add(recipient);
         }
         Exception failure = null;
         if (!recipients.isEmpty()) {
@@ -162,58 +203,103 @@ class DeliveryWorkers implements SmartLifecycle {
                 failure = sendFailure;
             }
         }
-        // The SMTP exchange is over; what it means is written in one transaction (one commit a message).
-        Exception outcome = failure;
-        transactions.executeWithoutResult(status -> record(message, suppressed, recipients, outcome));
+        return new Attempt(message, suppressed, recipients, failure);
     }
 
-    private void record(Claimed message, List<String> suppressed, List<String> recipients, Exception failure) {
-        for (String recipient : suppressed) {
-            events.record(message.account(), message.id(), message.apiKeyId(), "SUPPRESSED", recipient,
-                    "the address is on the account's suppression list");
+    /** Writes the outcomes of attempts in the caller's transaction, with batched statements. */
+    private void recordAll(List<Attempt> attempts) {
+        Outcomes outcomes = new Outcomes();
+        for (Attempt attempt : attempts) {
+            record(attempt, outcomes);
+        }
+        outcomes.write();
+    }
+
+    /**
+     * The writes that a batch of outcomes comes to, gathered so that each kind is one batched
+     * statement: events, finished messages, and one last-send time per account (D-10).
+     */
+    private final class Outcomes {
+        private final List<MessageEvents.Event> pending = new ArrayList<>();
+        private final List<Object[]> finished = new ArrayList<>();
+        private final Set<AccountId> sentBy = new java.util.LinkedHashSet<>();
+        private final Instant now = clock.instant();
+
+        void event(Claimed message, String type, String recipient, String detail) {
+            pending.add(new MessageEvents.Event(message.account(), message.id(), message.apiKeyId(), type, recipient,
+                    detail));
+        }
+
+        void finish(Claimed message, String status, String error) {
+            finished.add(new Object[] {status, truncate(error), Times.sql(now), status, Times.sql(now), message.id()});
+        }
+
+        void write() {
+            events.recordAll(pending);
+            SqlBatches.run(jdbcTemplate, """
+                    update message set status = ?, lease_until = null, last_error = ?, updated_at = ?,
+                        delivered_at = case when ? = 'DELIVERED' then ? else delivered_at end
+                    where id = ?""", finished);
+            for (AccountId account : sentBy) {
+                accounts.recordSend(account, now);
+            }
+        }
+    }
+
+    private void record(Attempt attempt, Outcomes outcomes) {
+        Claimed message = attempt.message();
+        List<String> recipients = attempt.recipients();
+        Exception failure = attempt.failure();
+        for (String recipient : attempt.suppressed()) {
+            outcomes.event(message, "SUPPRESSED", recipient, "the address is on the account's suppression list");
         }
         if (recipients.isEmpty()) {
-            finish(message, "SUPPRESSED", null);
+            outcomes.finish(message, "SUPPRESSED", null);
         } else if (failure == null) {
-            delivered(message, recipients);
+            for (String recipient : recipients) {
+                outcomes.event(message, "DELIVERED", recipient, null);
+            }
+            outcomes.sentBy.add(message.account());
+            outcomes.finish(message, "DELIVERED", null);
         } else if (failure instanceof SMTPSenderFailedException senderRefused) {
             // The relay refused our sender: nothing is wrong with the recipients, so none is suppressed.
             if (senderRefused.getReturnCode() >= 500) {
                 for (String recipient : recipients) {
-                    events.record(message.account(), message.id(), message.apiKeyId(), "FAILED", recipient,
-                            "the relay refused the sender: " + senderRefused.getMessage());
+                    outcomes.event(message, "FAILED", recipient, "the relay refused the sender: " + senderRefused.getMessage());
                 }
-                finish(message, "FAILED", senderRefused.getMessage());
+                outcomes.finish(message, "FAILED", senderRefused.getMessage());
             } else {
-                defer(message, recipients, senderRefused.getMessage());
+                defer(message, recipients, senderRefused.getMessage(), outcomes);
             }
         } else if (failure instanceof SMTPSendFailedException refusedAfterData) {
             // A refusal of the whole message (after DATA): Angus lists the recipients as valid but unsent,
             // so the reply code decides between a hard bounce and a retry.
             if (refusedAfterData.getReturnCode() >= 500) {
                 for (String recipient : recipients) {
-                    bounce(message, recipient, refusedAfterData.getReturnCode() + " " + refusedAfterData.getMessage());
+                    bounce(message, recipient, refusedAfterData.getReturnCode() + " " + refusedAfterData.getMessage(),
+                            outcomes);
                 }
-                finish(message, "BOUNCED", refusedAfterData.getMessage());
+                outcomes.finish(message, "BOUNCED", refusedAfterData.getMessage());
             } else {
-                defer(message, recipients, refusedAfterData.getMessage());
+                defer(message, recipients, refusedAfterData.getMessage(), outcomes);
             }
         } else if (failure instanceof SendFailedException partly) {
-            outcome(message, recipients, partly);
+            outcome(message, partly, outcomes);
         } else if (failure instanceof MessagingException messaging && returnCode(messaging) >= 500) {
             for (String recipient : recipients) {
-                bounce(message, recipient, returnCode(messaging) + " " + messaging.getMessage());
+                bounce(message, recipient, returnCode(messaging) + " " + messaging.getMessage(), outcomes);
             }
-            finish(message, "BOUNCED", messaging.getMessage());
+            outcomes.finish(message, "BOUNCED", messaging.getMessage());
         } else {
             if (!(failure instanceof MessagingException)) {
                 log.warn("delivery of message {} failed; will retry", message.id(), failure);
             }
-            defer(message, recipients, failure.getClass().getSimpleName() + ": " + failure.getMessage());
+            defer(message, recipients, failure.getClass().getSimpleName() + ": " + failure.getMessage(), outcomes);
         }
     }
 
-    private void outcome(Claimed message, List<String> recipients, SendFailedException failure) {
+    /** Some recipients taken, some refused: each refused one bounces (5xx) or is retried (4xx). */
+    private void outcome(Claimed message, SendFailedException failure, Outcomes outcomes) {
         Map<String, Integer> codes = new HashMap<>();
         for (Exception next = failure; next instanceof MessagingException messaging; next = messaging.getNextException()) {
             if (next instanceof SMTPAddressFailedException address) {
@@ -226,72 +312,57 @@ class DeliveryWorkers implements SmartLifecycle {
         for (String invalid : addresses(failure.getInvalidAddresses())) {
             int code = codes.getOrDefault(invalid.toLowerCase(), returnCode(failure));
             if (code >= 500 || code == 0) {
-                bounce(message, invalid, code + " " + failure.getMessage());
+                bounce(message, invalid, code + " " + failure.getMessage(), outcomes);
                 bounced = true;
             } else {
                 retry.add(invalid);
             }
         }
         for (String recipient : sent) {
-            events.record(message.account(), message.id(), message.apiKeyId(), "DELIVERED", recipient, null);
+            outcomes.event(message, "DELIVERED", recipient, null);
         }
         if (!sent.isEmpty()) {
-            accounts.recordSend(message.account(), clock.instant());
+            outcomes.sentBy.add(message.account());
         }
         if (!retry.isEmpty()) {
-            defer(message, retry, failure.getMessage());
+            defer(message, retry, failure.getMessage(), outcomes);
         } else {
-            finish(message, sent.isEmpty() && bounced ? "BOUNCED" : "DELIVERED", null);
+            outcomes.finish(message, sent.isEmpty() && bounced ? "BOUNCED" : "DELIVERED", null);
         }
-    }
-
-    private void delivered(Claimed message, List<String> recipients) {
-        for (String recipient : recipients) {
-            events.record(message.account(), message.id(), message.apiKeyId(), "DELIVERED", recipient, null);
-        }
-        accounts.recordSend(message.account(), clock.instant());
-        finish(message, "DELIVERED", null);
     }
 
     /** A hard bounce: the address goes on the account's suppression list and its contact is marked bounced. */
-    private void bounce(Claimed message, String recipient, String diagnostic) {
-        events.record(message.account(), message.id(), message.apiKeyId(), "BOUNCED", recipient, "hard: " + diagnostic);
+    private void bounce(Claimed message, String recipient, String diagnostic, Outcomes outcomes) {
+        outcomes.event(message, "BOUNCED", recipient, "hard: " + diagnostic);
         suppressions.add(message.account(), recipient, "HARD_BOUNCE", diagnostic);
         contacts.findByEmail(message.account(), recipient).filter(c -> c.status().isActive())
                 .ifPresent(c -> contacts.update(message.account(), c.id(), null, "BOUNCED", null));
     }
 
-    private void defer(Claimed message, List<String> recipients, String reason) {
-        Instant now = clock.instant();
+    /** A temporary failure: retried with exponential backoff and jitter, or a soft bounce past the horizon. */
+    private void defer(Claimed message, List<String> recipients, String reason, Outcomes outcomes) {
+        Instant now = outcomes.now;
         if (now.isAfter(message.createdAt().plus(settings.horizon()))) {
             for (String recipient : recipients) {
-                events.record(message.account(), message.id(), message.apiKeyId(), "BOUNCED", recipient,
-                        "soft: no delivery within the retry horizon; last error: " + reason);
+                outcomes.event(message, "BOUNCED", recipient, "soft: no delivery within the retry horizon; last error: "
+                        + reason);
             }
-            finish(message, "BOUNCED", reason);
+            outcomes.finish(message, "BOUNCED", reason);
             return;
         }
         long base = Math.min(settings.horizon().toMillis(),
                 settings.retryBase().toMillis() << Math.min(20, Math.max(0, message.attempts() - 1)));
         long delay = (long) (base * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4));
         for (String recipient : recipients) {
-            events.record(message.account(), message.id(), message.apiKeyId(), "DEFERRED", recipient, reason);
+            outcomes.event(message, "DEFERRED", recipient, reason);
         }
+        // Rare next to deliveries, so written at once rather than batched.
         jdbc.sql("""
                 update message set recipients = ?, next_attempt_at = ?, lease_until = null, last_error = ?, updated_at = ?
                 where id = ?""")
                 .params(String.join("\n", recipients), Times.sql(now.plusMillis(Math.max(100, delay))), truncate(reason),
                         Times.sql(now), message.id())
                 .update();
-    }
-
-    private void finish(Claimed message, String status, String error) {
-        Instant now = clock.instant();
-        jdbc.sql("""
-                update message set status = ?, lease_until = null, last_error = ?, updated_at = ?,
-                    delivered_at = case when ? = 'DELIVERED' then ? else delivered_at end
-                where id = ?""")
-                .params(status, truncate(error), Times.sql(now), status, Times.sql(now), message.id()).update();
     }
 
     private static int returnCode(MessagingException failure) {
@@ -336,15 +407,14 @@ class DeliveryWorkers implements SmartLifecycle {
                     log.warn("claiming messages failed; retrying", databaseTrouble);
                     batch = List.of();
                 }
-                for (Claimed message : batch) {
+                if (!batch.isEmpty()) {
                     try {
-                        deliver(message, relay);
-                    } catch (RuntimeException bookkeeping) {
-                        // the lease expires and the message is tried again
-                        log.warn("recording the outcome of message {} failed", message.id(), bookkeeping);
+                        deliver(batch, relay);
+                    } catch (RuntimeException databaseTrouble) {
+                        // the leases expire and the messages are tried again
+                        log.warn("delivering a batch of {} messages failed", batch.size(), databaseTrouble);
                     }
-                }
-                if (batch.isEmpty()) {
+                } else {
                     wake.tryAcquire(500, TimeUnit.MILLISECONDS);
                     wake.drainPermits();
                 }

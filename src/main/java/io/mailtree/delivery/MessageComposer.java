@@ -7,6 +7,7 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -76,14 +77,10 @@ final class MessageComposer {
             }
             MimeMultipart alternatives = new MimeMultipart("alternative");
             if (text != null && !text.isBlank()) {
-                MimeBodyPart part = new MimeBodyPart();
-                part.setText(text, StandardCharsets.UTF_8.name(), "plain");
-                alternatives.addBodyPart(part);
+                alternatives.addBodyPart(textPart(text, "plain"));
             }
             if (html != null && !html.isBlank()) {
-                MimeBodyPart part = new MimeBodyPart();
-                part.setText(html, StandardCharsets.UTF_8.name(), "html");
-                alternatives.addBodyPart(part);
+                alternatives.addBodyPart(textPart(html, "html"));
             }
             if (attachments == null || attachments.isEmpty()) {
                 message.setContent(alternatives);
@@ -109,6 +106,17 @@ final class MessageComposer {
         } catch (MessagingException | IOException failure) {
             throw DomainProblem.invalid("message_not_composable", "the message could not be built: " + failure.getMessage());
         }
+    }
+
+    /**
+     * A UTF-8 text part, already quoted-printable: built from its encoded bytes, the library writes
+     * them as they are instead of encoding (and first scanning) the text itself.
+     */
+    private static MimeBodyPart textPart(String text, String subtype) throws MessagingException {
+        InternetHeaders headers = new InternetHeaders();
+        headers.setHeader("Content-Type", "text/" + subtype + "; charset=UTF-8");
+        headers.setHeader("Content-Transfer-Encoding", "quoted-printable");
+        return new MimeBodyPart(headers, QuotedPrintable.encode(text));
     }
 
     /** A message submitted over SMTP, completed: its bytes, Message-ID, subject and From header address. */

@@ -4,7 +4,8 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Properties;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
@@ -52,7 +53,7 @@ final class RelayConnection implements AutoCloseable {
 
     /** Sends signed bytes to the envelope recipients with the VERP return path. */
     void send(byte[] mime, String envelopeFrom, List<String> recipients) throws MessagingException {
-        SMTPMessage message = new SMTPMessage(session, new ByteArrayInputStream(mime));
+        SMTPMessage message = new RawMessage(session, mime);
         message.setEnvelopeFrom(envelopeFrom);
         InternetAddress[] to = new InternetAddress[recipients.size()];
         for (int i = 0; i < to.length; i++) {
@@ -81,6 +82,36 @@ final class RelayConnection implements AutoCloseable {
         Transport fresh = session.getTransport("smtp");
         fresh.connect(host, port, username, password);
         transport = fresh;
+    }
+
+    /**
+     * Signed bytes handed to the relay exactly as they are. Parsing them back into a message only to
+     * write them out again cost as much CPU as signing, and could re-fold a signed header. The bytes
+     * never hold a Bcc header: the send API does not write one and SMTP submission removes it.
+     */
+    private static final class RawMessage extends SMTPMessage {
+
+        private final byte[] bytes;
+
+        RawMessage(Session session, byte[] bytes) {
+            super(session);
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void writeTo(OutputStream out, String[] ignoreList) throws IOException {
+            out.write(bytes);
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(bytes);
+        }
+
+        @Override
+        public int getSize() {
+            return bytes.length;
+        }
     }
 
     /** Plain sockets with TCP_NODELAY set. */

@@ -15,7 +15,9 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
@@ -125,7 +127,27 @@ public class SendingDomains {
         }
     }
 
+    /**
+     * Parsed keys by their stored text: delivery signs message after message with the same few keys,
+     * and parsing one costs more than the query that reads it. A changed key is new text, so nothing
+     * stale is ever used; the map is emptied when it grows past what a node plausibly signs with.
+     */
+    private static final Map<String, RSAPrivateKey> PARSED_KEYS = new ConcurrentHashMap<>();
+
     private static RSAPrivateKey privateKey(String base64) {
+        RSAPrivateKey known = PARSED_KEYS.get(base64);
+        if (known != null) {
+            return known;
+        }
+        if (PARSED_KEYS.size() > 10_000) {
+            PARSED_KEYS.clear();
+        }
+        RSAPrivateKey parsed = parse(base64);
+        PARSED_KEYS.put(base64, parsed);
+        return parsed;
+    }
+
+    private static RSAPrivateKey parse(String base64) {
         try {
             return (RSAPrivateKey) KeyFactory.getInstance("RSA")
                     .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));

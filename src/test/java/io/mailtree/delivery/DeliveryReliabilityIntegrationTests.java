@@ -90,7 +90,7 @@ class DeliveryReliabilityIntegrationTests {
     private static final Pattern CONFIRM_LINK = Pattern.compile("(/senders/confirm\\?token=[A-Za-z0-9_.\\-]+)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final int CRASH_WORKERS = 4;
-    private static final int BATCH = 20; // mailtree.delivery.batch default
+    private static final int BATCH = 50; // mailtree.delivery.batch default
 
     /** Rebuilds this class's own schema from the migrations when its context starts. */
     @TestConfiguration(proxyBeanMethods = false)

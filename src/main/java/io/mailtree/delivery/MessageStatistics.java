@@ -1,0 +1,117 @@
+package io.mailtree.delivery;
+
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Times;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Per-account and per-key counts of message events by hour (accepted, delivered, deferred,
+ * bounced, complained, suppressed, ...). The counts move in the transaction that records the
+ * events, aggregated first, so a batch of 50 deliveries is one row update, not 50; rows are
+ * always updated in the same order, so two writers never deadlock on them.
+ */
+@Component
+public class MessageStatistics {
+
+    /** The key column of events that no API key caused (mail sent from the application's pages). */
+    public static final UUID NO_KEY = new UUID(0, 0);
+    static final Duration MAX_RANGE = Duration.ofDays(93);
+
+    private final JdbcTemplate jdbcTemplate;
+    private final JdbcClient jdbc;
+    private final String upsert;
+
+    MessageStatistics(JdbcTemplate jdbcTemplate, JdbcClient jdbc, DataSource dataSource) throws Exception {
+        this.jdbcTemplate = jdbcTemplate;
+        this.jdbc = jdbc;
+        boolean postgres;
+        try (Connection connection = dataSource.getConnection()) {
+            postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        }
+        // PostgreSQL's upsert is atomic under concurrent writers; H2 (the embedded default, one node) has MERGE.
+        this.upsert = postgres ? """
+                insert into message_stat (account_id, api_key_id, hour_start, event_type, event_count)
+                values (?, ?, ?, ?, ?)
+                on conflict (account_id, hour_start, api_key_id, event_type)
+                do update set event_count = message_stat.event_count + excluded.event_count"""
+                : """
+                merge into message_stat t
+                using (values (cast(? as uuid), cast(? as uuid), cast(? as timestamp with time zone),
+                               cast(? as varchar(12)), cast(? as bigint)))
+                    s (account_id, api_key_id, hour_start, event_type, event_count)
+                on t.account_id = s.account_id and t.hour_start = s.hour_start and t.api_key_id = s.api_key_id
+                   and t.event_type = s.event_type
+                when matched then update set event_count = t.event_count + s.event_count
+                when not matched then insert (account_id, api_key_id, hour_start, event_type, event_count)
+                    values (s.account_id, s.api_key_id, s.hour_start, s.event_type, s.event_count)""";
+    }
+
+    /** One hour's count of one event type, for an account (and a key, when asked by key). */
+    public record HourlyCount(Instant hour, String type, long count) {
+    }
+
+    private record Key(UUID account, UUID apiKey, Instant hour, String type) {
+        static final Comparator<Key> ORDER = Comparator.comparing(Key::account).thenComparing(Key::hour)
+                .thenComparing(Key::apiKey).thenComparing(Key::type);
+    }
+
+    /** Adds the events to their hours, in the caller's transaction. */
+    void count(List<MessageEvents.Event> events, Instant at) {
+        Instant hour = at.truncatedTo(ChronoUnit.HOURS);
+        Map<Key, Long> counts = new TreeMap<>(Key.ORDER);
+        for (MessageEvents.Event event : events) {
+            counts.merge(new Key(event.account().value(), event.apiKeyId() == null ? NO_KEY : event.apiKeyId(), hour,
+                    event.type()), 1L, Long::sum);
+        }
+        List<Object[]> rows = new ArrayList<>(counts.size());
+        counts.forEach((key, count) -> rows.add(
+                new Object[] {key.account(), key.apiKey(), Times.sql(key.hour()), key.type(), count}));
+        SqlBatches.run(jdbcTemplate, upsert, rows);
+    }
+
+    /**
+     * The hourly counts of an account between two instants (whole hours, at most 93 days), all keys
+     * together or one key's ({@link #NO_KEY} for mail sent without one), oldest first.
+     */
+    public List<HourlyCount> hourly(AccountId account, UUID apiKey, Instant from, Instant to) {
+        if (from == null || to == null || !from.isBefore(to)) {
+            throw DomainProblem.invalid("invalid_range", "from must be before to");
+        }
+        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+            throw DomainProblem.invalid("range_too_long", "at most 93 days at a time");
+        }
+        Instant start = from.truncatedTo(ChronoUnit.HOURS);
+        if (apiKey == null) {
+            return jdbc.sql("""
+                    select hour_start, event_type, sum(event_count) as total from message_stat
+                    where account_id = ? and hour_start >= ? and hour_start < ?
+                    group by hour_start, event_type order by hour_start, event_type""")
+                    .params(account.value(), Times.sql(start), Times.sql(to))
+                    .query((rs, n) -> new HourlyCount(Times.instant(rs, "hour_start"), rs.getString("event_type"),
+                            rs.getLong("total")))
+                    .list();
+        }
+        return jdbc.sql("""
+                select hour_start, event_type, event_count from message_stat
+                where account_id = ? and api_key_id = ? and hour_start >= ? and hour_start < ?
+                order by hour_start, event_type""")
+                .params(account.value(), apiKey, Times.sql(start), Times.sql(to))
+                .query((rs, n) -> new HourlyCount(Times.instant(rs, "hour_start"), rs.getString("event_type"),
+                        rs.getLong("event_count")))
+                .list();
+    }
+}
