@@ -1,11 +1,14 @@
 package io.mailtree.delivery;
 
+import io.mailtree.content.FileTypes;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.EmailAddresses;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
@@ -19,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +32,7 @@ import java.util.regex.Pattern;
 
 /**
  * Builds the MIME of a message once, at acceptance: headers (with a Message-ID on the sender's
- * domain), text and HTML alternatives, attachments. Custom headers that would change who the
+ * domain), text and HTML alternatives, the HTML's inline images, attachments. Custom headers that would change who the
  * message is from or to, or how it is built, are refused; no header value may hold a line break.
  */
 final class MessageComposer {
@@ -40,6 +44,12 @@ final class MessageComposer {
             "content-transfer-encoding", "content-disposition", "list-unsubscribe", "list-unsubscribe-post",
             "authentication-results", "arc-seal", "arc-message-signature", "arc-authentication-results");
     private static final Pattern HEADER_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-]{0,76}$");
+    /**
+     * A Content-ID's own part, without the angle brackets Mailtree adds: characters that need no
+     * escaping in a {@code cid:} URL (RFC 2392) nor in a header, so the html's references match as written.
+     */
+    private static final Pattern CONTENT_ID = Pattern.compile("^[A-Za-z0-9._@+-]{1,200}$");
+    private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
     private static final Session SESSION = Session.getInstance(new Properties());
 
     private MessageComposer() {
@@ -51,7 +61,8 @@ final class MessageComposer {
 
     static Composed compose(String fromEmail, String fromName, List<OutboundMessage.Party> to,
             List<OutboundMessage.Party> cc, OutboundMessage.Party replyTo, String subject, String text, String html,
-            List<OutboundMessage.FileData> attachments, Map<String, String> headers, String messageIdToken, Instant now) {
+            List<OutboundMessage.FileData> attachments, List<OutboundMessage.InlineImage> inlineImages,
+            Map<String, String> headers, String messageIdToken, Instant now) {
         try {
             MimeMessage message = new MimeMessage(SESSION) {
                 @Override
@@ -80,7 +91,21 @@ final class MessageComposer {
                 alternatives.addBodyPart(textPart(text, "plain"));
             }
             if (html != null && !html.isBlank()) {
-                alternatives.addBodyPart(textPart(html, "html"));
+                MimeBodyPart part = textPart(html, "html");
+                if (inlineImages == null || inlineImages.isEmpty()) {
+                    alternatives.addBodyPart(part);
+                } else {
+                    // The images belong to the html alone (RFC 2387): a text-only reader never downloads them
+                    // as attachments, and an html reader resolves cid: within this part.
+                    MimeMultipart related = new RelatedMultipart();
+                    related.addBodyPart(part);
+                    for (OutboundMessage.InlineImage image : inlineImages) {
+                        related.addBodyPart(inlinePart(image));
+                    }
+                    MimeBodyPart relatedPart = new MimeBodyPart();
+                    relatedPart.setContent(related);
+                    alternatives.addBodyPart(relatedPart);
+                }
             }
             if (attachments == null || attachments.isEmpty()) {
                 message.setContent(alternatives);
@@ -123,11 +148,28 @@ final class MessageComposer {
     record Submitted(Composed composed, String subject, String headerFrom) {
     }
 
-    /** Adds what a submitted message lacks (Message-ID, Date) and reads what the queue records of it. */
+    /**
+     * Adds what a submitted message lacks (Message-ID, Date), removes what must not travel, and reads
+     * what the queue records of it.
+     */
     static Submitted completeSubmitted(byte[] mime, String envelopeFrom, String messageIdToken, Instant now) {
         try {
             MimeMessage message = new MimeMessage(SESSION, new java.io.ByteArrayInputStream(mime));
             boolean changed = false;
+            // Bcc recipients are already in the envelope; left in the header, every copy would show them to
+            // all the others (RFC 5322 section 3.6.3). Not every client strips it before submitting, so
+            // Mailtree does, as a submission server should (RFC 6409 section 8).
+            for (String hidden : new String[] {"Bcc", "Resent-Bcc"}) {
+                if (message.getHeader(hidden) != null) {
+                    message.removeHeader(hidden);
+                    changed = true;
+                }
+            }
+            // A length counted by the client no longer holds once headers change, and SMTP never needs it.
+            if (message.getHeader("Content-Length") != null) {
+                message.removeHeader("Content-Length");
+                changed = true;
+            }
             if (message.getHeader("Message-ID") == null) {
                 message.setHeader("Message-ID", "<" + messageIdToken + "@" + domainOf(envelopeFrom) + ">");
                 changed = true;
@@ -175,10 +217,10 @@ final class MessageComposer {
         }
     }
 
-    /** Decodes and checks attachments: valid base64, 10 MB each, 25 MB together. */
-    static void checkAttachments(List<OutboundMessage.FileData> attachments) {
+    /** Decodes and checks attachments: valid base64, 10 MB each, 25 MB together; answers their size. */
+    static long checkAttachments(List<OutboundMessage.FileData> attachments) {
         if (attachments == null) {
-            return;
+            return 0;
         }
         long total = 0;
         for (OutboundMessage.FileData file : attachments) {
@@ -204,6 +246,95 @@ final class MessageComposer {
         }
         if (total > MAX_ATTACHMENTS_BYTES) {
             throw DomainProblem.invalid("attachments_too_large", "the attachments of a message may have at most 25 MB");
+        }
+        return total;
+    }
+
+    /**
+     * Checks the inline images of a message whose final html is {@code html}: PNG, JPEG, GIF or WebP
+     * by their bytes (an HTML or SVG file named .png could carry script), a distinct Content-ID each,
+     * and the attachments' limits, 10 MB each and 25 MB together with {@code attachmentBytes}.
+     */
+    static void checkInlineImages(List<OutboundMessage.InlineImage> images, String html, long attachmentBytes) {
+        if (images == null || images.isEmpty()) {
+            return;
+        }
+        if (html == null || html.isBlank()) {
+            throw DomainProblem.invalid("inline_images_need_html", "inline images are shown by the html, and the "
+                    + "message has none");
+        }
+        long total = attachmentBytes;
+        Set<String> contentIds = new HashSet<>();
+        for (OutboundMessage.InlineImage image : images) {
+            if (image == null || image.contentId() == null || image.content() == null) {
+                throw DomainProblem.invalid("invalid_inline_image", "an inline image needs contentId and content");
+            }
+            String id = image.contentId();
+            if (!CONTENT_ID.matcher(id).matches()) {
+                throw DomainProblem.invalid("invalid_inline_image", "an inline image's contentId is 1 to 200 letters, "
+                        + "digits and . _ @ + - (without < >)");
+            }
+            // Mail clients differ on whether cid: matching is case-sensitive; ids that differ only in case
+            // would show one image in place of the other in some of them.
+            if (!contentIds.add(id.toLowerCase(Locale.ROOT))) {
+                throw DomainProblem.invalid("duplicate_content_id", "the contentId " + id + " is used by two inline "
+                        + "images of the message", id);
+            }
+            if (image.fileName() != null && (image.fileName().chars().anyMatch(Character::isISOControl)
+                    || image.fileName().length() > 200)) {
+                throw DomainProblem.invalid("invalid_inline_image", "an inline image's fileName is one line of at "
+                        + "most 200 characters");
+            }
+            String declared = image.contentType() == null ? null : image.contentType().strip().toLowerCase(Locale.ROOT);
+            if (declared != null && !IMAGE_TYPES.contains(declared)) {
+                throw DomainProblem.invalid("invalid_inline_image", "an inline image's contentType is image/png, "
+                        + "image/jpeg, image/gif or image/webp");
+            }
+            byte[] bytes;
+            try {
+                bytes = Base64.getMimeDecoder().decode(image.content());
+            } catch (IllegalArgumentException notBase64) {
+                throw DomainProblem.invalid("invalid_base64", "the inline image " + id + " is not valid base64");
+            }
+            if (bytes.length > MAX_ATTACHMENT_BYTES) {
+                throw DomainProblem.invalid("attachment_too_large", "an inline image may have at most 10 MB");
+            }
+            String actual = FileTypes.imageType(bytes).orElseThrow(() -> DomainProblem.invalid("not_an_image",
+                    "the inline image " + id + " is not a PNG, JPEG, GIF or WebP image"));
+            if (declared != null && !declared.equals(actual)) {
+                throw DomainProblem.invalid("invalid_inline_image", "the inline image " + id + " is " + actual
+                        + ", not " + declared);
+            }
+            total += bytes.length;
+        }
+        if (total > MAX_ATTACHMENTS_BYTES) {
+            throw DomainProblem.invalid("attachments_too_large", "the attachments and inline images of a message may "
+                    + "have at most 25 MB together");
+        }
+    }
+
+    private static MimeBodyPart inlinePart(OutboundMessage.InlineImage image) throws MessagingException {
+        byte[] bytes = Base64.getMimeDecoder().decode(image.content());
+        // The type read from the bytes, which checkInlineImages has already matched against any declared one.
+        String type = FileTypes.imageType(bytes).orElseThrow();
+        MimeBodyPart part = new MimeBodyPart();
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, type)));
+        part.setContentID("<" + image.contentId() + ">");
+        part.setDisposition(Part.INLINE);
+        if (image.fileName() != null && !image.fileName().isBlank()) {
+            part.setFileName(image.fileName());
+        }
+        return part;
+    }
+
+    /** multipart/related with the type parameter RFC 2387 requires: the html is its root. */
+    private static final class RelatedMultipart extends MimeMultipart {
+
+        RelatedMultipart() throws MessagingException {
+            super("related");
+            ContentType type = new ContentType(contentType);
+            type.setParameter("type", "text/html");
+            contentType = type.toString();
         }
     }
 

@@ -192,7 +192,7 @@ public class MessageQueue {
             throw DomainProblem.invalid("invalid_event_payload", "eventPayload has at most 5,000 characters");
         }
         MessageComposer.checkHeaders(message.headers());
-        MessageComposer.checkAttachments(message.attachments());
+        long attachmentBytes = MessageComposer.checkAttachments(message.attachments());
         String subject = message.subject();
         String text = message.text();
         String html = message.html();
@@ -203,6 +203,8 @@ public class MessageQueue {
             html = html != null ? html : language.render(template.html(), TemplateLanguage.Part.HTML, values);
             text = text != null ? text : language.render(template.text(), TemplateLanguage.Part.TEXT, values);
         }
+        // After the template, whose html the images may be for.
+        MessageComposer.checkInlineImages(message.inlineImages(), html, attachmentBytes);
         if (subject == null || subject.isBlank()) {
             throw DomainProblem.invalid("missing_subject", "a subject is required");
         }
@@ -215,8 +217,8 @@ public class MessageQueue {
         Instant now = clock.instant();
         UUID publicId = UUID.randomUUID();
         MessageComposer.Composed composed = MessageComposer.compose(from, message.from().name(), message.to(),
-                message.cc(), message.replyTo(), subject, text, html, message.attachments(), message.headers(),
-                publicId.toString(), now);
+                message.cc(), message.replyTo(), subject, text, html, message.attachments(), message.inlineImages(),
+                message.headers(), publicId.toString(), now);
         return new Queued(publicId, from, recipients, subject, message.customId(), message.eventPayload(), composed,
                 now);
     }

@@ -14,11 +14,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -28,19 +31,33 @@ import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.TooMuchDataException;
 import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
 import org.subethamail.smtp.auth.LoginFailedException;
+import org.subethamail.smtp.internal.server.Command;
+import org.subethamail.smtp.internal.server.CommandException;
+import org.subethamail.smtp.internal.server.HelpMessage;
 import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
 
 /**
  * SMTP submission (D-29): applications hand mail to Mailtree over SMTP with AUTH PLAIN or LOGIN,
  * the public key as user name and the secret as password. What is accepted goes into the same queue
  * as the send API, tied to that key. An inactive sub-account's or revoked key's credentials are
  * refused (D-12); repeated wrong secrets are throttled. Port {@code MAILTREE_SUBMISSION_PORT}
- * (default 2587; 0 turns it off).
+ * (default 2587; 0 turns it off). STARTTLS is always offered (see {@link SubmissionTls}); with
+ * {@code MAILTREE_SUBMISSION_REQUIRE_TLS} AUTH and mail are refused until it is up, so secrets never
+ * cross the network in clear.
  */
 @Component
 class SubmissionServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SubmissionServer.class);
+
+    /**
+     * The commands SubEthaSMTP itself holds back until TLS when it is required. Its own refusal has
+     * no enhanced status code (RFC 3463) and comes after the authentication check for MAIL; this
+     * wrapper answers the RFC 3207 reply first, for every one of them.
+     */
+    private static final List<String> TLS_FIRST = List.of("AUTH", "HELO", "MAIL", "RCPT", "DATA", "BDAT", "RSET",
+            "VRFY", "EXPN", "HELP");
 
     private final ApiKeys keys;
     private final AccountTree accounts;
@@ -48,17 +65,34 @@ class SubmissionServer implements SmartLifecycle {
     private final LoginThrottle throttle;
     private final int port;
     private final int maxMessageBytes;
+    private final SubmissionTls tls;
+    private final boolean requireTls;
     private SMTPServer server;
 
-    SubmissionServer(ApiKeys keys, AccountTree accounts, MessageQueue queue, LoginThrottle throttle,
+    @Autowired
+    SubmissionServer(ApiKeys keys, AccountTree accounts, MessageQueue queue, LoginThrottle throttle, Clock clock,
             @Value("${mailtree.submission-port:2587}") int port,
-            @Value("${mailtree.submission.max-message-bytes:26214400}") int maxMessageBytes) {
+            @Value("${mailtree.submission.max-message-bytes:26214400}") int maxMessageBytes,
+            @Value("${mailtree.submission.tls.keystore:}") String keystore,
+            @Value("${mailtree.submission.tls.keystore-password:}") String keystorePassword,
+            @Value("${mailtree.submission.require-tls:false}") boolean requireTls,
+            @Value("${mailtree.data-path}") String dataPath, @Value("${mailtree.base-url:}") String baseUrl) {
+        // Loaded here rather than at start so a bad keystore stops the application with a clear cause;
+        // not at all when submission is off, so no certificate is generated for nothing.
+        this(keys, accounts, queue, throttle, port, maxMessageBytes,
+                port > 0 ? SubmissionTls.load(keystore, keystorePassword, dataPath, baseUrl, clock) : null, requireTls);
+    }
+
+    SubmissionServer(ApiKeys keys, AccountTree accounts, MessageQueue queue, LoginThrottle throttle, int port,
+            int maxMessageBytes, SubmissionTls tls, boolean requireTls) {
         this.keys = keys;
         this.accounts = accounts;
         this.queue = queue;
         this.throttle = throttle;
         this.port = port;
         this.maxMessageBytes = maxMessageBytes;
+        this.tls = tls;
+        this.requireTls = requireTls;
     }
 
     /** The port it listens on, once started (useful when configured as an ephemeral port). */
@@ -161,10 +195,46 @@ class SubmissionServer implements SmartLifecycle {
         server = SMTPServer.port(port).softwareName("Mailtree")
                 .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory(this::login))
                 .requireAuth(true).maxRecipients(MessageQueue.MAX_RECIPIENTS).maxMessageSize(maxMessageBytes)
-                .connectionTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+                .enableTLS(true).startTlsSocketFactory(tls::wrap)
+                // Also keeps AUTH out of the EHLO answer before STARTTLS, so clients know to start TLS first.
+                .requireTLS(requireTls)
+                .connectionTimeout(60, TimeUnit.SECONDS)
                 .messageHandlerFactory(this::handler).serverThreadName("smtp-submission").build();
+        if (requireTls) {
+            for (String verb : TLS_FIRST) {
+                Command command = server.getCommandHandler().getCommand(verb);
+                if (command != null) {
+                    server.getCommandHandler().addCommand(new TlsFirst(command));
+                }
+            }
+        }
         server.start();
-        log.info("SMTP submission listens on port {}", server.getPortAllocated());
+        log.info("SMTP submission listens on port {} (STARTTLS {})", server.getPortAllocated(),
+                requireTls ? "required" : "offered");
+    }
+
+    /** A command refused with 530 until the session has started TLS. */
+    private record TlsFirst(Command wrapped) implements Command {
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException,
+                org.subethamail.smtp.DropConnectionException {
+            if (session.isTLSStarted()) {
+                wrapped.execute(commandString, session);
+            } else {
+                session.sendResponse("530 5.7.0 Must issue a STARTTLS command first");
+            }
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return wrapped.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return wrapped.getName();
+        }
     }
 
     @Override

@@ -9,9 +9,17 @@ import io.mailtree.support.Api;
 import io.mailtree.support.MailtreeTestBase;
 import io.mailtree.support.TestInfrastructure;
 import io.mailtree.support.WebSession;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
@@ -148,7 +156,7 @@ class SendIntegrationTests extends MailtreeTestBase {
         String to = uniqueEmail("held");
         var answer = queue.send(subCaller, List.of(new OutboundMessage(new OutboundMessage.Party(from, null),
                 List.of(new OutboundMessage.Party(to, null)), null, null, null, "Held", "text", null, null, null, null,
-                null, null, null)), null, "held");
+                null, null, null, null)), null, "held");
         String messageId = answer.results().get(0).id();
         try {
             Thread.sleep(1500);
@@ -216,5 +224,100 @@ class SendIntegrationTests extends MailtreeTestBase {
         JsonNode detail = awaitStatus(master.api(), id, "SUPPRESSED");
         assertThat(detail.get("events").toString()).contains("SUPPRESSED");
         assertThat(master("pro-1000").api().get("/api/v1/messages/" + id).code()).isEqualTo("message_not_found");
+    }
+
+    private static byte[] image(String format, int rgb) throws Exception {
+        BufferedImage pixels = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
+        pixels.setRGB(0, 0, rgb);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(pixels, format, out);
+        return out.toByteArray();
+    }
+
+    private static String inline(String contentId, String fileName, String contentType, byte[] bytes) {
+        return "{\"contentId\":\"" + contentId + "\",\"fileName\":\"" + fileName + "\",\"contentType\":\"" + contentType
+                + "\",\"content\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}";
+    }
+
+    private static String withImages(String from, String to, String subject, String html, String extra, String... images) {
+        return "{\"from\":{\"email\":\"" + from + "\"},\"to\":[{\"email\":\"" + to + "\"}],\"subject\":\"" + subject
+                + "\",\"text\":\"See the pictures\"" + (html == null ? "" : ",\"html\":\"" + html + "\"")
+                + extra + ",\"inlineImages\":[" + String.join(",", images) + "]}";
+    }
+
+    private static Multipart multipart(Part part, String type) throws Exception {
+        assertThat(part.isMimeType(type)).as("%s is %s", part.getContentType(), type).isTrue();
+        return (Multipart) part.getContent();
+    }
+
+    @Test
+    @DisplayName("Inline images compose as multipart/related around the html, with their Content-IDs; bad ones are "
+            + "refused with a code while a good message of the same call is accepted")
+    void inlineImages() throws Exception {
+        Master master = master("pro-1000");
+        String from = confirmedSender(master, "pictures.example.test");
+        String to = uniqueEmail("pictures");
+        byte[] png = image("png", 0xFF0000);
+        byte[] gif = image("gif", 0x00FF00);
+        String html = "<p><img src=\\\"cid:logo@shop\\\"> and <img src=\\\"cid:banner.1\\\"></p>";
+        String pdf = Base64.getEncoder().encodeToString("%PDF-1.4 invoice".getBytes(StandardCharsets.US_ASCII));
+        String fakePng = inline("logo", "logo.png", "image/png",
+                "<html><script>alert(1)</script></html>".getBytes(StandardCharsets.US_ASCII));
+        JsonNode results = master.api().post("/api/v1/send", "{\"messages\":["
+                + withImages(from, to, "Pictures", html, "", inline("logo@shop", "logo.png", "image/png", png),
+                        inline("banner.1", "banner.gif", "image/gif", gif)) + ","
+                + withImages(from, to, "Pictures and invoice", html, ",\"attachments\":[{\"fileName\":\"invoice.pdf\","
+                        + "\"contentType\":\"application/pdf\",\"content\":\"" + pdf + "\"}]",
+                        inline("logo@shop", "logo.png", "image/png", png), inline("banner.1", "banner.gif", "image/gif", gif))
+                + "," + withImages(from, to, "Fake", html, "", fakePng) + ","
+                + withImages(from, to, "Twice", html, "", inline("logo@shop", "a.png", "image/png", png),
+                        inline("LOGO@shop", "b.png", "image/png", png)) + ","
+                + withImages(from, to, "No html", null, "", inline("logo@shop", "logo.png", "image/png", png)) + ","
+                + withImages(from, to, "Brackets", html, "", inline("<logo@shop>", "logo.png", "image/png", png)) + ","
+                + withImages(from, to, "Lying type", html, "", inline("logo@shop", "logo.png", "image/jpeg", png)) + ","
+                + withImages(from, to, "Bad base64", html, "", "{\"contentId\":\"x\",\"content\":\"***not base64***\"}")
+                + "]}").json().get("results");
+        assertThat(results.valueStream().map(r -> r.get("status").asString() + ":"
+                + (r.has("code") && !r.get("code").isNull() ? r.get("code").asString() : "")).toList())
+                .containsExactly("accepted:", "accepted:", "refused:not_an_image", "refused:duplicate_content_id",
+                        "refused:inline_images_need_html", "refused:invalid_inline_image", "refused:invalid_inline_image",
+                        "refused:invalid_base64");
+        assertThat(jdbc.sql("select count(*) from message where account_id = ?").param(UUID.fromString(master.id()))
+                .query(Long.class).single()).as("only the accepted messages are queued").isEqualTo(2);
+
+        awaitStatus(master.api(), results.get(0).get("id").asString(), "DELIVERED");
+        MimeMessage pictures = received(to, "Pictures");
+        Multipart alternative = multipart(pictures, "multipart/alternative");
+        assertThat(alternative.getBodyPart(0).isMimeType("text/plain")).isTrue();
+        assertRelated(alternative.getBodyPart(1), png, gif);
+
+        awaitStatus(master.api(), results.get(1).get("id").asString(), "DELIVERED");
+        Multipart mixed = multipart(received(to, "Pictures and invoice"), "multipart/mixed");
+        assertThat(mixed.getCount()).isEqualTo(2);
+        Multipart nested = multipart(mixed.getBodyPart(0), "multipart/alternative");
+        assertThat(nested.getBodyPart(0).isMimeType("text/plain")).isTrue();
+        assertRelated(nested.getBodyPart(1), png, gif);
+        assertThat(mixed.getBodyPart(1).getFileName()).isEqualTo("invoice.pdf");
+        assertThat(mixed.getBodyPart(1).getDisposition()).isEqualTo(Part.ATTACHMENT);
+    }
+
+    private static void assertRelated(BodyPart part, byte[] png, byte[] gif) throws Exception {
+        Multipart related = multipart(part, "multipart/related");
+        assertThat(new ContentType(part.getContentType()).getParameter("type")).isEqualTo("text/html");
+        assertThat(related.getCount()).isEqualTo(3);
+        assertThat(related.getBodyPart(0).isMimeType("text/html")).isTrue();
+        assertThat(String.valueOf(related.getBodyPart(0).getContent())).contains("src=\"cid:logo@shop\"")
+                .contains("src=\"cid:banner.1\"");
+        MimeBodyPart logo = (MimeBodyPart) related.getBodyPart(1);
+        assertThat(logo.getContentID()).isEqualTo("<logo@shop>");
+        assertThat(logo.isMimeType("image/png")).isTrue();
+        assertThat(logo.getDisposition()).isEqualTo(Part.INLINE);
+        assertThat(logo.getFileName()).isEqualTo("logo.png");
+        assertThat(logo.getInputStream().readAllBytes()).isEqualTo(png);
+        MimeBodyPart banner = (MimeBodyPart) related.getBodyPart(2);
+        assertThat(banner.getContentID()).isEqualTo("<banner.1>");
+        assertThat(banner.isMimeType("image/gif")).isTrue();
+        assertThat(banner.getDisposition()).isEqualTo(Part.INLINE);
+        assertThat(banner.getInputStream().readAllBytes()).isEqualTo(gif);
     }
 }

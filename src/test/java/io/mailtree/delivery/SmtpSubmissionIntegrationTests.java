@@ -14,7 +14,16 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
@@ -103,5 +112,90 @@ class SmtpSubmissionIntegrationTests extends MailtreeTestBase {
                 .isInstanceOf(AuthenticationFailedException.class);
         assertThat(jdbc.sql("select count(*) from message where account_id = ?").param(UUID.fromString(subAccount.id()))
                 .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    @DisplayName("D-29: a Bcc header submitted over SMTP is removed before queuing; the Bcc recipient still gets the message")
+    void d29BccHeaderStripped() throws Exception {
+        Api.Response created = operator().post("/api/platform/v1/masters",
+                "{\"name\":\"SMTP Bcc\",\"ownerEmail\":\"" + uniqueEmail("bcc") + "\",\"plan\":\"pro-1000\"}");
+        JsonNode key = created.json().get("apiKey");
+        Master master = new Master(created.json().get("master").get("id").asString(), Api.withKey(port, key));
+        String from = confirmedSender(master, "bcc.example.test");
+        String to = uniqueEmail("bcc-visible");
+        String hidden = uniqueEmail("bcc-hidden");
+        String subject = "Bcc " + UUID.randomUUID();
+        // Jakarta Mail drops Bcc itself when it sends, so the client here speaks SMTP by hand, as some do.
+        String mime = "From: <" + from + ">\r\nTo: <" + to + ">\r\nBcc: <" + hidden + ">\r\nSubject: " + subject
+                + "\r\nContent-Length: 9999\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
+                + "Hello with a hidden copy.\r\n";
+        try (Socket socket = new Socket("127.0.0.1", submissionPort)) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
+            assertThat(reply(in)).startsWith("220");
+            assertThat(command(out, in, "EHLO client.example.test")).startsWith("250");
+            String plain = Base64.getEncoder().encodeToString(("\0" + key.get("publicKey").asString() + "\0"
+                    + key.get("secret").asString()).getBytes(StandardCharsets.UTF_8));
+            assertThat(command(out, in, "AUTH PLAIN " + plain)).startsWith("235");
+            assertThat(command(out, in, "MAIL FROM:<" + from + ">")).startsWith("250");
+            assertThat(command(out, in, "RCPT TO:<" + to + ">")).startsWith("250");
+            assertThat(command(out, in, "RCPT TO:<" + hidden + ">")).startsWith("250");
+            assertThat(command(out, in, "DATA")).startsWith("354");
+            assertThat(command(out, in, mime + ".")).startsWith("250");
+            command(out, in, "QUIT");
+        }
+
+        byte[] queued = jdbc.sql("select mime from message where account_id = ? and subject = ?")
+                .params(UUID.fromString(master.id()), subject).query(byte[].class).single();
+        assertThat(new String(queued, StandardCharsets.US_ASCII)).doesNotContainIgnoringCase("bcc:")
+                .doesNotContain(hidden).doesNotContainIgnoringCase("content-length:").contains("Hello with a hidden copy.");
+        assertThat(arrived(to, subject)).isTrue();
+        MimeMessage hiddenCopy = awaitInMailbox(hidden, subject);
+        assertThat(hiddenCopy.getHeader("Bcc")).isNull();
+        for (MimeMessage copy : TestInfrastructure.SMTP.getReceivedMessages()) {
+            if (subject.equals(copy.getSubject())) {
+                ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                copy.writeTo(raw);
+                assertThat(raw.toString(StandardCharsets.US_ASCII)).doesNotContainIgnoringCase("bcc:").doesNotContain(hidden);
+            }
+        }
+    }
+
+    /** The copy in {@code address}'s mailbox: found by the envelope, since no header names a Bcc recipient. */
+    private static MimeMessage awaitInMailbox(String address, String subject) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            var user = TestInfrastructure.SMTP.getUserManager().getUserByEmail(address);
+            if (user != null) {
+                for (var stored : TestInfrastructure.SMTP.getManagers().getImapHostManager().getInbox(user).getMessages()) {
+                    if (subject.equals(stored.getMimeMessage().getSubject())) {
+                        return stored.getMimeMessage();
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no message " + subject + " in the mailbox of " + address);
+    }
+
+    /** Sends one SMTP command (or a message ending with its dot line) and answers its whole reply. */
+    private static String command(Writer out, BufferedReader in, String line) throws IOException {
+        out.write(line + "\r\n");
+        out.flush();
+        return reply(in);
+    }
+
+    private static String reply(BufferedReader in) throws IOException {
+        StringBuilder all = new StringBuilder();
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null) {
+                break;
+            }
+            all.append(all.isEmpty() ? "" : "\n").append(line);
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        return all.toString();
     }
 }

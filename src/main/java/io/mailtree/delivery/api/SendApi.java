@@ -42,7 +42,10 @@ class SendApi {
     @Operation(summary = "Send messages", description = """
             Up to 50 messages. Each answer carries an id and status for an accepted message, a code for a refused
             one; refusals do not stop the others. "accepted" is answered only after the message is committed.
-            Idempotency-Key: the same key and body answer the first answer again; another body is a 409.""")
+            Idempotency-Key: the same key and body answer the first answer again; another body is a 409.
+            Inline images go in a multipart/related part with the html, which shows each as cid:<contentId>;
+            codes: not_an_image, invalid_inline_image, duplicate_content_id, inline_images_need_html,
+            invalid_base64, attachment_too_large, attachments_too_large.""")
     MessageQueue.Answer send(Caller caller, @RequestBody SendRequest request,
             @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
         return queue.send(caller, request.messages(), idempotencyKey, JSON.writeValueAsString(request));
