@@ -78,7 +78,7 @@ class DeliveryWorkers implements SmartLifecycle {
     DeliveryWorkers(JdbcClient jdbc, JdbcTemplate jdbcTemplate, AccountTree accounts, Suppressions suppressions, Contacts contacts,
             MessageEvents events, DkimSigning dkim, MailTransport mailTransport, Clock clock,
             PlatformTransactionManager transactionManager, DataSource dataSource,
-            @Value("${mailtree.delivery.workers:4}") int workers, @Value("${mailtree.delivery.batch:50}") int batch,
+            @Value("${mailtree.delivery.workers:8}") int workers, @Value("${mailtree.delivery.batch:50}") int batch,
             @Value("${mailtree.delivery.retry-horizon:72h}") Duration horizon,
             @Value("${mailtree.delivery.retry-base:30s}") Duration retryBase,
             @Value("${mailtree.delivery.lease:2m}") Duration lease,

@@ -83,6 +83,44 @@ public class MessageStatistics {
         SqlBatches.run(jdbcTemplate, upsert, rows);
     }
 
+    /** The event types a report always carries, zero or not, in the order charts stack them. */
+    public static final List<String> REPORTED = List.of("ACCEPTED", "DELIVERED", "DEFERRED", "BOUNCED", "COMPLAINED",
+            "SUPPRESSED", "FAILED");
+
+    /** One hour of a report: the count of each reported event type. */
+    public record Hour(Instant hour, Map<String, Long> counts) {
+    }
+
+    /** Every hour of a range, gaps filled with zeros, and the range's totals. */
+    public record Report(Instant from, Instant to, String apiKeyId, List<Hour> hours, Map<String, Long> totals) {
+    }
+
+    /** {@link #hourly} as a report: one entry per hour of the range, each with every reported type. */
+    public Report report(AccountId account, UUID apiKey, Instant from, Instant to) {
+        List<HourlyCount> counts = hourly(account, apiKey, from, to);
+        Map<Instant, Map<String, Long>> byHour = new TreeMap<>();
+        Instant start = from.truncatedTo(ChronoUnit.HOURS);
+        for (Instant hour = start; hour.isBefore(to); hour = hour.plus(1, ChronoUnit.HOURS)) {
+            byHour.put(hour, zeros());
+        }
+        Map<String, Long> totals = zeros();
+        for (HourlyCount count : counts) {
+            if (REPORTED.contains(count.type())) {
+                byHour.computeIfAbsent(count.hour(), h -> zeros()).merge(count.type(), count.count(), Long::sum);
+                totals.merge(count.type(), count.count(), Long::sum);
+            }
+        }
+        List<Hour> hours = new ArrayList<>(byHour.size());
+        byHour.forEach((hour, perType) -> hours.add(new Hour(hour, perType)));
+        return new Report(start, to, apiKey == null ? null : apiKey.toString(), hours, totals);
+    }
+
+    private static Map<String, Long> zeros() {
+        Map<String, Long> zeros = new java.util.LinkedHashMap<>();
+        REPORTED.forEach(type -> zeros.put(type, 0L));
+        return zeros;
+    }
+
     /**
      * The hourly counts of an account between two instants (whole hours, at most 93 days), all keys
      * together or one key's ({@link #NO_KEY} for mail sent without one), oldest first.

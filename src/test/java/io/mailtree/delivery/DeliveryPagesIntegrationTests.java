@@ -2,12 +2,15 @@ package io.mailtree.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailtree.keys.ApiKeys;
+import io.mailtree.keys.IssuedKey;
 import io.mailtree.shared.Times;
 import io.mailtree.support.Api;
 import io.mailtree.support.MailtreeTestBase;
 import io.mailtree.support.WebSession;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,9 +19,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,6 +36,9 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
     private static final String PASSWORD = "master-password-1";
     private static final Pattern MESSAGE_ROW = Pattern.compile("<tr class=\"message\" data-id=\"([0-9a-f-]{36})\"");
     private static final Pattern OLDER = Pattern.compile("id=\"older-page\"\\s+href=\"([^\"]+)\"");
+
+    @Autowired
+    ApiKeys keys;
 
     private Master master;
     private WebSession web;
@@ -265,5 +273,88 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
         WebSession statisticsOnly = collaborator("STATISTICS");
         assertThat(statisticsOnly.get("/messages").body()).contains("id=\"nav-messages\"").doesNotContain("subnav-senders");
         assertThat(statisticsOnly.get("/senders").status()).isEqualTo(403);
+    }
+
+    private long count(JsonNode report, String hour, String type) {
+        for (JsonNode entry : report.get("hours")) {
+            if (Instant.parse(entry.get("hour").asString()).equals(Instant.parse(hour))) {
+                return entry.get("counts").get(type).asLong();
+            }
+        }
+        throw new AssertionError("no hour " + hour + " in " + report);
+    }
+
+    @Test
+    @DisplayName("Hourly statistics per account and per key: the API counts each hour, the page charts it in en/fr/ja")
+    void hourlyStatistics() {
+        String from = confirmedSender("stats-" + UUID.randomUUID().toString().substring(0, 6) + ".example.test");
+        IssuedKey second = keys.issue(id(master.id()), "Shop", "shop", false);
+        Api secondApi = Api.withKey(port, second.key().publicKey(), second.secret());
+
+        Instant firstHour = clock().instant().truncatedTo(ChronoUnit.HOURS);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(master.api().post("/api/v1/send", "{\"messages\":[" + message(from, uniqueEmail("a"), "A" + i) + "]}")
+                    .json().get("results").get(0).get("id").asString());
+        }
+        for (int i = 0; i < 2; i++) {
+            ids.add(secondApi.post("/api/v1/send", "{\"messages\":[" + message(from, uniqueEmail("b"), "B" + i) + "]}")
+                    .json().get("results").get(0).get("id").asString());
+        }
+        ids.forEach(id -> awaitStatus(master.api(), id, "DELIVERED"));
+        Assumptions.assumeTrue(clock().instant().truncatedTo(ChronoUnit.HOURS).equals(firstHour),
+                "the wall clock crossed an hour while the first messages were sent");
+
+        advanceClock(Duration.ofHours(1));
+        String two = "{\"from\":{\"email\":\"" + from + "\"},\"to\":[{\"email\":\"" + uniqueEmail("c")
+                + "\"}],\"cc\":[{\"email\":\"" + uniqueEmail("d") + "\"}],\"subject\":\"Two\",\"text\":\"Hi\"}";
+        awaitStatus(master.api(), master.api().post("/api/v1/send", "{\"messages\":[" + two + "]}").json()
+                .get("results").get(0).get("id").asString(), "DELIVERED");
+        String secondHour = firstHour.plus(1, ChronoUnit.HOURS).toString();
+
+        String range = "?from=" + firstHour.minus(1, ChronoUnit.HOURS) + "&to=" + firstHour.plus(2, ChronoUnit.HOURS);
+        JsonNode all = master.api().get("/api/v1/statistics/hourly" + range).json();
+        assertThat(all.get("hours").size()).as("every hour of the range, gaps included").isEqualTo(3);
+        assertThat(count(all, firstHour.minus(1, ChronoUnit.HOURS).toString(), "ACCEPTED")).isZero();
+        assertThat(count(all, firstHour.toString(), "ACCEPTED")).isEqualTo(5);
+        assertThat(count(all, firstHour.toString(), "DELIVERED")).isEqualTo(5);
+        assertThat(count(all, secondHour, "ACCEPTED")).as("messages").isEqualTo(1);
+        assertThat(count(all, secondHour, "DELIVERED")).as("recipients").isEqualTo(2);
+        assertThat(all.get("totals").get("DELIVERED").asLong()).isEqualTo(7);
+        assertThat(all.get("totals").get("BOUNCED").asLong()).isZero();
+
+        JsonNode byKey = master.api().get("/api/v1/statistics/hourly" + range + "&apiKeyId=" + second.key().id().value())
+                .json();
+        assertThat(byKey.get("totals").get("ACCEPTED").asLong()).isEqualTo(2);
+        assertThat(count(byKey, firstHour.toString(), "DELIVERED")).isEqualTo(2);
+        assertThat(count(byKey, secondHour, "DELIVERED")).isZero();
+
+        // Tenancy: another account sees none of it and cannot name this account's key.
+        Master other = master("pro-1000");
+        assertThat(other.api().get("/api/v1/statistics/hourly" + range).json().get("totals").get("ACCEPTED").asLong())
+                .isZero();
+        Api.Response foreignKey = other.api().get("/api/v1/statistics/hourly" + range + "&apiKeyId="
+                + second.key().id().value());
+        assertThat(foreignKey.status()).isEqualTo(404);
+        assertThat(foreignKey.code()).isEqualTo("api_key_not_found");
+        // Bad ranges are refused with their code.
+        assertThat(master.api().get("/api/v1/statistics/hourly?from=2026-11-25T10:00:00Z&to=2026-11-25T09:00:00Z")
+                .json().get("code").asString()).isEqualTo("invalid_range");
+        assertThat(master.api().get("/api/v1/statistics/hourly?from=2026-01-01T00:00:00Z&to=2026-11-25T00:00:00Z")
+                .json().get("code").asString()).isEqualTo("range_too_long");
+        Api.Response unreadable = master.api().get("/api/v1/statistics/hourly?from=yesterday");
+        assertThat(unreadable.status()).isEqualTo(400);
+        assertThat(unreadable.code()).isEqualTo("invalid_time");
+
+        String page = web.get("/statistics").body();
+        assertThat(page).contains("id=\"outcome-chart\"").contains("data-bars=\"24\"").contains("id=\"subnav-statistics\"")
+                .contains("data-type=\"DELIVERED\" data-count=\"2\"").doesNotContain("id=\"no-statistics\"");
+        assertThat(page).containsPattern("<td class=\"num\" data-type=\"DELIVERED\">7</td>|data-type=\"DELIVERED\">7<");
+        String weekByKey = web.get("/statistics?range=7d&key=" + second.key().id().value()).body();
+        assertThat(weekByKey).contains("data-bars=\"168\"").containsPattern("data-type=\"ACCEPTED\">2<");
+        assertThat(web.get("/statistics?range=30d&lang=fr").body()).contains("Statistiques").contains("data-bars=\"30\"");
+        assertThat(web.get("/statistics?lang=ja").body()).contains("統計").contains("配信");
+        assertThat(web.get("/statistics?range=bogus&key=not-a-key&lang=en").status()).isEqualTo(200);
+        assertThat(collaborator("CONTACTS").get("/statistics").status()).isEqualTo(403);
     }
 }

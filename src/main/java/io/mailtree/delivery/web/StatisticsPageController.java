@@ -1,0 +1,97 @@
+package io.mailtree.delivery.web;
+
+import io.mailtree.delivery.MessageStatistics;
+import io.mailtree.keys.ApiKey;
+import io.mailtree.keys.ApiKeys;
+import io.mailtree.shared.Caller;
+import io.mailtree.shared.Ids;
+import io.mailtree.shared.Permission;
+import io.mailtree.shared.RequiresPermission;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The statistics page: what became of the account's mail, hour by hour (or day by day over 30
+ * days), as a stacked bar chart of delivered, deferred, bounced and complained, with the totals
+ * and rates beneath; all keys together or one key's.
+ */
+@Controller
+@RequiresPermission(Permission.STATISTICS)
+class StatisticsPageController {
+
+    /** The ranges offered, with their length and whether bars are days rather than hours. */
+    enum Range {
+        LAST_24H("24h", Duration.ofHours(24), false), LAST_7D("7d", Duration.ofDays(7), false),
+        LAST_30D("30d", Duration.ofDays(30), true);
+
+        final String code;
+        final Duration length;
+        final boolean daily;
+
+        Range(String code, Duration length, boolean daily) {
+            this.code = code;
+            this.length = length;
+            this.daily = daily;
+        }
+
+        static Range of(String code) {
+            for (Range range : values()) {
+                if (range.code.equals(code)) {
+                    return range;
+                }
+            }
+            return LAST_24H;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    private final MessageStatistics statistics;
+    private final ApiKeys keys;
+    private final Clock clock;
+
+    StatisticsPageController(MessageStatistics statistics, ApiKeys keys, Clock clock) {
+        this.statistics = statistics;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    @GetMapping("/statistics")
+    String statistics(Caller caller, @RequestParam(defaultValue = "24h") String range,
+            @RequestParam(defaultValue = "") String key, Model model) {
+        Range chosen = Range.of(range);
+        List<ApiKey> accountKeys = keys.of(caller.accountId());
+        // Only a key of this account narrows the view; anything else shows all keys.
+        UUID keyId = Ids.parseUuid(key.strip())
+                .filter(id -> accountKeys.stream().anyMatch(k -> k.id().value().equals(id))).orElse(null);
+        Instant to = clock.instant().truncatedTo(chosen.daily ? ChronoUnit.DAYS : ChronoUnit.HOURS)
+                .plus(1, chosen.daily ? ChronoUnit.DAYS : ChronoUnit.HOURS);
+        MessageStatistics.Report report = statistics.report(caller.accountId(), keyId, to.minus(chosen.length), to);
+        StatisticsChart chart = StatisticsChart.of(report.hours(), chosen.daily);
+        Map<String, Long> totals = report.totals();
+        model.addAttribute("ranges", Range.values());
+        model.addAttribute("range", chosen.code);
+        model.addAttribute("keys", accountKeys);
+        model.addAttribute("key", keyId == null ? "" : keyId.toString());
+        model.addAttribute("chart", chart);
+        model.addAttribute("totals", totals);
+        model.addAttribute("types", MessageStatistics.REPORTED);
+        model.addAttribute("series", StatisticsChart.SERIES);
+        long outcomes = StatisticsChart.SERIES.stream().mapToLong(totals::get).sum();
+        model.addAttribute("outcomes", outcomes);
+        model.addAttribute("from", report.from());
+        model.addAttribute("to", report.to());
+        return "delivery/statistics";
+    }
+}
