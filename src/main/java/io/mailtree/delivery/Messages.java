@@ -17,6 +17,11 @@ import org.springframework.stereotype.Service;
 @Service
 public class Messages {
 
+    /** What pages and the API show of a message: everything but its MIME, which can weigh megabytes. */
+    private static final String COLUMNS = """
+            m.id, m.public_id, m.status, m.api_key_id, m.from_email, m.recipients, m.subject, m.custom_id, m.attempts,
+            m.last_error, m.created_at, m.delivered_at, m.message_id, m.event_payload""";
+
     private final JdbcClient jdbc;
 
     Messages(JdbcClient jdbc) {
@@ -38,8 +43,8 @@ public class Messages {
 
     public Detail get(AccountId account, String publicId) {
         UUID id = Ids.parseUuid(publicId).orElseThrow(() -> DomainProblem.notFound("message_not_found", "message"));
-        return jdbc.sql("""
-                select m.*, a.status as account_status from message m join account a on a.id = m.account_id
+        return jdbc.sql("select " + COLUMNS + """
+                , a.status as account_status from message m join account a on a.id = m.account_id
                 where m.account_id = ? and m.public_id = ?""")
                 .params(account.value(), id)
                 .query((rs, n) -> new Detail(summary(rs), rs.getString("message_id"), rs.getString("event_payload"),
@@ -56,8 +61,8 @@ public class Messages {
         if (limit < 1 || limit > 200) {
             throw DomainProblem.invalid("invalid_limit", "limit must be between 1 and 200");
         }
-        StringBuilder sql = new StringBuilder("""
-                select m.*, a.status as account_status from message m join account a on a.id = m.account_id
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + """
+                , a.status as account_status from message m join account a on a.id = m.account_id
                 where m.account_id = ?""");
         List<Object> params = new ArrayList<>(List.of(account.value()));
         if (recipient != null && !recipient.isBlank()) {

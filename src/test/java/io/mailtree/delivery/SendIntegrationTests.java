@@ -18,6 +18,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -35,6 +36,9 @@ class SendIntegrationTests extends MailtreeTestBase {
 
     @Autowired
     Messages messages;
+
+    @Autowired
+    MessageRetention retention;
 
     /** A master with a confirmed sender on its own domain; answers the sender address. */
     private String confirmedSender(Master master, String domain) {
@@ -319,5 +323,51 @@ class SendIntegrationTests extends MailtreeTestBase {
         assertThat(banner.isMimeType("image/gif")).isTrue();
         assertThat(banner.getDisposition()).isEqualTo(Part.INLINE);
         assertThat(banner.getInputStream().readAllBytes()).isEqualTo(gif);
+    }
+
+    @Test
+    @DisplayName("Retention: a finished message's content is cleared after 7 days, the message and its events deleted after 90; queued mail and statistics stay")
+    void retentionClearsContentThenDeletesHistory() {
+        Master master = master("pro-1000");
+        String from = confirmedSender(master, "retention.example.test");
+        String id = master.api().post("/api/v1/send", "{\"messages\":[" + message(from, uniqueEmail("r"), "Kept a while")
+                + "]}").json().get("results").get(0).get("id").asString();
+        awaitStatus(master.api(), id, "DELIVERED");
+        long rowId = jdbc.sql("select id from message where public_id = ?").param(UUID.fromString(id)).query(Long.class)
+                .single();
+        // A message still queued (due in a year), as old as the other: never cleared.
+        UUID queuedId = UUID.randomUUID();
+        jdbc.sql("""
+                insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject, verp_token,
+                    message_id, attempts, next_attempt_at, created_at, updated_at, mime)
+                select ?, account_id, api_key_id, 'QUEUED', from_email, recipients, subject, ?, message_id, 0, ?, created_at,
+                    updated_at, mime from message where id = ?""")
+                .params(queuedId, "retention-" + queuedId.toString().substring(0, 8),
+                        clock().instant().plus(Duration.ofDays(365)).atOffset(java.time.ZoneOffset.UTC), rowId)
+                .update();
+
+        assertThat(retention.runOnce().contentCleared()).as("nothing is 7 days old yet").isZero();
+        advanceClock(Duration.ofDays(8));
+        retention.runOnce();
+        assertThat(mimeOf(id)).as("content cleared after 7 days").isNull();
+        assertThat(mimeOf(queuedId.toString())).as("queued content kept").isNotNull();
+        JsonNode detail = master.api().get("/api/v1/messages/" + id).json();
+        assertThat(detail.get("message").get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(detail.get("events").size()).isGreaterThanOrEqualTo(3);
+
+        advanceClock(Duration.ofDays(83));
+        assertThat(retention.runOnce().messagesDeleted()).isPositive();
+        assertThat(master.api().get("/api/v1/messages/" + id).status()).isEqualTo(404);
+        assertThat(jdbc.sql("select count(*) from message_event where message_id = ?").param(rowId).query(Long.class)
+                .single()).isZero();
+        assertThat(mimeOf(queuedId.toString())).as("queued mail is never purged").isNotNull();
+        assertThat(jdbc.sql("select coalesce(sum(event_count), 0) from message_stat where account_id = ? and event_type = 'DELIVERED'")
+                .param(UUID.fromString(master.id())).query(Long.class).single()).as("statistics are kept").isEqualTo(1);
+        jdbc.sql("delete from message where public_id = ?").param(queuedId).update();
+    }
+
+    private byte[] mimeOf(String publicId) {
+        return jdbc.sql("select mime from message where public_id = ?").param(UUID.fromString(publicId))
+                .query((rs, n) -> java.util.Optional.ofNullable(rs.getBytes(1))).single().orElse(null);
     }
 }
