@@ -33,13 +33,16 @@ import java.util.regex.Pattern;
  * ({@code --save}). Optional environment: BENCH_THREADS (16), BENCH_BATCH (50), BENCH_MESSAGE_BYTES
  * (10240: text + html of each message), BENCH_RAW_SECONDS (10), BENCH_RAW_THREADS (MAILTREE_DELIVERY_WORKERS
  * or 4), BENCH_DRAIN_TIMEOUT (900 s), BENCH_STALL_TIMEOUT (120 s without a new delivery ends the wait),
- * BENCH_PSQL (a psql command line for the queue summary at the end).
+ * BENCH_PSQL (a psql command line for the queue summary at the end), BENCH_SUBMISSION_PORT (Mailtree's SMTP
+ * submission port; 0 or unset skips (d)), BENCH_SMTP_CLIENTS (8), BENCH_SMTP_SECONDS (30; 0 skips (d)).
  *
  * <p>Steps: provision a master, register the domain bench.example.test (DKIM key), add the sender
  * news@bench.example.test, read its confirmation e-mail from the sink and follow the link; warm up with
  * one batch; then (a) BENCH_THREADS clients post batches to /api/v1/send for SECONDS, (b) poll the sink
  * until every accepted message arrived, (c) blast the same (signed) message straight at the sink over
- * plain SMTP, no Mailtree, for BENCH_RAW_SECONDS: the raw limit of this host.
+ * plain SMTP, no Mailtree, for BENCH_RAW_SECONDS: the raw limit of this host; (d) BENCH_SMTP_CLIENTS clients,
+ * one connection each (AUTH PLAIN with the API key), submit a message of the same size to Mailtree's
+ * submission port for BENCH_SMTP_SECONDS, then poll the sink until every accepted one arrived.
  */
 public class SendBench {
 
@@ -56,6 +59,8 @@ public class SendBench {
     static String sinkHttp;
     static int sinkSmtp;
     static String auth;
+    static String publicKey;
+    static String secret;
     static String textPart;
     static String htmlPart;
 
@@ -72,6 +77,9 @@ public class SendBench {
         int rawThreads = env("BENCH_RAW_THREADS", env("MAILTREE_DELIVERY_WORKERS", 4));
         int drainTimeout = env("BENCH_DRAIN_TIMEOUT", 900);
         int stallTimeout = env("BENCH_STALL_TIMEOUT", 120);
+        int submissionPort = env("BENCH_SUBMISSION_PORT", 0);
+        int smtpClients = env("BENCH_SMTP_CLIENTS", 8);
+        int smtpSeconds = submissionPort > 0 ? env("BENCH_SMTP_SECONDS", 30) : 0;
         String loadBefore = loadAverage();
         System.out.printf("host: %d CPUs, load average %s%n", Runtime.getRuntime().availableProcessors(), loadBefore);
 
@@ -79,8 +87,9 @@ public class SendBench {
         String created = http("POST", base + "/api/platform/v1/masters", "Bearer " + token,
                 "{\"name\":\"Bench send\",\"ownerEmail\":\"bench-send-owner@owner.example.test\",\"plan\":\"enterprise\"}",
                 201);
-        auth = "Basic " + Base64.getEncoder().encodeToString((group(created, "\"publicKey\":\"([^\"]+)\"") + ":"
-                + group(created, "\"secret\":\"([^\"]+)\"")).getBytes(StandardCharsets.UTF_8));
+        publicKey = group(created, "\"publicKey\":\"([^\"]+)\"");
+        secret = group(created, "\"secret\":\"([^\"]+)\"");
+        auth = "Basic " + Base64.getEncoder().encodeToString((publicKey + ":" + secret).getBytes(StandardCharsets.UTF_8));
         http("POST", base + "/api/v1/domains", auth, "{\"domain\":\"" + DOMAIN + "\"}", 201);
         long senderAdded = System.nanoTime();
         http("POST", base + "/api/v1/senders", auth, "{\"email\":\"" + SENDER + "\",\"name\":\"Bench News\"}", 201);
@@ -219,38 +228,8 @@ public class SendBench {
         String loadAfterSend = loadAverage();
 
         // --- (b) drain: until the sink has every accepted message ---------------------------------
-        long drainStart = System.nanoTime();
-        long lastProgress = System.nanoTime();
-        long lastCount = deliveredAtSendEnd;
-        long lastDrainReport = drainStart;
-        boolean drained = false;
-        String stopReason = "";
-        while (true) {
-            long got = domainStat(sinkStats(), SINK_DOMAIN, "messages") - before.get("messages");
-            if (got >= acceptedTotal) {
-                drained = true;
-                break;
-            }
-            long now = System.nanoTime();
-            if (got > lastCount) {
-                lastCount = got;
-                lastProgress = now;
-            }
-            if (now - lastProgress > stallTimeout * 1_000_000_000L) {
-                stopReason = "no new delivery for " + stallTimeout + " s";
-                break;
-            }
-            if (now - drainStart > drainTimeout * 1_000_000_000L) {
-                stopReason = "drain timeout of " + drainTimeout + " s";
-                break;
-            }
-            if (now - lastDrainReport >= 10_000_000_000L) {
-                System.out.printf("drain: +%3.0f s delivered %,d of %,d (backlog %,d) load %s%n", (now - drainStart) / 1e9,
-                        got, acceptedTotal, acceptedTotal - got, loadAverage());
-                lastDrainReport = now;
-            }
-            Thread.sleep(200);
-        }
+        String stopReason = awaitDelivery("drain", before.get("messages"), acceptedTotal, stallTimeout, drainTimeout);
+        boolean drained = stopReason.isEmpty();
         Map<String, Long> after = domainStats(sinkStats(), SINK_DOMAIN);
         long delivered = after.get("messages") - before.get("messages");
         long distinct = after.get("distinct") - before.get("distinct");
@@ -309,6 +288,10 @@ public class SendBench {
         Map<String, Long> rawAfter = domainStats(sinkStats(), RAW_DOMAIN);
         long rawCounted = rawAfter.get("messages") - rawBefore.get("messages");
 
+        // --- (d) SMTP submission: the same size of message through Mailtree's submission port -----
+        SmtpPhase smtp = smtpSeconds > 0 ? smtpPhase(submissionPort, smtpClients, smtpSeconds, stallTimeout, drainTimeout)
+                : null;
+
         // --- results -------------------------------------------------------------------------------
         List<Long> all = new ArrayList<>();
         for (Recorder mine : latencies) {
@@ -345,12 +328,309 @@ public class SendBench {
         System.out.printf("raw SMTP:  %d threads, one connection each, %,d-byte message, %.1f s: %,d messages = %,.0f msg/s "
                 + "(sink counted %,d)%s%n", rawThreads, template.length, rawElapsed, rawSent.sum(), rawRate, rawCounted,
                 rawFailures.isEmpty() ? "" : "; failures " + counts(rawFailures));
-        System.out.printf("ratio:     delivered/raw = %.3f, accepted/raw = %.3f%n", deliveredRate / rawRate,
-                acceptedRate / rawRate);
+        if (smtp != null) {
+            smtp.report();
+        }
+        System.out.printf("ratio:     delivered/raw = %.3f, accepted/raw = %.3f%s%n", deliveredRate / rawRate,
+                acceptedRate / rawRate, smtp == null ? "" : String.format(", smtp accepted/raw = %.3f",
+                        smtp.acceptedRate() / rawRate));
         System.out.printf("load:      before %s; end of send %s; end of drain %s; end %s%n", loadBefore, loadAfterSend,
                 loadAfterDrain, loadAverage());
-        if (!drained || refusedTotal > 0 || !failures.isEmpty()) {
+        if (!drained || refusedTotal > 0 || !failures.isEmpty() || (smtp != null && !smtp.clean())) {
             System.exit(3);
+        }
+    }
+
+    /**
+     * Polls the sink's counters for {@value #SINK_DOMAIN} until it has {@code expected} messages more than
+     * {@code baseMessages}; answers why it stopped early, or "" when they all arrived.
+     */
+    static String awaitDelivery(String label, long baseMessages, long expected, int stallTimeout, int drainTimeout)
+            throws Exception {
+        long drainStart = System.nanoTime();
+        long lastProgress = System.nanoTime();
+        long lastCount = domainStat(sinkStats(), SINK_DOMAIN, "messages") - baseMessages;
+        long lastDrainReport = drainStart;
+        while (true) {
+            long got = domainStat(sinkStats(), SINK_DOMAIN, "messages") - baseMessages;
+            if (got >= expected) {
+                return "";
+            }
+            long now = System.nanoTime();
+            if (got > lastCount) {
+                lastCount = got;
+                lastProgress = now;
+            }
+            if (now - lastProgress > stallTimeout * 1_000_000_000L) {
+                return "no new delivery for " + stallTimeout + " s";
+            }
+            if (now - drainStart > drainTimeout * 1_000_000_000L) {
+                return "drain timeout of " + drainTimeout + " s";
+            }
+            if (now - lastDrainReport >= 10_000_000_000L) {
+                System.out.printf("%s: +%3.0f s delivered %,d of %,d (backlog %,d) load %s%n", label,
+                        (now - drainStart) / 1e9, got, expected, expected - got, loadAverage());
+                lastDrainReport = now;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    // --- SMTP submission ------------------------------------------------------------------------
+
+    /** What the SMTP submission phase measured, and its lines of the report. */
+    record SmtpPhase(int clients, double seconds, long accepted, List<Long> latencies, Map<String, LongAdder> replies,
+            Map<String, LongAdder> failures, long delivered, long distinct, long signed, double endToEndSeconds,
+            String stopReason) {
+
+        double acceptedRate() {
+            return accepted / seconds;
+        }
+
+        boolean clean() {
+            return stopReason.isEmpty() && replies.isEmpty() && failures.isEmpty();
+        }
+
+        void report() {
+            System.out.printf("smtp:      %d clients x 1 connection for %.1f s: %,d accepted = %,.0f msg/s accepted, "
+                    + "p50 %.0f ms, p99 %.0f ms%n", clients, seconds, accepted, acceptedRate(), pct(latencies, 50),
+                    pct(latencies, 99));
+            System.out.printf("smtp:      non-2xx replies: %s; failed connections: %s%n", counts(replies), counts(failures));
+            System.out.printf("smtp:      delivered %,d of %,d (%,d distinct recipients, %,d DKIM-signed)%s; first accept "
+                    + "-> last delivery %.1f s = %,.0f msg/s end to end%n", delivered, accepted, distinct, signed,
+                    stopReason.isEmpty() ? "" : " - NOT ALL: " + stopReason, endToEndSeconds,
+                    endToEndSeconds > 0 ? delivered / endToEndSeconds : 0.0);
+        }
+    }
+
+    /**
+     * CLIENTS threads, each with one connection to Mailtree's submission port (EHLO, AUTH PLAIN once),
+     * submitting one message after another for SECONDS, one reply at a time; then waits for the sink.
+     */
+    static SmtpPhase smtpPhase(int port, int clients, int seconds, int stallTimeout, int drainTimeout) throws Exception {
+        byte[] body = smtpBody();
+        // Fails fast (and warms the path up) with one message to the warm-up domain, delivered end to end.
+        long warmBefore = domainStat(sinkStats(), WARM_DOMAIN, "messages");
+        long warmStart = System.nanoTime();
+        try (SmtpConnection connection = new SmtpConnection(port)) {
+            String reply = connection.submit("smtp-warm-0@" + WARM_DOMAIN, body);
+            if (!reply.startsWith("250")) {
+                throw new IllegalStateException("SMTP warm-up: the message was refused: " + reply);
+            }
+        }
+        long warmDeadline = System.nanoTime() + 120_000_000_000L;
+        while (domainStat(sinkStats(), WARM_DOMAIN, "messages") <= warmBefore) {
+            if (System.nanoTime() > warmDeadline) {
+                throw new IllegalStateException("SMTP warm-up: the submitted message did not reach the sink in 120 s");
+            }
+            Thread.sleep(100);
+        }
+        System.out.printf("smtp: warm-up message submitted and delivered in %.2f s%n", (System.nanoTime() - warmStart) / 1e9);
+
+        Map<String, Long> before = domainStats(sinkStats(), SINK_DOMAIN);
+        LongAdder accepted = new LongAdder();
+        Map<String, LongAdder> replies = new ConcurrentHashMap<>();
+        Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+        AtomicLong firstAcceptMillis = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong sampleShown = new AtomicLong();
+        List<Recorder> latencies = new ArrayList<>();
+        long start = System.nanoTime();
+        long deadline = start + seconds * 1_000_000_000L;
+        System.out.printf("smtp: %d clients, one connection each, to port %d, %d s …%n", clients, port, seconds);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < clients; t++) {
+            Recorder mine = new Recorder();
+            latencies.add(mine);
+            String prefix = String.format("s%02d-", t);
+            Thread client = new Thread(() -> {
+                int seq = 0;
+                while (System.nanoTime() < deadline) {
+                    try (SmtpConnection connection = new SmtpConnection(port)) {
+                        while (System.nanoTime() < deadline) {
+                            long begin = System.nanoTime();
+                            String reply = connection.submit(prefix + seq++ + "@" + SINK_DOMAIN, body);
+                            if (reply.startsWith("250")) {
+                                mine.add(System.nanoTime() - begin);
+                                accepted.increment();
+                                firstAcceptMillis.accumulateAndGet(System.currentTimeMillis(), Math::min);
+                            } else {
+                                replies.computeIfAbsent(reply.length() < 3 ? reply : reply.substring(0, 3),
+                                        k -> new LongAdder()).increment();
+                                if (sampleShown.getAndIncrement() < 3) {
+                                    System.out.println("smtp: " + abbreviate(reply));
+                                }
+                                connection.reset();
+                            }
+                        }
+                        connection.quit();
+                    } catch (Exception e) {
+                        failures.computeIfAbsent(e.getClass().getSimpleName() + ": " + e.getMessage(),
+                                k -> new LongAdder()).increment();
+                        try {
+                            Thread.sleep(500); // then a new connection, while there is time
+                        } catch (InterruptedException stop) {
+                            return;
+                        }
+                    }
+                }
+            }, "smtp-" + t);
+            threads.add(client);
+            client.start();
+        }
+        long lastReport = System.nanoTime();
+        long lastAcceptedReported = 0;
+        long lastDeliveredReported = 0;
+        while (threads.stream().anyMatch(Thread::isAlive)) {
+            Thread.sleep(200);
+            if (System.nanoTime() - lastReport >= 10_000_000_000L) {
+                long now = System.nanoTime();
+                double interval = (now - lastReport) / 1e9;
+                long acc = accepted.sum();
+                long del = domainStat(sinkStats(), SINK_DOMAIN, "messages") - before.get("messages");
+                System.out.printf("smtp: t=%3.0f s accepted %,d (%,.0f/s) delivered %,d (%,.0f/s) backlog %,d load %s%n",
+                        (now - start) / 1e9, acc, (acc - lastAcceptedReported) / interval, del,
+                        (del - lastDeliveredReported) / interval, acc - del, loadAverage());
+                lastReport = now;
+                lastAcceptedReported = acc;
+                lastDeliveredReported = del;
+            }
+        }
+        for (Thread client : threads) {
+            client.join();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long acceptedTotal = accepted.sum();
+        String stopReason = awaitDelivery("smtp drain", before.get("messages"), acceptedTotal, stallTimeout, drainTimeout);
+        Map<String, Long> after = domainStats(sinkStats(), SINK_DOMAIN);
+        List<Long> all = new ArrayList<>();
+        for (Recorder mine : latencies) {
+            for (int i = 0; i < mine.n; i++) {
+                all.add(mine.values[i]);
+            }
+        }
+        Collections.sort(all);
+        double endToEnd = acceptedTotal == 0 ? 0 : (after.get("lastAt") - firstAcceptMillis.get()) / 1e3;
+        return new SmtpPhase(clients, elapsed, acceptedTotal, all, replies, failures,
+                after.get("messages") - before.get("messages"), after.get("distinct") - before.get("distinct"),
+                after.get("signed") - before.get("signed"), endToEnd, stopReason);
+    }
+
+    /**
+     * The body of the submitted message, after its To and Subject headers: multipart/alternative with the
+     * same text and HTML parts as the API's messages, CRLF line ends, dot-stuffed, ended with the lone dot.
+     */
+    static byte[] smtpBody() {
+        String boundary = "=_bench_alternative_0123456789";
+        StringBuilder mime = new StringBuilder(textPart.length() + htmlPart.length() + 1024)
+                .append("From: \"Bench News\" <").append(SENDER).append(">\r\n")
+                .append("MIME-Version: 1.0\r\n")
+                .append("Content-Type: multipart/alternative; boundary=\"").append(boundary).append("\"\r\n")
+                .append("\r\n")
+                .append("--").append(boundary).append("\r\n")
+                .append("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n");
+        appendLines(mime, textPart);
+        mime.append("--").append(boundary).append("\r\n")
+                .append("Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n");
+        appendLines(mime, htmlPart);
+        mime.append("--").append(boundary).append("--\r\n.\r\n");
+        return mime.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The text's lines with CRLF ends, dot-stuffed; a last line without an end gets one. */
+    static void appendLines(StringBuilder out, String text) {
+        for (String line : text.split("\r?\n", -1)) {
+            out.append(line.startsWith(".") ? "." : "").append(line).append("\r\n");
+        }
+        if (text.endsWith("\n")) {
+            out.setLength(out.length() - 2); // split left an empty last element
+        }
+    }
+
+    /** One authenticated submission connection: plain socket, TCP_NODELAY, one reply at a time. */
+    static final class SmtpConnection implements AutoCloseable {
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+
+        SmtpConnection(int port) throws Exception {
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            try {
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(120_000);
+                in = new java.io.BufferedInputStream(socket.getInputStream());
+                out = new java.io.BufferedOutputStream(socket.getOutputStream(), 65536);
+                require(reply(), "220", "greeting");
+                require(send("EHLO smtp.bench"), "250", "EHLO");
+                String plain = Base64.getEncoder().encodeToString(("\0" + publicKey + "\0" + secret)
+                        .getBytes(StandardCharsets.UTF_8));
+                require(send("AUTH PLAIN " + plain), "235", "AUTH PLAIN");
+            } catch (Exception e) {
+                socket.close();
+                throw e;
+            }
+        }
+
+        /** MAIL, RCPT, DATA, the message: the final reply (250 when accepted), or the first refusal. */
+        String submit(String rcpt, byte[] body) throws Exception {
+            String reply = send("MAIL FROM:<" + SENDER + ">");
+            if (!reply.startsWith("250")) {
+                return reply;
+            }
+            reply = send("RCPT TO:<" + rcpt + ">");
+            if (!reply.startsWith("250")) {
+                return reply;
+            }
+            reply = send("DATA");
+            if (!reply.startsWith("354")) {
+                return reply;
+            }
+            out.write(("To: <" + rcpt + ">\r\nSubject: Bench newsletter " + rcpt.substring(0, rcpt.indexOf('@'))
+                    + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+            return reply();
+        }
+
+        void reset() throws Exception {
+            require(send("RSET"), "250", "RSET");
+        }
+
+        void quit() throws Exception {
+            send("QUIT");
+        }
+
+        String send(String line) throws Exception {
+            out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return reply();
+        }
+
+        /** A (multi-line) reply's last line. */
+        String reply() throws Exception {
+            while (true) {
+                StringBuilder line = new StringBuilder();
+                int b;
+                while ((b = in.read()) != '\n') {
+                    if (b < 0) {
+                        throw new IllegalStateException("connection closed by Mailtree");
+                    }
+                    line.append((char) b);
+                }
+                if (line.length() < 4 || line.charAt(3) != '-') {
+                    return line.toString().strip();
+                }
+            }
+        }
+
+        static void require(String reply, String code, String what) {
+            if (!reply.startsWith(code)) {
+                throw new IllegalStateException(what + ": expected " + code + ", got " + reply);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
         }
     }
 

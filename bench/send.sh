@@ -2,14 +2,17 @@
 # Send benchmark: POST /api/v1/send with 16 clients for 60 s (batches of 50 ~10 KB messages), every
 # accepted message delivered by Mailtree's workers to a local SMTP sink (bench/SmtpSink.java) as its
 # relay; accepted/s, delivered/s end to end, send-call p50/p99, refusals, and the raw rate of the same
-# message blasted straight at the sink over SMTP. See bench/README.md.
+# message blasted straight at the sink over SMTP; then the same message submitted over SMTP by 8 clients
+# (Mailtree's submission port) for 30 s: accepted/s, p50/p99 per message, delivered/s. See bench/README.md.
 #
 # Usage: bench/send.sh [SECONDS]   (default 60)
 # Environment: MAILTREE_DELIVERY_WORKERS (Mailtree's delivery threads, default 4), BENCH_THREADS (16),
 #              BENCH_BATCH (50), BENCH_MESSAGE_BYTES (10240), BENCH_RAW_SECONDS (10), BENCH_RAW_THREADS
 #              (the delivery workers), BENCH_DRAIN_TIMEOUT (900), BENCH_STALL_TIMEOUT (120), SINK_PORT (0 =
-#              any free port), BENCH_HEAP (1g), plus those of server.sh (BENCH_JAR, BENCH_PORT, PG*;
-#              BENCH_DB defaults to mailtree_sendbench here).
+#              any free port), BENCH_HEAP (1g), BENCH_SMTP_CLIENTS (8), BENCH_SMTP_SECONDS (30; 0 skips the
+#              SMTP submission phase), plus those of server.sh (BENCH_JAR, BENCH_PORT, PG*, BENCH_SUBMISSION_PORT
+#              (default: first free port from 12587, or 0 when BENCH_SMTP_SECONDS=0); BENCH_DB defaults to
+#              mailtree_sendbench here).
 set -euo pipefail
 
 SECONDS_TO_SEND="${1:-60}"
@@ -18,6 +21,22 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export BENCH_DB="${BENCH_DB:-mailtree_sendbench}"
 # shellcheck source=bench/server.sh
 source "$SCRIPT_DIR/server.sh"
+
+# Mailtree's SMTP submission port for the SMTP phase (off when that phase is skipped). Exported, so
+# start_mailtree passes it on as MAILTREE_SUBMISSION_PORT and SendBench finds it.
+if [[ "${BENCH_SMTP_SECONDS:-30}" == "0" ]]; then
+    export BENCH_SUBMISSION_PORT=0
+elif [[ -z "${BENCH_SUBMISSION_PORT:-}" ]]; then
+    BENCH_SUBMISSION_PORT=12587
+    while port_in_use "$BENCH_SUBMISSION_PORT" || [[ "$BENCH_SUBMISSION_PORT" == "$PORT" ]]; do
+        BENCH_SUBMISSION_PORT=$((BENCH_SUBMISSION_PORT + 1))
+    done
+    export BENCH_SUBMISSION_PORT
+elif port_in_use "$BENCH_SUBMISSION_PORT"; then
+    log "port $BENCH_SUBMISSION_PORT (BENCH_SUBMISSION_PORT) is already in use"; exit 1
+else
+    export BENCH_SUBMISSION_PORT
+fi
 
 # The sink first: Mailtree needs its port as the relay. server.sh already chose PORT and WORK.
 SINK_PID=""
@@ -49,7 +68,7 @@ log "SMTP sink on 127.0.0.1:$SINK_SMTP (stats: http://127.0.0.1:$SINK_HTTP/stats
 export MAILTREE_RELAY_HOST=127.0.0.1
 export MAILTREE_RELAY_PORT="$SINK_SMTP"
 export MAILTREE_BASE_URL="http://127.0.0.1:$PORT"
-log "relay 127.0.0.1:$SINK_SMTP, base URL $MAILTREE_BASE_URL, delivery workers ${MAILTREE_DELIVERY_WORKERS:-4 (default)}"
+log "relay 127.0.0.1:$SINK_SMTP, base URL $MAILTREE_BASE_URL, delivery workers ${MAILTREE_DELIVERY_WORKERS:-4 (default)}, SMTP submission port $BENCH_SUBMISSION_PORT"
 start_mailtree "${BENCH_HEAP:-1g}"
 
 cpu_seconds() { # user+system CPU seconds of a process so far

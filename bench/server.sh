@@ -5,7 +5,8 @@
 #
 # Environment: BENCH_PORT (default: first free port from 18080), PGHOST (default 127.0.0.1),
 #              PGPORT (5432), PGUSER (postgres), BENCH_DB (mailtree_bench), JAVA (java),
-#              BENCH_JAVA_OPTS (extra JVM options for the server, e.g. a flight recording).
+#              BENCH_JAVA_OPTS (extra JVM options for the server, e.g. a flight recording),
+#              BENCH_SUBMISSION_PORT (Mailtree's SMTP submission port, default 0 = off).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="${BENCH_JAR:-$ROOT/target/mailtree-0.1.0-SNAPSHOT.jar}"
@@ -83,7 +84,7 @@ SPRING_DATASOURCE_PASSWORD= \
 MAILTREE_OPERATOR_TOKEN="$TOKEN" \
 SERVER_PORT="$PORT" \
 MAILTREE_DATA_DIR="$WORK/data" \
-MAILTREE_SUBMISSION_PORT=0 \
+MAILTREE_SUBMISSION_PORT="${BENCH_SUBMISSION_PORT:-0}" \
 MAILTREE_INBOUND_PORT=0 \
     "$JAVA" "-Xmx$heap" ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
