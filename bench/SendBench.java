@@ -74,7 +74,7 @@ public class SendBench {
         int batch = env("BENCH_BATCH", 50);
         int messageBytes = env("BENCH_MESSAGE_BYTES", 10240);
         int rawSeconds = env("BENCH_RAW_SECONDS", 10);
-        int rawThreads = env("BENCH_RAW_THREADS", env("MAILTREE_DELIVERY_WORKERS", 4));
+        int rawThreads = env("BENCH_RAW_THREADS", env("MAILTREE_DELIVERY_WORKERS", 8));
         int drainTimeout = env("BENCH_DRAIN_TIMEOUT", 900);
         int stallTimeout = env("BENCH_STALL_TIMEOUT", 120);
         int submissionPort = env("BENCH_SUBMISSION_PORT", 0);

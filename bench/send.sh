@@ -6,7 +6,7 @@
 # (Mailtree's submission port) for 30 s: accepted/s, p50/p99 per message, delivered/s. See bench/README.md.
 #
 # Usage: bench/send.sh [SECONDS]   (default 60)
-# Environment: MAILTREE_DELIVERY_WORKERS (Mailtree's delivery threads, default 4), BENCH_THREADS (16),
+# Environment: MAILTREE_DELIVERY_WORKERS (Mailtree's delivery threads, default 8), BENCH_THREADS (16),
 #              BENCH_BATCH (50), BENCH_MESSAGE_BYTES (10240), BENCH_RAW_SECONDS (10), BENCH_RAW_THREADS
 #              (the delivery workers), BENCH_DRAIN_TIMEOUT (900), BENCH_STALL_TIMEOUT (120), SINK_PORT (0 =
 #              any free port), BENCH_HEAP (1g), BENCH_SMTP_CLIENTS (8), BENCH_SMTP_SECONDS (30; 0 skips the
@@ -68,7 +68,7 @@ log "SMTP sink on 127.0.0.1:$SINK_SMTP (stats: http://127.0.0.1:$SINK_HTTP/stats
 export MAILTREE_RELAY_HOST=127.0.0.1
 export MAILTREE_RELAY_PORT="$SINK_SMTP"
 export MAILTREE_BASE_URL="http://127.0.0.1:$PORT"
-log "relay 127.0.0.1:$SINK_SMTP, base URL $MAILTREE_BASE_URL, delivery workers ${MAILTREE_DELIVERY_WORKERS:-4 (default)}, SMTP submission port $BENCH_SUBMISSION_PORT"
+log "relay 127.0.0.1:$SINK_SMTP, base URL $MAILTREE_BASE_URL, delivery workers ${MAILTREE_DELIVERY_WORKERS:-8 (default)}, SMTP submission port $BENCH_SUBMISSION_PORT"
 start_mailtree "${BENCH_HEAP:-1g}"
 
 cpu_seconds() { # user+system CPU seconds of a process so far

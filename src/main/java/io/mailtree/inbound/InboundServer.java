@@ -89,7 +89,8 @@ class InboundServer implements SmartLifecycle {
             log.info("The inbound report server is off (MAILTREE_INBOUND_PORT=0)");
             return;
         }
-        server = SMTPServer.port(port).softwareName("Mailtree").maxMessageSize(MAX_MESSAGE_BYTES).maxRecipients(10)
+        server = SMTPServer.port(port).softwareName("Mailtree").serverSocketFactory(NoDelayServerSocket::new)
+                .maxMessageSize(MAX_MESSAGE_BYTES).maxRecipients(10)
                 .connectionTimeout(60, java.util.concurrent.TimeUnit.SECONDS).messageHandlerFactory(this::handler)
                 .serverThreadName("smtp-inbound").build();
         server.start();

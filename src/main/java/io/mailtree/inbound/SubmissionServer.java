@@ -192,7 +192,7 @@ class SubmissionServer implements SmartLifecycle {
             log.info("SMTP submission is off (MAILTREE_SUBMISSION_PORT=0)");
             return;
         }
-        server = SMTPServer.port(port).softwareName("Mailtree")
+        server = SMTPServer.port(port).softwareName("Mailtree").serverSocketFactory(NoDelayServerSocket::new)
                 .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory(this::login))
                 .requireAuth(true).maxRecipients(MessageQueue.MAX_RECIPIENTS).maxMessageSize(maxMessageBytes)
                 .enableTLS(true).startTlsSocketFactory(tls::wrap)

@@ -259,7 +259,7 @@ class DeliveryReliabilityIntegrationTests {
 
     @Test
     @Order(3)
-    @DisplayName("Two nodes on one PostgreSQL share the queue: 2,000 messages, each delivered exactly once")
+    @DisplayName("Two nodes on one PostgreSQL share the queue: 20,000 messages, each delivered exactly once")
     void twoNodesShareTheQueue() throws Exception {
         ConfigurableApplicationContext second = null;
         try {
@@ -271,14 +271,14 @@ class DeliveryReliabilityIntegrationTests {
             Provisioned master = provision(port, operatorToken());
             String from = confirmSender(port, master.api(), "nodes.example.test");
             Api onSecond = Api.withKey(secondPort, master.apiKey());
-            List<String> recipients = recipients("node", 2_000);
+            List<String> recipients = recipients("node", 20_000);
 
             long started = System.currentTimeMillis();
             Map<String, String> idByRecipient = sendAll(List.of(master.api(), onSecond), from, recipients, "Nodes", 4);
             long accepted = System.currentTimeMillis() - started;
             assertThat(idByRecipient).hasSize(recipients.size());
             awaitOrReport(() -> queued(master.id()) == 0 && RELAY.distinctDelivered(recipients) == recipients.size(),
-                    90_000, () -> "queued " + statuses(master.id()) + ", at the relay "
+                    240_000, () -> "queued " + statuses(master.id()) + ", at the relay "
                             + RELAY.distinctDelivered(recipients) + "/" + recipients.size());
             long elapsed = System.currentTimeMillis() - started;
 
@@ -337,9 +337,8 @@ class DeliveryReliabilityIntegrationTests {
     void killedNodeLosesNothing() throws Exception {
         Path jar = Path.of("target/mailtree-0.1.0-SNAPSHOT.jar");
         Assumptions.assumeTrue(Files.isRegularFile(jar), "the packaged jar " + jar + " is missing (run mvn verify)");
-        // The issue asks for 20,000; 4,000 keeps this test (two JVM boots included) under ~90 s on a busy
-        // 2-core machine and still crashes with thousands queued and every worker's batch leased.
-        int total = 4_000;
+        // The issue's 20,000: on this 2-core machine the test (two JVM boots included) takes about 80 s.
+        int total = 20_000;
         String database = "mailtree_crash_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String serverUrl = environment.getRequiredProperty("spring.datasource.url");
         String crashUrl = serverUrl.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + database);
@@ -384,7 +383,7 @@ class DeliveryReliabilityIntegrationTests {
             long secondBoot = System.currentTimeMillis() - restarted;
             final String url = crashUrl;
             awaitOrReport(() -> RELAY.distinctDelivered(recipients) == total
-                    && count(url, user, password, "select count(*) from message where status = 'QUEUED'") == 0, 90_000,
+                    && count(url, user, password, "select count(*) from message where status = 'QUEUED'") == 0, 240_000,
                     () -> "at the relay " + RELAY.distinctDelivered(recipients) + "/" + total + ", queued "
                             + count(url, user, password, "select count(*) from message where status = 'QUEUED'"));
             long elapsed = System.currentTimeMillis() - started;
@@ -578,7 +577,7 @@ class DeliveryReliabilityIntegrationTests {
             }
             Map<String, String> all = new HashMap<>();
             for (Future<Map<String, String>> future : futures) {
-                all.putAll(future.get(60, TimeUnit.SECONDS));
+                all.putAll(future.get(180, TimeUnit.SECONDS));
             }
             return all;
         } finally {
