@@ -118,6 +118,12 @@ class DeliveryWorkers implements SmartLifecycle {
     List<Claimed> claim(int limit) {
         return transactions.execute(status -> {
             Instant now = clock.instant();
+            if (skipLocked) {
+                // Walk the due index in order and stop after the batch. Without fresh statistics (a backlog
+                // that grew in minutes) PostgreSQL would rather bitmap-scan and sort the whole backlog:
+                // 300 ms a claim at 60,000 queued instead of 0.3 ms.
+                jdbcTemplate.execute("set local enable_bitmapscan = off; set local enable_sort = off");
+            }
             List<Long> ids = jdbc.sql("""
                     select m.id from message m
                     where m.status = 'QUEUED' and m.next_attempt_at <= ? and (m.lease_until is null or m.lease_until < ?)

@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
  * Per-account and per-key counts of message events by hour (accepted, delivered, deferred,
  * bounced, complained, suppressed, ...). The counts move in the transaction that records the
  * events, aggregated first, so a batch of 50 deliveries is one row update, not 50; rows are
- * always updated in the same order, so two writers never deadlock on them.
+ * always updated in the same order, so two writers never deadlock on them; and each count is
+ * spread over 16 shard rows, so concurrent senders of one key rarely wait on each other's commit.
  */
 @Component
 public class MessageStatistics {
@@ -30,6 +31,7 @@ public class MessageStatistics {
     /** The key column of events that no API key caused (mail sent from the application's pages). */
     public static final UUID NO_KEY = new UUID(0, 0);
     static final Duration MAX_RANGE = Duration.ofDays(93);
+    private static final int SHARDS = 16;
 
     private final JdbcTemplate jdbcTemplate;
     private final JdbcClient jdbc;
@@ -44,20 +46,20 @@ public class MessageStatistics {
         }
         // PostgreSQL's upsert is atomic under concurrent writers; H2 (the embedded default, one node) has MERGE.
         this.upsert = postgres ? """
-                insert into message_stat (account_id, api_key_id, hour_start, event_type, event_count)
-                values (?, ?, ?, ?, ?)
-                on conflict (account_id, hour_start, api_key_id, event_type)
+                insert into message_stat (account_id, api_key_id, hour_start, event_type, shard, event_count)
+                values (?, ?, ?, ?, ?, ?)
+                on conflict (account_id, hour_start, api_key_id, event_type, shard)
                 do update set event_count = message_stat.event_count + excluded.event_count"""
                 : """
                 merge into message_stat t
                 using (values (cast(? as uuid), cast(? as uuid), cast(? as timestamp with time zone),
-                               cast(? as varchar(12)), cast(? as bigint)))
-                    s (account_id, api_key_id, hour_start, event_type, event_count)
+                               cast(? as varchar(12)), cast(? as smallint), cast(? as bigint)))
+                    s (account_id, api_key_id, hour_start, event_type, shard, event_count)
                 on t.account_id = s.account_id and t.hour_start = s.hour_start and t.api_key_id = s.api_key_id
-                   and t.event_type = s.event_type
+                   and t.event_type = s.event_type and t.shard = s.shard
                 when matched then update set event_count = t.event_count + s.event_count
-                when not matched then insert (account_id, api_key_id, hour_start, event_type, event_count)
-                    values (s.account_id, s.api_key_id, s.hour_start, s.event_type, s.event_count)""";
+                when not matched then insert (account_id, api_key_id, hour_start, event_type, shard, event_count)
+                    values (s.account_id, s.api_key_id, s.hour_start, s.event_type, s.shard, s.event_count)""";
     }
 
     /** One hour's count of one event type, for an account (and a key, when asked by key). */
@@ -77,9 +79,11 @@ public class MessageStatistics {
             counts.merge(new Key(event.account().value(), event.apiKeyId() == null ? NO_KEY : event.apiKeyId(), hour,
                     event.type()), 1L, Long::sum);
         }
+        // One shard for the whole transaction: its rows are still locked in one order, so no deadlock.
+        short shard = (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(SHARDS);
         List<Object[]> rows = new ArrayList<>(counts.size());
         counts.forEach((key, count) -> rows.add(
-                new Object[] {key.account(), key.apiKey(), Times.sql(key.hour()), key.type(), count}));
+                new Object[] {key.account(), key.apiKey(), Times.sql(key.hour()), key.type(), shard, count}));
         SqlBatches.run(jdbcTemplate, upsert, rows);
     }
 
@@ -144,12 +148,12 @@ public class MessageStatistics {
                     .list();
         }
         return jdbc.sql("""
-                select hour_start, event_type, event_count from message_stat
+                select hour_start, event_type, sum(event_count) as total from message_stat
                 where account_id = ? and api_key_id = ? and hour_start >= ? and hour_start < ?
-                order by hour_start, event_type""")
+                group by hour_start, event_type order by hour_start, event_type""")
                 .params(account.value(), apiKey, Times.sql(start), Times.sql(to))
                 .query((rs, n) -> new HourlyCount(Times.instant(rs, "hour_start"), rs.getString("event_type"),
-                        rs.getLong("event_count")))
+                        rs.getLong("total")))
                 .list();
     }
 }

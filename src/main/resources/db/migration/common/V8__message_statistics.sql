@@ -6,6 +6,7 @@ create table message_stat (
     api_key_id  uuid        not null,   -- the nil UUID for mail sent without a key (the application's own pages)
     hour_start  timestamp with time zone not null,
     event_type  varchar(12) not null,   -- as in message_event
+    shard       smallint    not null,   -- 0-15: concurrent writers of one hour and key mostly update different rows
     event_count bigint      not null,
-    primary key (account_id, hour_start, api_key_id, event_type)
+    primary key (account_id, hour_start, api_key_id, event_type, shard)
 );

@@ -120,6 +120,22 @@ class EmbeddedDefaultIntegrationTests {
         }
         assertThat(status).isEqualTo("DELIVERED");
         assertThat(web.get("/dev/mailbox?to=" + to).body()).contains("Hello from H2").contains("It works.");
+
+        // Hourly statistics on H2 (MERGE instead of PostgreSQL's upsert): 17 more single-message calls are
+        // 17 transactions over 16 shard rows, so at least one adds to a row that exists.
+        for (int i = 0; i < 17; i++) {
+            master.post("/api/v1/send", "{\"messages\":[{\"from\":{\"email\":\"" + sender + "\"},\"to\":[{\"email\":\""
+                    + to + "\"}],\"subject\":\"Again " + i + "\",\"text\":\"Counted.\"}]}");
+        }
+        String range = "?from=" + java.time.Instant.now().minusSeconds(3600) + "&to=" + java.time.Instant.now().plusSeconds(60);
+        long delivered = 0;
+        for (int i = 0; i < 100 && delivered < 18; i++) {
+            delivered = master.get("/api/v1/statistics/hourly" + range).json().get("totals").get("DELIVERED").asLong();
+            Thread.sleep(100);
+        }
+        JsonNode totals = master.get("/api/v1/statistics/hourly" + range).json().get("totals");
+        assertThat(totals.get("ACCEPTED").asLong()).isEqualTo(18);
+        assertThat(totals.get("DELIVERED").asLong()).isEqualTo(18);
     }
 
     private static JsonNode awaitImport(Api api, String id) throws InterruptedException {
