@@ -17,8 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * D-30: signs a message once with the DKIM key of its sender's domain (rsa-sha256), covering From,
- * To, Subject, Date, Message-ID and the List-Unsubscribe headers when present. A message whose
- * domain has no key goes out unsigned.
+ * To, Subject, Date, Message-ID and the List-Unsubscribe headers when present, and a second time
+ * with ed25519-sha256 when the domain has that turned on. A message whose domain has no key goes
+ * out unsigned.
  *
  * <p>Headers are canonicalised "relaxed"; the body "simple" by default, configurable with
  * {@code mailtree.dkim.body-canonicalization} (ADR 0007): the body bytes are Mailtree's own, CRLF
@@ -31,9 +32,12 @@ class DkimSigning {
 
     private final SendingDomains domains;
     private final Canonicalization bodyCanonicalization;
+    private final java.time.Clock clock;
 
-    DkimSigning(SendingDomains domains, @Value("${mailtree.dkim.body-canonicalization:simple}") String body) {
+    DkimSigning(SendingDomains domains, java.time.Clock clock,
+            @Value("${mailtree.dkim.body-canonicalization:simple}") String body) {
         this.domains = domains;
+        this.clock = clock;
         this.bodyCanonicalization = switch (body.strip().toLowerCase(Locale.ROOT)) {
             case "simple" -> Canonicalization.SIMPLE;
             case "relaxed" -> Canonicalization.RELAXED;
@@ -47,10 +51,21 @@ class DkimSigning {
         if (key.isEmpty()) {
             return mime;
         }
-        DkimSigner signer = new DkimSigner(key.get().domain(), key.get().selector(), key.get().privateKey());
+        DkimSigner rsa = new DkimSigner(key.get().domain(), key.get().selector(), key.get().privateKey());
+        rsa.setSigningAlgorithm(SigningAlgorithm.SHA256_WITH_RSA);
+        byte[] signed = sign(mime, rsa);
+        if (key.get().ed25519() != null) {
+            // RFC 8463's second signature, over the same headers; receivers that know Ed25519 check it,
+            // the others keep to RSA. It goes on top, so it does not cover the RSA signature.
+            signed = Ed25519Signature.addTo(signed, key.get().domain(), SendingDomain.ED25519_SELECTOR,
+                    key.get().ed25519(), clock.instant());
+        }
+        return signed;
+    }
+
+    private byte[] sign(byte[] mime, DkimSigner signer) throws Exception {
         signer.setHeaderCanonicalization(Canonicalization.RELAXED);
         signer.setBodyCanonicalization(bodyCanonicalization);
-        signer.setSigningAlgorithm(SigningAlgorithm.SHA256_WITH_RSA);
         signer.setCheckDomainKey(false);
         signer.addHeaderToSign("List-Unsubscribe");
         signer.addHeaderToSign("List-Unsubscribe-Post");

@@ -8,10 +8,12 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -26,8 +28,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Sending domains: each gets an RSA-2048 DKIM key pair when registered. The private key is kept
- * for signing; the page and the API show the DNS records to publish.
+ * Sending domains: each gets an RSA-2048 DKIM key pair when registered, and an Ed25519 pair for a
+ * second signature when the account turns it on. Private keys are kept for signing; the page and
+ * the API show the DNS records to publish.
  */
 @Service
 public class SendingDomains {
@@ -36,7 +39,8 @@ public class SendingDomains {
     private static final Pattern LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
 
     static final RowMapper<SendingDomain> MAPPER = (rs, n) -> new SendingDomain(rs.getLong("id"), rs.getString("domain"),
-            rs.getString("selector"), rs.getString("public_key"), Times.instant(rs, "created_at"));
+            rs.getString("selector"), rs.getString("public_key"), rs.getString("ed25519_public_key"),
+            Times.instant(rs, "created_at"));
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -75,6 +79,35 @@ public class SendingDomains {
                 .query(MAPPER).single();
     }
 
+    /**
+     * Turns the Ed25519 second signature on (a new key pair, its record to publish at
+     * {@code mt2._domainkey}) or off (the key is forgotten). Turning it on again issues a new key.
+     */
+    @Transactional
+    public SendingDomain ed25519(AccountId account, long id, boolean on) {
+        SendingDomain domain = get(account, id);
+        if (on == domain.ed25519()) {
+            return domain;
+        }
+        String privateKey = null;
+        String publicKey = null;
+        if (on) {
+            KeyPair pair;
+            try {
+                pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException("this Java has no Ed25519", impossible);
+            }
+            privateKey = Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
+            // The record's p= is the raw 32-byte key: the end of its X.509 encoding (RFC 8463 §4).
+            byte[] encoded = pair.getPublic().getEncoded();
+            publicKey = Base64.getEncoder().encodeToString(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length));
+        }
+        jdbc.sql("update sending_domain set ed25519_private_key = ?, ed25519_public_key = ? where account_id = ? and id = ?")
+                .params(privateKey, publicKey, account.value(), id).update();
+        return get(account, id);
+    }
+
     @Transactional
     public void remove(AccountId account, long id) {
         get(account, id);
@@ -83,14 +116,28 @@ public class SendingDomains {
 
     /** The DKIM signing key of the account's domain, if it registered that domain. */
     public Optional<SigningKey> signingKey(AccountId account, String domain) {
-        return jdbc.sql("select domain, selector, private_key from sending_domain where account_id = ? and domain = ?")
+        return jdbc.sql("""
+                select domain, selector, private_key, ed25519_private_key from sending_domain
+                where account_id = ? and domain = ?""")
                 .params(account.value(), domain.toLowerCase(Locale.ROOT))
-                .query((rs, n) -> new SigningKey(rs.getString(1), rs.getString(2), privateKey(rs.getString(3))))
+                .query((rs, n) -> new SigningKey(rs.getString(1), rs.getString(2), privateKey(rs.getString(3)),
+                        rs.getString(4) == null ? null : ed25519Key(rs.getString(4))))
                 .optional();
     }
 
-    /** What a DKIM signer needs: the signing domain, the selector and the private key. */
-    public record SigningKey(String domain, String selector, RSAPrivateKey privateKey) {
+    /**
+     * What a DKIM signer needs: the signing domain, the RSA selector and private key, and the
+     * Ed25519 private key of the second signature (null when off).
+     */
+    public record SigningKey(String domain, String selector, RSAPrivateKey privateKey, PrivateKey ed25519) {
+    }
+
+    private static PrivateKey ed25519Key(String pkcs8) {
+        try {
+            return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pkcs8)));
+        } catch (NoSuchAlgorithmException | InvalidKeySpecException broken) {
+            throw new IllegalStateException("a stored Ed25519 key cannot be read", broken);
+        }
     }
 
     static String validDomain(String raw) {

@@ -285,6 +285,25 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
     }
 
     @Test
+    @DisplayName("D-30 on the page: the Ed25519 second signature is turned on with its DNS record, and off again")
+    void ed25519OnThePage() {
+        String domain = "ed-" + UUID.randomUUID().toString().substring(0, 6) + ".example.test";
+        web.get("/senders");
+        WebSession.Page added = web.post("/senders/domains", Map.of("domain", domain));
+        String id = added.location().replaceFirst(".*#domain-", "");
+        web.get("/senders");
+        String page = web.follow(web.post("/senders/domains/" + id + "/ed25519", Map.of("on", "true"))).body();
+        assertThat(page).contains("now carries a second, Ed25519 signature").contains("value=\"mt2._domainkey." + domain + "\"")
+                .contains("v=DKIM1; k=ed25519; p=").contains("Remove the Ed25519 signature");
+        web.get("/senders");
+        page = web.follow(web.post("/senders/domains/" + id + "/ed25519", Map.of("on", "false"))).body();
+        assertThat(page).contains("is signed with RSA only").doesNotContain("mt2._domainkey." + domain);
+        assertThat(web.get("/senders?lang=ja").body()).contains("Ed25519 署名を追加");
+        web.get("/senders");
+        assertThat(web.post("/senders/domains/999999999/ed25519", Map.of("on", "true")).status()).isEqualTo(404);
+    }
+
+    @Test
     @DisplayName("Hourly statistics per account and per key: the API counts each hour, the page charts it in en/fr/ja")
     void hourlyStatistics() {
         String from = confirmedSender("stats-" + UUID.randomUUID().toString().substring(0, 6) + ".example.test");

@@ -146,6 +146,52 @@ class SendIntegrationTests extends MailtreeTestBase {
     }
 
     @Test
+    @DisplayName("D-30: with Ed25519 turned on, mail carries a second signature that verifies with the published Ed25519 key, and RSA still verifies")
+    void d30Ed25519SecondSignature() throws Exception {
+        Master master = master("pro-1000");
+        long domainId = master.api().post("/api/v1/domains", "{\"domain\":\"twice.example.test\"}").json().get("id")
+                .asLong();
+        assertThat(master.api().patch("/api/v1/domains/" + domainId, "{}").code()).isEqualTo("nothing_to_change");
+        JsonNode domain = master.api().patch("/api/v1/domains/" + domainId, "{\"ed25519\":true}").json();
+        assertThat(domain.get("ed25519").asBoolean()).isTrue();
+        JsonNode records = domain.get("dnsRecords");
+        assertThat(records.get(1).get("name").asString()).isEqualTo("mt2._domainkey.twice.example.test");
+        String ed25519Published = records.get(1).get("value").asString().replaceFirst("^v=DKIM1; k=ed25519; p=", "");
+        String rsaPublished = records.get(0).get("value").asString().replaceFirst("^v=DKIM1; k=rsa; p=", "");
+        Master other = master("pro-1000");
+        assertThat(other.api().patch("/api/v1/domains/" + domainId, "{\"ed25519\":true}").status()).isEqualTo(404);
+
+        String from = confirmedSender(master, "twice.example.test");
+        String to = uniqueEmail("reader");
+        String id = master.api().post("/api/v1/send", "{\"messages\":[" + message(from, to, "Signed twice") + "]}").json()
+                .get("results").get(0).get("id").asString();
+        awaitStatus(master.api(), id, "DELIVERED");
+        MimeMessage mail = received(to, "Signed twice");
+        assertThat(mail.getHeader("DKIM-Signature")).hasSize(2);
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        mail.writeTo(raw);
+        // The raw 32-byte key, as X.509 SubjectPublicKeyInfo for the JDK: the fixed Ed25519 prefix, then the key.
+        byte[] prefix = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
+        byte[] rawKey = Base64.getDecoder().decode(ed25519Published);
+        byte[] encoded = Arrays.copyOf(prefix, prefix.length + rawKey.length);
+        System.arraycopy(rawKey, 0, encoded, prefix.length, rawKey.length);
+        var edKey = java.security.KeyFactory.getInstance("Ed25519")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(encoded));
+        var ed = io.mailtree.support.DkimVerifier.verify(raw.toByteArray(), edKey, "ed25519-sha256");
+        assertThat(ed.valid()).as(String.valueOf(ed.reason())).isTrue();
+        assertThat(ed.selector()).isEqualTo("mt2");
+        assertThat(ed.signedHeaders()).contains("from", "to", "subject", "date", "message-id");
+        var rsaKey = java.security.KeyFactory.getInstance("RSA")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(rsaPublished)));
+        var rsa = io.mailtree.support.DkimVerifier.verify(raw.toByteArray(), rsaKey, "rsa-sha256");
+        assertThat(rsa.valid()).as(String.valueOf(rsa.reason())).isTrue();
+
+        JsonNode off = master.api().patch("/api/v1/domains/" + domainId, "{\"ed25519\":false}").json();
+        assertThat(off.get("ed25519").asBoolean()).isFalse();
+        assertThat(off.get("dnsRecords").size()).isEqualTo(3);
+    }
+
+    @Test
     @DisplayName("D-12: an inactive sub-account's queued mail is held, neither sent nor lost, and released on activation")
     void d12HeldThenReleased() {
         Master master = master("pro-1000");

@@ -39,8 +39,16 @@ public final class DkimVerifier {
     public record Result(boolean valid, List<String> signedHeaders, String domain, String selector, String reason) {
     }
 
-    /** Verifies the message's first DKIM-Signature with {@code key}, the key published for its d= and s=. */
+    /** Verifies the message's first rsa-sha256 DKIM-Signature with {@code key}, the key published for its d= and s=. */
     public static Result verify(byte[] rawMessage, PublicKey key) {
+        return verify(rawMessage, key, "rsa-sha256");
+    }
+
+    /**
+     * Verifies the message's first DKIM-Signature with this a= ({@code rsa-sha256} or
+     * {@code ed25519-sha256}, RFC 8463: Ed25519 over the SHA-256 of the header hash input).
+     */
+    public static Result verify(byte[] rawMessage, PublicKey key, String algorithm) {
         // ISO-8859-1 maps every byte to one char, so canonicalised text turns back into the same bytes.
         String message = new String(crlf(rawMessage), StandardCharsets.ISO_8859_1);
         int split = message.indexOf("\r\n\r\n");
@@ -48,9 +56,10 @@ public final class DkimVerifier {
         String body = split < 0 ? "" : message.substring(split + 4);
         List<String> fields = fields(headerSection);
         String signatureField = fields.stream().filter(field -> name(field).equalsIgnoreCase("DKIM-Signature"))
+                .filter(field -> algorithm.equalsIgnoreCase(tags(field.substring(field.indexOf(':') + 1)).get("a")))
                 .findFirst().orElse(null);
         if (signatureField == null) {
-            return new Result(false, List.of(), null, null, "no DKIM-Signature header");
+            return new Result(false, List.of(), null, null, "no DKIM-Signature header with a=" + algorithm);
         }
         Map<String, String> tags = tags(signatureField.substring(signatureField.indexOf(':') + 1));
         List<String> signedHeaders = tags.containsKey("h") ? Arrays.stream(tags.get("h").split(":"))
@@ -70,11 +79,18 @@ public final class DkimVerifier {
             if (!MessageDigest.isEqual(bodyHash, Base64.getDecoder().decode(tags.getOrDefault("bh", "")))) {
                 return new Result(false, signedHeaders, domain, selector, "the body hash does not match");
             }
-            Signature rsa = Signature.getInstance("SHA256withRSA");
-            rsa.initVerify(key);
-            rsa.update(signedData(fields, signedHeaders, signatureField, relaxedHeaders)
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            if (!rsa.verify(Base64.getDecoder().decode(tags.getOrDefault("b", "")))) {
+            byte[] data = signedData(fields, signedHeaders, signatureField, relaxedHeaders)
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            Signature verifier;
+            if (algorithm.equalsIgnoreCase("ed25519-sha256")) {
+                verifier = Signature.getInstance("Ed25519");
+                data = MessageDigest.getInstance("SHA-256").digest(data);
+            } else {
+                verifier = Signature.getInstance("SHA256withRSA");
+            }
+            verifier.initVerify(key);
+            verifier.update(data);
+            if (!verifier.verify(Base64.getDecoder().decode(tags.getOrDefault("b", "")))) {
                 return new Result(false, signedHeaders, domain, selector, "the signature does not match the headers");
             }
         } catch (GeneralSecurityException | IllegalArgumentException unusable) {
@@ -87,8 +103,8 @@ public final class DkimVerifier {
         if (!"1".equals(tags.get("v"))) {
             return "v= is not 1";
         }
-        if (!"rsa-sha256".equalsIgnoreCase(tags.get("a"))) {
-            return "a= is not rsa-sha256 but " + tags.get("a");
+        if (!"rsa-sha256".equalsIgnoreCase(tags.get("a")) && !"ed25519-sha256".equalsIgnoreCase(tags.get("a"))) {
+            return "a= is neither rsa-sha256 nor ed25519-sha256 but " + tags.get("a");
         }
         if (!signedHeaders.contains("from")) {
             return "h= does not cover From";

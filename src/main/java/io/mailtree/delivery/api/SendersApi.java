@@ -17,6 +17,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -83,6 +84,17 @@ class SendersApi {
         return json(domains.get(caller.accountId(), parse(id, "domain_not_found", "domain")));
     }
 
+    @PatchMapping("/api/v1/domains/{id}")
+    @Operation(summary = "Change a sending domain", description = "ed25519: true adds a second DKIM signature with "
+            + "Ed25519 (RFC 8463) and answers its record to publish at mt2._domainkey; false removes it.")
+    DomainJson changeDomain(Caller caller, @PathVariable String id, @RequestBody DomainPatch patch) {
+        long domainId = parse(id, "domain_not_found", "domain");
+        if (patch == null || patch.ed25519() == null) {
+            throw DomainProblem.invalid("nothing_to_change", "send ed25519: true or false").with("field", "ed25519");
+        }
+        return json(domains.ed25519(caller.accountId(), domainId, patch.ed25519()));
+    }
+
     @DeleteMapping("/api/v1/domains/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void removeDomain(Caller caller, @PathVariable String id) {
@@ -90,8 +102,8 @@ class SendersApi {
     }
 
     private DomainJson json(SendingDomain domain) {
-        return new DomainJson(domain.id(), domain.domain(), domain.selector(), domain.dnsRecords(spfInclude),
-                domain.createdAt());
+        return new DomainJson(domain.id(), domain.domain(), domain.selector(), domain.ed25519(),
+                domain.dnsRecords(spfInclude), domain.createdAt());
     }
 
     private static long parse(String text, String code, String what) {
@@ -114,8 +126,12 @@ class SendersApi {
     record DomainRequest(String domain) {
     }
 
+    @Schema(name = "DomainPatch")
+    record DomainPatch(Boolean ed25519) {
+    }
+
     @Schema(name = "SendingDomain")
-    record DomainJson(long id, String domain, String selector, List<SendingDomain.DnsRecord> dnsRecords,
-            java.time.Instant createdAt) {
+    record DomainJson(long id, String domain, String selector, boolean ed25519,
+            List<SendingDomain.DnsRecord> dnsRecords, java.time.Instant createdAt) {
     }
 }

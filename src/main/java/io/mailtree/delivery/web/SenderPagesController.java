@@ -107,6 +107,15 @@ class SenderPagesController {
         return "redirect:/senders#domains";
     }
 
+    @PostMapping("/senders/domains/{id}/ed25519")
+    String ed25519(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "false") boolean on,
+            RedirectAttributes redirect) {
+        SendingDomain domain = domains.ed25519(caller.accountId(), parse(id, "domain_not_found", "domain"), on);
+        redirect.addFlashAttribute("notice", on ? "domains.ed25519On" : "domains.ed25519Off");
+        redirect.addFlashAttribute("noticeArg", domain.domain());
+        return "redirect:/senders#domain-" + domain.id();
+    }
+
     private void prepare(Caller caller, Model model) {
         model.addAttribute("senders", senders.of(caller.accountId()));
         model.addAttribute("maxSenders", Senders.MAX_SENDERS);
