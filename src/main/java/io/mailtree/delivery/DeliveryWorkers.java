@@ -63,7 +63,7 @@ class DeliveryWorkers implements SmartLifecycle {
     private final MailTransport mailTransport;
     private final Clock clock;
     private final TransactionTemplate transactions;
-    private final boolean skipLocked;
+    private final boolean postgres;
     private final Settings settings;
     private final Semaphore wake = new Semaphore(0);
     private final List<Thread> threads = new ArrayList<>();
@@ -98,7 +98,7 @@ class DeliveryWorkers implements SmartLifecycle {
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
         try (Connection connection = dataSource.getConnection()) {
-            this.skipLocked = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+            this.postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
         }
         this.settings = new Settings(workers, batch, lease, horizon, retryBase, bounceDomain, relayHost, relayPort,
                 relayUsername, relayPassword, relayTls);
@@ -111,14 +111,14 @@ class DeliveryWorkers implements SmartLifecycle {
 
     /** A claimed message. */
     record Claimed(long id, AccountId account, UUID apiKeyId, String from, List<String> recipients, String verp,
-            int attempts, Instant createdAt, byte[] mime) {
+            int attempts, Instant createdAt, Instant leaseUntil, byte[] mime) {
     }
 
     /** Claims up to {@code limit} due messages of active accounts, leasing them to this worker. */
     List<Claimed> claim(int limit) {
         return transactions.execute(status -> {
             Instant now = clock.instant();
-            if (skipLocked) {
+            if (postgres) {
                 // Walk the due index in order and stop after the batch. Without fresh statistics (a backlog
                 // that grew in minutes) PostgreSQL would rather bitmap-scan and sort the whole backlog:
                 // 300 ms a claim at 60,000 queued instead of 0.3 ms.
@@ -128,14 +128,17 @@ class DeliveryWorkers implements SmartLifecycle {
                     select m.id from message m
                     where m.status = 'QUEUED' and m.next_attempt_at <= ? and (m.lease_until is null or m.lease_until < ?)
                       and exists (select 1 from account a where a.id = m.account_id and a.status = 'ACTIVE')
-                    order by m.next_attempt_at, m.id limit ? for update""" + (skipLocked ? " skip locked" : ""))
+                    order by m.next_attempt_at, m.id limit ? for update""" + (postgres ? " skip locked" : ""))
                     .params(Times.sql(now), Times.sql(now), limit).query(Long.class).list();
             if (ids.isEmpty()) {
                 return List.<Claimed>of();
             }
             // One update and one read for the whole batch: this is the hot path of delivery.
-            String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-            List<Object> params = new ArrayList<>(List.of(Times.sql(now.plus(settings.lease())), Times.sql(now)));
+            String in = SqlBatches.placeholders(ids.size());
+            // Every write of an outcome names this lease: a worker that held a batch too long cannot overwrite
+            // what the worker that took it over recorded.
+            Instant leaseUntil = now.plus(settings.lease()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            List<Object> params = new ArrayList<>(List.of(Times.sql(leaseUntil), Times.sql(now)));
             params.addAll(ids);
             jdbc.sql("update message set lease_until = ?, attempts = attempts + 1, updated_at = ? where id in (" + in + ")")
                     .params(params).update();
@@ -144,7 +147,7 @@ class DeliveryWorkers implements SmartLifecycle {
                     .query((rs, n) -> new Claimed(rs.getLong("id"), new AccountId(rs.getObject("account_id", UUID.class)),
                             rs.getObject("api_key_id", UUID.class), rs.getString("from_email"),
                             Arrays.asList(rs.getString("recipients").split("\n")), rs.getString("verp_token"),
-                            rs.getInt("attempts"), Times.instant(rs, "created_at"), rs.getBytes("mime")))
+                            rs.getInt("attempts"), Times.instant(rs, "created_at"), leaseUntil, rs.getBytes("mime")))
                     .list();
             return claimed;
         });
@@ -155,23 +158,35 @@ class DeliveryWorkers implements SmartLifecycle {
     }
 
     /**
-     * Delivers a claimed batch and records what happened. Suppressions are read once for the batch;
-     * the outcomes are written in one transaction after the last SMTP exchange (one commit a batch,
-     * not one a message). If that transaction fails, each outcome is written on its own, so one bad
-     * record cannot send the whole batch round again.
+     * Delivers a claimed batch and records what happened. Suppressions are read once for the batch
+     * (and a hard bounce suppresses its address for the rest of it); the outcomes are written in one
+     * transaction after the last SMTP exchange (one commit a batch, not one a message). Sending stops
+     * when half the lease has passed or the node is stopping: what was sent is recorded and the rest
+     * released, so a slow relay never lets a lease expire under messages already handed over. If the
+     * transaction fails, each outcome is written on its own, so one bad record cannot send the whole
+     * batch round again.
      */
     void deliver(List<Claimed> batch, RelayConnection relay) {
         Map<AccountId, Set<String>> suppressedByAccount = new HashMap<>();
         for (Claimed message : batch) {
             suppressedByAccount.computeIfAbsent(message.account(), a -> new HashSet<>()).addAll(message.recipients());
         }
-        suppressedByAccount.replaceAll(suppressions::suppressedAmong);
+        suppressedByAccount.replaceAll((account, addresses) -> new HashSet<>(suppressions.suppressedAmong(account, addresses)));
+        Instant sendUntil = clock.instant().plus(settings.lease().dividedBy(2));
         List<Attempt> attempts = new ArrayList<>(batch.size());
+        List<Claimed> unsent = new ArrayList<>();
         for (Claimed message : batch) {
-            attempts.add(attempt(message, relay, suppressedByAccount.get(message.account())));
+            if (!unsent.isEmpty() || !running || clock.instant().isAfter(sendUntil)) {
+                unsent.add(message);
+            } else {
+                attempts.add(attempt(message, relay, suppressedByAccount.get(message.account())));
+            }
         }
         try {
-            transactions.executeWithoutResult(status -> recordAll(attempts));
+            transactions.executeWithoutResult(status -> {
+                recordAll(attempts);
+                release(unsent);
+            });
         } catch (RuntimeException batchFailed) {
             log.warn("recording the outcomes of {} messages together failed; recording them one by one",
                     attempts.size(), batchFailed);
@@ -184,6 +199,13 @@ class DeliveryWorkers implements SmartLifecycle {
                 }
             }
         }
+    }
+
+    /** Gives claimed messages that were not tried back to the queue, their attempt not counted. */
+    private void release(List<Claimed> unsent) {
+        SqlBatches.run(jdbcTemplate, """
+                update message set lease_until = null, attempts = attempts - 1 where id = ? and lease_until = ?""",
+                unsent.stream().map(m -> new Object[] {m.id(), Times.sql(m.leaseUntil())}).toList());
     }
 
     /** Signs the message once and hands it to the relay for its recipients that are not suppressed. */
@@ -207,9 +229,40 @@ class DeliveryWorkers implements SmartLifecycle {
                 }
             } catch (Exception sendFailure) {
                 failure = sendFailure;
+                // A later message of this batch to an address that just bounced hard is not sent.
+                suppressedAddresses.addAll(hardBounced(sendFailure, recipients));
             }
         }
         return new Attempt(message, suppressed, recipients, failure);
+    }
+
+    /** The recipients that this failure bounces hard, as {@link #record} will judge them. */
+    private static List<String> hardBounced(Exception failure, List<String> recipients) {
+        if (failure instanceof SMTPSenderFailedException) {
+            return List.of();
+        }
+        if (failure instanceof SMTPSendFailedException refused) {
+            return refused.getReturnCode() >= 500 ? recipients : List.of();
+        }
+        if (failure instanceof SendFailedException partly) {
+            Map<String, Integer> codes = codes(partly);
+            return addresses(partly.getInvalidAddresses()).stream().filter(address -> {
+                int code = codes.getOrDefault(address.toLowerCase(), returnCode(partly));
+                return code >= 500 || code == 0;
+            }).toList();
+        }
+        return failure instanceof MessagingException messaging && returnCode(messaging) >= 500 ? recipients : List.of();
+    }
+
+    /** The reply code of each refused recipient of a partly failed send. */
+    private static Map<String, Integer> codes(SendFailedException failure) {
+        Map<String, Integer> codes = new HashMap<>();
+        for (Exception next = failure; next instanceof MessagingException messaging; next = messaging.getNextException()) {
+            if (next instanceof SMTPAddressFailedException address) {
+                codes.put(address.getAddress().getAddress().toLowerCase(), address.getReturnCode());
+            }
+        }
+        return codes;
     }
 
     /** Writes the outcomes of attempts in the caller's transaction, with batched statements. */
@@ -227,8 +280,11 @@ class DeliveryWorkers implements SmartLifecycle {
      */
     private final class Outcomes {
         private final List<MessageEvents.Event> pending = new ArrayList<>();
+        private final List<Claimed> finishedMessages = new ArrayList<>();
         private final List<Object[]> finished = new ArrayList<>();
-        private final Set<AccountId> sentBy = new java.util.LinkedHashSet<>();
+        private final List<Claimed> deferredMessages = new ArrayList<>();
+        private final List<Object[]> deferred = new ArrayList<>();
+        private final List<Claimed> sent = new ArrayList<>();
         private final Instant now = clock.instant();
 
         void event(Claimed message, String type, String recipient, String detail) {
@@ -237,17 +293,46 @@ class DeliveryWorkers implements SmartLifecycle {
         }
 
         void finish(Claimed message, String status, String error) {
-            finished.add(new Object[] {status, truncate(error), Times.sql(now), status, Times.sql(now), message.id()});
+            finishedMessages.add(message);
+            finished.add(new Object[] {status, truncate(error), Times.sql(now), status, Times.sql(now), message.id(),
+                    Times.sql(message.leaseUntil())});
         }
 
+        void defer(Claimed message, List<String> recipients, Instant next, String reason) {
+            deferredMessages.add(message);
+            deferred.add(new Object[] {String.join("\n", recipients), Times.sql(next), truncate(reason), Times.sql(now),
+                    message.id(), Times.sql(message.leaseUntil())});
+        }
+
+        /**
+         * Statuses first, each only while this worker's lease holds; then the events of the messages
+         * whose status was written, and the last-send time of their accounts (in one order, so two
+         * workers never wait on each other's account rows crosswise).
+         */
         void write() {
-            events.recordAll(pending);
-            SqlBatches.run(jdbcTemplate, """
+            Set<Long> held = new HashSet<>();
+            held(finishedMessages, SqlBatches.run(jdbcTemplate, """
                     update message set status = ?, lease_until = null, last_error = ?, updated_at = ?,
                         delivered_at = case when ? = 'DELIVERED' then ? else delivered_at end
-                    where id = ?""", finished);
-            for (AccountId account : sentBy) {
-                accounts.recordSend(account, now);
+                    where id = ? and lease_until = ?""", finished), held);
+            held(deferredMessages, SqlBatches.run(jdbcTemplate, """
+                    update message set recipients = ?, next_attempt_at = ?, lease_until = null, last_error = ?,
+                        updated_at = ?
+                    where id = ? and lease_until = ?""", deferred), held);
+            if (held.size() < finishedMessages.size() + deferredMessages.size()) {
+                log.warn("{} outcomes were not recorded: their lease had passed to another worker",
+                        finishedMessages.size() + deferredMessages.size() - held.size());
+            }
+            events.recordAll(pending.stream().filter(event -> held.contains(event.messageId())).toList());
+            sent.stream().filter(message -> held.contains(message.id())).map(Claimed::account).distinct()
+                    .sorted(java.util.Comparator.comparing(AccountId::value)).forEach(account -> accounts.recordSend(account, now));
+        }
+
+        private static void held(List<Claimed> messages, int[] updated, Set<Long> held) {
+            for (int i = 0; i < messages.size(); i++) {
+                if (updated[i] != 0) {
+                    held.add(messages.get(i).id());
+                }
             }
         }
     }
@@ -265,7 +350,7 @@ class DeliveryWorkers implements SmartLifecycle {
             for (String recipient : recipients) {
                 outcomes.event(message, "DELIVERED", recipient, null);
             }
-            outcomes.sentBy.add(message.account());
+            outcomes.sent.add(message);
             outcomes.finish(message, "DELIVERED", null);
         } else if (failure instanceof SMTPSenderFailedException senderRefused) {
             // The relay refused our sender: nothing is wrong with the recipients, so none is suppressed.
@@ -306,12 +391,7 @@ class DeliveryWorkers implements SmartLifecycle {
 
     /** Some recipients taken, some refused: each refused one bounces (5xx) or is retried (4xx). */
     private void outcome(Claimed message, SendFailedException failure, Outcomes outcomes) {
-        Map<String, Integer> codes = new HashMap<>();
-        for (Exception next = failure; next instanceof MessagingException messaging; next = messaging.getNextException()) {
-            if (next instanceof SMTPAddressFailedException address) {
-                codes.put(address.getAddress().getAddress().toLowerCase(), address.getReturnCode());
-            }
-        }
+        Map<String, Integer> codes = codes(failure);
         List<String> sent = addresses(failure.getValidSentAddresses());
         List<String> retry = new ArrayList<>(addresses(failure.getValidUnsentAddresses()));
         boolean bounced = false;
@@ -328,7 +408,7 @@ class DeliveryWorkers implements SmartLifecycle {
             outcomes.event(message, "DELIVERED", recipient, null);
         }
         if (!sent.isEmpty()) {
-            outcomes.sentBy.add(message.account());
+            outcomes.sent.add(message);
         }
         if (!retry.isEmpty()) {
             defer(message, retry, failure.getMessage(), outcomes);
@@ -362,13 +442,7 @@ class DeliveryWorkers implements SmartLifecycle {
         for (String recipient : recipients) {
             outcomes.event(message, "DEFERRED", recipient, reason);
         }
-        // Rare next to deliveries, so written at once rather than batched.
-        jdbc.sql("""
-                update message set recipients = ?, next_attempt_at = ?, lease_until = null, last_error = ?, updated_at = ?
-                where id = ?""")
-                .params(String.join("\n", recipients), Times.sql(now.plusMillis(Math.max(100, delay))), truncate(reason),
-                        Times.sql(now), message.id())
-                .update();
+        outcomes.defer(message, recipients, now.plusMillis(Math.max(100, delay)), reason);
     }
 
     private static int returnCode(MessagingException failure) {

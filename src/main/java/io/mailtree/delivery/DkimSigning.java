@@ -4,8 +4,6 @@ import io.mailtree.shared.AccountId;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
-import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Properties;
 import org.simplejavamail.utils.mail.dkim.Canonicalization;
@@ -70,43 +68,8 @@ class DkimSigning {
         signer.addHeaderToSign("List-Unsubscribe");
         signer.addHeaderToSign("List-Unsubscribe-Post");
         MimeMessage message = new MimeMessage(SESSION, new ByteArrayInputStream(mime));
-        Buffer out = new Buffer(mime.length + 1024);
+        UnsyncBytes out = new UnsyncBytes(mime.length + 1024);
         new DkimMessage(message, signer).writeTo(out);
         return out.toByteArray();
-    }
-
-    /**
-     * A byte buffer without locks: the mail library writes the signed message a byte at a time, and
-     * {@code ByteArrayOutputStream} takes a monitor for every byte.
-     */
-    static final class Buffer extends OutputStream {
-
-        private byte[] bytes;
-        private int size;
-
-        Buffer(int capacity) {
-            bytes = new byte[Math.max(64, capacity)];
-        }
-
-        @Override
-        public void write(int b) {
-            if (size == bytes.length) {
-                bytes = Arrays.copyOf(bytes, bytes.length * 2);
-            }
-            bytes[size++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (size + len > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + len));
-            }
-            System.arraycopy(b, off, bytes, size, len);
-            size += len;
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(bytes, size);
-        }
     }
 }

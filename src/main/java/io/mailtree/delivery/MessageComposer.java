@@ -41,8 +41,8 @@ final class MessageComposer {
     static final long MAX_ATTACHMENTS_BYTES = 25L * 1024 * 1024;
     private static final Set<String> RESERVED_HEADERS = Set.of("from", "to", "cc", "bcc", "subject", "date", "message-id",
             "return-path", "sender", "reply-to", "received", "dkim-signature", "mime-version", "content-type",
-            "content-transfer-encoding", "content-disposition", "list-unsubscribe", "list-unsubscribe-post",
-            "authentication-results", "arc-seal", "arc-message-signature", "arc-authentication-results");
+            "content-transfer-encoding", "content-disposition", "content-length", "resent-bcc", "list-unsubscribe",
+            "list-unsubscribe-post", "authentication-results", "arc-seal", "arc-message-signature", "arc-authentication-results");
     private static final Pattern HEADER_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-]{0,76}$");
     /**
      * A Content-ID's own part, without the angle brackets Mailtree adds: characters that need no

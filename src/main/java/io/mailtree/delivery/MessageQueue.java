@@ -13,7 +13,6 @@ import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -293,7 +292,7 @@ public class MessageQueue {
         List<Object> publicIds = new ArrayList<>(queued.stream().map(Queued::publicId).toList());
         Map<UUID, Long> ids = new HashMap<>();
         jdbc.sql("select public_id, id from message where public_id in ("
-                + String.join(",", Collections.nCopies(publicIds.size(), "?")) + ")")
+                + SqlBatches.placeholders(publicIds.size()) + ")")
                 .params(publicIds)
                 .query(rs -> {
                     ids.put(rs.getObject(1, UUID.class), rs.getLong(2));

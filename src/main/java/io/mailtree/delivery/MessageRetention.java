@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,7 +73,7 @@ class MessageRetention implements SmartLifecycle {
         for (List<Long> ids = old(now.minus(history)); !ids.isEmpty(); ids = old(now.minus(history))) {
             List<Long> batch = ids;
             transactions.executeWithoutResult(status -> {
-                String in = placeholders(batch.size());
+                String in = SqlBatches.placeholders(batch.size());
                 jdbc.sql("delete from message_event where message_id in (" + in + ")").params(new ArrayList<>(batch))
                         .update();
                 jdbc.sql("delete from message where id in (" + in + ")").params(new ArrayList<>(batch)).update();
@@ -99,7 +98,7 @@ class MessageRetention implements SmartLifecycle {
             }
             List<Object> ids = new ArrayList<>(rows.stream().map(Row::id).toList());
             transactions.executeWithoutResult(status -> jdbc.sql("update message set mime = null where id in ("
-                    + placeholders(ids.size()) + ")").params(ids).update());
+                    + SqlBatches.placeholders(ids.size()) + ")").params(ids).update());
             cleared += rows.size();
             clearedUpTo = rows.get(rows.size() - 1).createdAt();
         }
@@ -110,10 +109,6 @@ class MessageRetention implements SmartLifecycle {
     private List<Long> old(Instant cutoff) {
         return jdbc.sql("select id from message where created_at < ? and status <> 'QUEUED' order by created_at limit "
                 + BATCH).param(Times.sql(cutoff)).query(Long.class).list();
-    }
-
-    private static String placeholders(int count) {
-        return String.join(",", Collections.nCopies(count, "?"));
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -36,13 +37,13 @@ public class MessageStatistics {
     private final JdbcTemplate jdbcTemplate;
     private final JdbcClient jdbc;
     private final String upsert;
+    private final boolean postgres;
 
     MessageStatistics(JdbcTemplate jdbcTemplate, JdbcClient jdbc, DataSource dataSource) throws Exception {
         this.jdbcTemplate = jdbcTemplate;
         this.jdbc = jdbc;
-        boolean postgres;
         try (Connection connection = dataSource.getConnection()) {
-            postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+            this.postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
         }
         // PostgreSQL's upsert is atomic under concurrent writers; H2 (the embedded default, one node) has MERGE.
         this.upsert = postgres ? """
@@ -84,7 +85,22 @@ public class MessageStatistics {
         List<Object[]> rows = new ArrayList<>(counts.size());
         counts.forEach((key, count) -> rows.add(
                 new Object[] {key.account(), key.apiKey(), Times.sql(key.hour()), key.type(), shard, count}));
-        SqlBatches.run(jdbcTemplate, upsert, rows);
+        if (postgres) {
+            SqlBatches.run(jdbcTemplate, upsert, rows);
+            return;
+        }
+        for (Object[] row : rows) {
+            try {
+                jdbcTemplate.update(upsert, row);
+            } catch (DuplicateKeyException raced) {
+                // H2's MERGE is not atomic: another transaction inserted the row between its look and its insert.
+                // (On H2 a failed statement leaves the transaction usable.)
+                jdbcTemplate.update("""
+                        update message_stat set event_count = event_count + ?
+                        where account_id = ? and api_key_id = ? and hour_start = ? and event_type = ? and shard = ?""",
+                        row[5], row[0], row[1], row[2], row[3], row[4]);
+            }
+        }
     }
 
     /** The event types a report always carries, zero or not, in the order charts stack them. */

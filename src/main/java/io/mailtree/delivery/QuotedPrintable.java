@@ -1,7 +1,6 @@
 package io.mailtree.delivery;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Quoted-printable (RFC 2045 §6.7) for the text and HTML parts Mailtree composes, written straight
@@ -18,9 +17,14 @@ final class QuotedPrintable {
     private QuotedPrintable() {
     }
 
+    private static void crlf(UnsyncBytes out) {
+        out.write('\r');
+        out.write('\n');
+    }
+
     static byte[] encode(String text) {
         byte[] in = text.getBytes(StandardCharsets.UTF_8);
-        Out out = new Out(in.length + in.length / 8 + 16);
+        UnsyncBytes out = new UnsyncBytes(in.length + in.length / 8 + 16);
         int column = 0;
         for (int i = 0; i < in.length; i++) {
             int b = in[i] & 0xff;
@@ -28,7 +32,7 @@ final class QuotedPrintable {
                 if (b == '\r' && i + 1 < in.length && in[i + 1] == '\n') {
                     i++;
                 }
-                out.crlf();
+                crlf(out);
                 column = 0;
                 continue;
             }
@@ -37,44 +41,19 @@ final class QuotedPrintable {
             int width = literal ? 1 : 3;
             // Room for this character plus a soft break "=" unless the line ends right after it.
             if (column + width > (lineEnds ? MAX_LINE : MAX_LINE - 1)) {
-                out.put('=');
-                out.crlf();
+                out.write('=');
+                crlf(out);
                 column = 0;
             }
             if (literal) {
-                out.put(b);
+                out.write(b);
             } else {
-                out.put('=');
-                out.put(HEX[b >> 4]);
-                out.put(HEX[b & 0x0f]);
+                out.write('=');
+                out.write(HEX[b >> 4]);
+                out.write(HEX[b & 0x0f]);
             }
             column += width;
         }
-        return out.bytes();
-    }
-
-    private static final class Out {
-        private byte[] buffer;
-        private int size;
-
-        Out(int capacity) {
-            buffer = new byte[capacity];
-        }
-
-        void put(int b) {
-            if (size == buffer.length) {
-                buffer = Arrays.copyOf(buffer, buffer.length * 2);
-            }
-            buffer[size++] = (byte) b;
-        }
-
-        void crlf() {
-            put('\r');
-            put('\n');
-        }
-
-        byte[] bytes() {
-            return Arrays.copyOf(buffer, size);
-        }
+        return out.toByteArray();
     }
 }

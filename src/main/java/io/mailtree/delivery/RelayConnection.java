@@ -53,7 +53,7 @@ final class RelayConnection implements AutoCloseable {
 
     /** Sends signed bytes to the envelope recipients with the VERP return path. */
     void send(byte[] mime, String envelopeFrom, List<String> recipients) throws MessagingException {
-        SMTPMessage message = new RawMessage(session, mime);
+        SMTPMessage message = new RawMessage(session, withoutHiddenHeaders(mime));
         message.setEnvelopeFrom(envelopeFrom);
         InternetAddress[] to = new InternetAddress[recipients.size()];
         for (int i = 0; i < to.length; i++) {
@@ -85,9 +85,76 @@ final class RelayConnection implements AutoCloseable {
     }
 
     /**
+     * The message without the header fields a relay must never see: Bcc and Resent-Bcc (they would
+     * tell every recipient who else got it) and Content-Length. Mailtree writes none of them and SMTP
+     * submission removes them, but a message queued by an older version may still hold one; this is
+     * the last door. Only the header block is scanned; the bytes are copied only when one is found.
+     */
+    static byte[] withoutHiddenHeaders(byte[] mime) {
+        int end = headerEnd(mime);
+        boolean found = false;
+        for (int line = 0; line < end && !found; line = nextLine(mime, line)) {
+            found = hidden(mime, line);
+        }
+        if (!found) {
+            return mime;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(mime.length);
+        boolean skipping = false;
+        for (int line = 0; line < end; ) {
+            int next = nextLine(mime, line);
+            boolean continuation = mime[line] == ' ' || mime[line] == '\t';
+            skipping = continuation ? skipping : hidden(mime, line);
+            if (!skipping) {
+                out.write(mime, line, next - line);
+            }
+            line = next;
+        }
+        out.write(mime, end, mime.length - end);
+        return out.toByteArray();
+    }
+
+    private static final byte[][] HIDDEN = {"bcc:".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "resent-bcc:".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "content-length:".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+
+    private static boolean hidden(byte[] mime, int line) {
+        for (byte[] name : HIDDEN) {
+            if (line + name.length <= mime.length) {
+                boolean same = true;
+                for (int i = 0; i < name.length && same; i++) {
+                    same = Character.toLowerCase((char) (mime[line + i] & 0xff)) == name[i];
+                }
+                if (same) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Where the header block ends: just after the CRLF that precedes the empty line (or the whole message). */
+    private static int headerEnd(byte[] mime) {
+        for (int i = 0; i + 3 < mime.length; i++) {
+            if (mime[i] == '\r' && mime[i + 1] == '\n' && mime[i + 2] == '\r' && mime[i + 3] == '\n') {
+                return i + 2;
+            }
+        }
+        return mime.length;
+    }
+
+    private static int nextLine(byte[] mime, int from) {
+        for (int i = from; i < mime.length; i++) {
+            if (mime[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return mime.length;
+    }
+
+    /**
      * Signed bytes handed to the relay exactly as they are. Parsing them back into a message only to
-     * write them out again cost as much CPU as signing, and could re-fold a signed header. The bytes
-     * never hold a Bcc header: the send API does not write one and SMTP submission removes it.
+     * write them out again cost as much CPU as signing, and could re-fold a signed header.
      */
     private static final class RawMessage extends SMTPMessage {
 

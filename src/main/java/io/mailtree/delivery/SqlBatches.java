@@ -13,14 +13,21 @@ final class SqlBatches {
     private SqlBatches() {
     }
 
-    static void run(JdbcTemplate jdbc, String sql, List<Object[]> rows) {
+    /** Runs the statement for each row; answers the rows each changed (a driver may answer -2: changed, count unknown). */
+    static int[] run(JdbcTemplate jdbc, String sql, List<Object[]> rows) {
         if (rows.isEmpty()) {
-            return;
+            return new int[0];
         }
-        jdbc.batchUpdate(sql, rows, rows.size(), (statement, row) -> {
+        int[][] counts = jdbc.batchUpdate(sql, rows, rows.size(), (statement, row) -> {
             for (int i = 0; i < row.length; i++) {
                 statement.setObject(i + 1, row[i]);
             }
         });
+        return counts.length == 0 ? new int[rows.size()] : counts[0];
+    }
+
+    /** {@code ?,?,?} for an {@code in (...)} of this many values. */
+    static String placeholders(int count) {
+        return String.join(",", java.util.Collections.nCopies(count, "?"));
     }
 }

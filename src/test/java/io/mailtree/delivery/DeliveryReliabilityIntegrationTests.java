@@ -117,6 +117,9 @@ class DeliveryReliabilityIntegrationTests {
     JdbcClient jdbc;
 
     @Autowired
+    DeliveryWorkers workers;
+
+    @Autowired
     Environment environment;
 
     @BeforeEach
@@ -299,6 +302,64 @@ class DeliveryReliabilityIntegrationTests {
                 second.close();
             }
         }
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("A hard bounce suppresses its address for the rest of the batch: five messages to it, one RCPT, four suppressed")
+    void hardBounceSuppressesWithinTheBatch() throws Exception {
+        Provisioned master = provision(port, operatorToken());
+        String from = confirmSender(port, master.api(), "batchbounce.example.test");
+        String gone = "gone-" + UUID.randomUUID().toString().substring(0, 8) + "@batchbounce.example.test";
+        RELAY.policy((recipient, attempt) -> recipient.equalsIgnoreCase(gone)
+                ? ControllableRelay.Answer.PERMANENT_AT_RCPT : ControllableRelay.Answer.ACCEPT);
+        // One call: the five commit together, so one claim takes them all.
+        send(master.api(), from, List.of(gone, gone, gone, gone, gone), "Gone");
+        awaitQuiet(master.id());
+        assertThat(RELAY.attemptsFor(gone)).as("RCPT attempts for the bounced address").isEqualTo(1);
+        assertThat(statuses(master.id())).containsEntry("BOUNCED", 1L).containsEntry("SUPPRESSED", 4L);
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("An outcome is written only under the lease it was claimed with: a worker whose lease passed to another records nothing")
+    void outcomesNeedTheLease() throws Exception {
+        Provisioned master = provision(port, operatorToken());
+        String from = confirmSender(port, master.api(), "lease.example.test");
+        String to = "lease-" + UUID.randomUUID().toString().substring(0, 8) + "@lease.example.test";
+        String sent = send(master.api(), from, List.of(to), "Lease").get(0);
+        awaitQuiet(master.id());
+        // Two copies of that message, due in a year (no worker claims them), leased until a known instant.
+        java.time.Instant lease = java.time.Instant.parse("2030-01-01T00:00:00Z");
+        List<DeliveryWorkers.Claimed> claimed = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            UUID publicId = UUID.randomUUID();
+            jdbc.sql("""
+                    insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject,
+                        verp_token, message_id, attempts, next_attempt_at, lease_until, created_at, updated_at, mime)
+                    select ?, account_id, api_key_id, 'QUEUED', from_email, recipients, subject, ?, message_id, 1,
+                        ?, ?, created_at, updated_at, mime from message where public_id = ?""")
+                    .params(publicId, "lease-" + publicId.toString().substring(0, 8),
+                            io.mailtree.shared.Times.sql(lease.plus(Duration.ofDays(365))), io.mailtree.shared.Times.sql(lease),
+                            UUID.fromString(sent))
+                    .update();
+            long id = jdbc.sql("select id from message where public_id = ?").param(publicId).query(Long.class).single();
+            byte[] mime = jdbc.sql("select mime from message where id = ?").param(id).query((rs, n) -> rs.getBytes(1)).single();
+            // The first is still ours; the second's lease has passed to another worker meanwhile.
+            claimed.add(new DeliveryWorkers.Claimed(id, new io.mailtree.shared.AccountId(UUID.fromString(master.id())),
+                    null, from, List.of(to), "lease-" + publicId.toString().substring(0, 8), 1, lease,
+                    i == 0 ? lease : lease.minusSeconds(60), mime));
+        }
+        try (RelayConnection relay = new RelayConnection("127.0.0.1", RELAY.port(), null, null, "none")) {
+            workers.deliver(claimed, relay);
+        }
+        assertThat(jdbc.sql("select status from message where id = ?").param(claimed.get(0).id()).query(String.class)
+                .single()).isEqualTo("DELIVERED");
+        assertThat(jdbc.sql("select status from message where id = ?").param(claimed.get(1).id()).query(String.class)
+                .single()).as("not overwritten by the worker that lost the lease").isEqualTo("QUEUED");
+        assertThat(jdbc.sql("select count(*) from message_event where message_id = ?").param(claimed.get(1).id())
+                .query(Long.class).single()).as("no event recorded by the worker that lost the lease").isZero();
+        jdbc.sql("delete from message where id = ?").param(claimed.get(1).id()).update();
     }
 
     /** A second Mailtree in this JVM on the same database and schema, delivering to the same relay. */

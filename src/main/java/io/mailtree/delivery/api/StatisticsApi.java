@@ -56,9 +56,19 @@ class StatisticsApi {
         return statistics.report(caller.accountId(), key, since, until);
     }
 
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
+
     private static Instant instant(String text, String field) {
         try {
-            return Instant.parse(text.strip());
+            Instant instant = Instant.parse(text.strip());
+            if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+                throw DomainProblem.invalid("invalid_time", "times lie between the years 2000 and 2200")
+                        .with("field", field);
+            }
+            return instant;
+        } catch (DomainProblem outOfRange) {
+            throw outOfRange;
         } catch (RuntimeException unreadable) {
             throw DomainProblem.invalid("invalid_time", "times are ISO-8601 instants such as 2026-11-25T10:00:00Z")
                     .with("field", field);

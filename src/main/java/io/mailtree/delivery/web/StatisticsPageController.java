@@ -57,6 +57,9 @@ class StatisticsPageController {
         }
     }
 
+    /** What finally became of a recipient's copy: the denominator of the delivery and bounce rates. */
+    static final List<String> FINAL = List.of("DELIVERED", "BOUNCED", "FAILED", "SUPPRESSED");
+
     private final MessageStatistics statistics;
     private final ApiKeys keys;
     private final Clock clock;
@@ -88,7 +91,8 @@ class StatisticsPageController {
         model.addAttribute("totals", totals);
         model.addAttribute("types", MessageStatistics.REPORTED);
         model.addAttribute("series", StatisticsChart.SERIES);
-        long outcomes = StatisticsChart.SERIES.stream().mapToLong(totals::get).sum();
+        // Rates over final outcomes only: a deferral is an attempt, counted again at each retry.
+        long outcomes = FINAL.stream().mapToLong(totals::get).sum();
         model.addAttribute("outcomes", outcomes);
         model.addAttribute("from", report.from());
         model.addAttribute("to", report.to());
