@@ -111,7 +111,7 @@ class DeliveryWorkers implements SmartLifecycle {
 
     /** A claimed message. */
     record Claimed(long id, AccountId account, UUID apiKeyId, String from, List<String> recipients, String verp,
-            int attempts, Instant createdAt, Instant leaseUntil, byte[] mime) {
+            int attempts, Instant createdAt, Instant leaseUntil, boolean viaSmtp, byte[] mime) {
     }
 
     /** Claims up to {@code limit} due messages of active accounts, leasing them to this worker. */
@@ -147,7 +147,8 @@ class DeliveryWorkers implements SmartLifecycle {
                     .query((rs, n) -> new Claimed(rs.getLong("id"), new AccountId(rs.getObject("account_id", UUID.class)),
                             rs.getObject("api_key_id", UUID.class), rs.getString("from_email"),
                             Arrays.asList(rs.getString("recipients").split("\n")), rs.getString("verp_token"),
-                            rs.getInt("attempts"), Times.instant(rs, "created_at"), leaseUntil, rs.getBytes("mime")))
+                            rs.getInt("attempts"), Times.instant(rs, "created_at"), leaseUntil, rs.getBoolean("via_smtp"),
+                            rs.getBytes("mime")))
                     .list();
             return claimed;
         });
@@ -218,7 +219,7 @@ class DeliveryWorkers implements SmartLifecycle {
         Exception failure = null;
         if (!recipients.isEmpty()) {
             try {
-                byte[] signed = dkim.sign(message.account(), message.from(), message.mime());
+                byte[] signed = dkim.sign(message.account(), message.from(), message.mime(), message.viaSmtp());
                 if (relay == null && mailTransport instanceof DevMailbox mailbox) {
                     var parsed = new jakarta.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(signed));
                     for (String recipient : recipients) {

@@ -44,14 +44,19 @@ class DkimSigning {
         };
     }
 
-    byte[] sign(AccountId account, String fromEmail, byte[] mime) throws Exception {
+    /**
+     * The message signed for its sender's domain. A client's own body ({@code clientBody}: submitted
+     * over SMTP) is canonicalised relaxed whatever the default: it may hold trailing whitespace that
+     * a relay strips.
+     */
+    byte[] sign(AccountId account, String fromEmail, byte[] mime, boolean clientBody) throws Exception {
         var key = domains.signingKey(account, MessageComposer.domainOf(fromEmail));
         if (key.isEmpty()) {
             return mime;
         }
         DkimSigner rsa = new DkimSigner(key.get().domain(), key.get().selector(), key.get().privateKey());
         rsa.setSigningAlgorithm(SigningAlgorithm.SHA256_WITH_RSA);
-        byte[] signed = sign(mime, rsa);
+        byte[] signed = sign(mime, rsa, clientBody ? Canonicalization.RELAXED : bodyCanonicalization);
         if (key.get().ed25519() != null) {
             // RFC 8463's second signature, over the same headers; receivers that know Ed25519 check it,
             // the others keep to RSA. It goes on top, so it does not cover the RSA signature.
@@ -61,9 +66,9 @@ class DkimSigning {
         return signed;
     }
 
-    private byte[] sign(byte[] mime, DkimSigner signer) throws Exception {
+    private static byte[] sign(byte[] mime, DkimSigner signer, Canonicalization body) throws Exception {
         signer.setHeaderCanonicalization(Canonicalization.RELAXED);
-        signer.setBodyCanonicalization(bodyCanonicalization);
+        signer.setBodyCanonicalization(body);
         signer.setCheckDomainKey(false);
         signer.addHeaderToSign("List-Unsubscribe");
         signer.addHeaderToSign("List-Unsubscribe-Post");

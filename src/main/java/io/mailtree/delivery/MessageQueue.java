@@ -168,7 +168,7 @@ public class MessageQueue {
 
     /** A message checked and composed, to be inserted with the others of its call. */
     private record Queued(UUID publicId, String from, List<String> recipients, String subject, String customId,
-            String eventPayload, MessageComposer.Composed composed, Instant at) {
+            String eventPayload, MessageComposer.Composed composed, Instant at, boolean viaSmtp) {
     }
 
     private Queued prepare(Caller caller, OutboundMessage message, Map<String, Boolean> verifiedSenders) {
@@ -219,7 +219,7 @@ public class MessageQueue {
                 message.cc(), message.replyTo(), subject, text, html, message.attachments(), message.inlineImages(),
                 message.headers(), publicId.toString(), now);
         return new Queued(publicId, from, recipients, subject, message.customId(), message.eventPayload(), composed,
-                now);
+                now, false);
     }
 
     /**
@@ -254,7 +254,7 @@ public class MessageQueue {
         }
         String id = transactions.execute(status -> {
             enqueue(caller, List.of(new Queued(publicId, from, recipients, submitted.subject(), null, null,
-                    submitted.composed(), now)));
+                    submitted.composed(), now, true)));
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
@@ -283,12 +283,12 @@ public class MessageQueue {
             rows.add(new Object[] {message.publicId(), caller.accountId().value(), keyId, message.from(),
                     String.join("\n", message.recipients()), subject, message.customId(), message.eventPayload(),
                     Secrets.randomToken(24), message.composed().messageId(), Times.sql(message.at()),
-                    Times.sql(message.at()), Times.sql(message.at()), message.composed().mime()});
+                    Times.sql(message.at()), Times.sql(message.at()), message.composed().mime(), message.viaSmtp()});
         }
         SqlBatches.run(jdbcTemplate, """
                 insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject, custom_id,
-                    event_payload, verp_token, message_id, attempts, next_attempt_at, created_at, updated_at, mime)
-                values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)""", rows);
+                    event_payload, verp_token, message_id, attempts, next_attempt_at, created_at, updated_at, mime, via_smtp)
+                values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)""", rows);
         List<Object> publicIds = new ArrayList<>(queued.stream().map(Queued::publicId).toList());
         Map<UUID, Long> ids = new HashMap<>();
         jdbc.sql("select public_id, id from message where public_id in ("

@@ -29,7 +29,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class MessageStatistics {
 
-    /** The key column of events that no API key caused (mail sent from the application's pages). */
+    /**
+     * The key column of events that no API key caused (mail sent from the application's pages); they
+     * count in the all-keys figures, and {@link #hourly} can be asked for them alone.
+     */
     public static final UUID NO_KEY = new UUID(0, 0);
     static final Duration MAX_RANGE = Duration.ofDays(93);
     private static final int SHARDS = 16;

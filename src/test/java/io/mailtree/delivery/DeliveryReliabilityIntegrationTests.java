@@ -348,7 +348,7 @@ class DeliveryReliabilityIntegrationTests {
             // The first is still ours; the second's lease has passed to another worker meanwhile.
             claimed.add(new DeliveryWorkers.Claimed(id, new io.mailtree.shared.AccountId(UUID.fromString(master.id())),
                     null, from, List.of(to), "lease-" + publicId.toString().substring(0, 8), 1, lease,
-                    i == 0 ? lease : lease.minusSeconds(60), mime));
+                    i == 0 ? lease : lease.minusSeconds(60), false, mime));
         }
         try (RelayConnection relay = new RelayConnection("127.0.0.1", RELAY.port(), null, null, "none")) {
             workers.deliver(claimed, relay);

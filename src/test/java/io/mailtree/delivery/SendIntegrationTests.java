@@ -129,7 +129,8 @@ class SendIntegrationTests extends MailtreeTestBase {
         awaitStatus(master.api(), id, "DELIVERED");
         MimeMessage mail = received(to, "Signed");
         String signature = mail.getHeader("DKIM-Signature")[0].replaceAll("\\s+", "");
-        assertThat(signature).contains("d=signed.example.test").contains("s=mt1").contains("a=rsa-sha256");
+        assertThat(signature).contains("d=signed.example.test").contains("s=mt1").contains("a=rsa-sha256")
+                .contains("c=relaxed/simple");
         String signed = Arrays.stream(signature.split(";")).filter(tag -> tag.startsWith("h=")).findFirst().orElseThrow()
                 .substring(2).toLowerCase();
         assertThat(Arrays.asList(signed.split(":"))).contains("from", "to", "subject", "date", "message-id");

@@ -93,6 +93,35 @@ class SmtpSubmissionIntegrationTests extends MailtreeTestBase {
     }
 
     @Test
+    @DisplayName("D-30: mail submitted over SMTP is DKIM-signed with its body canonicalised relaxed (the client's own bytes), and verifies")
+    void d30SubmittedMailSignedRelaxed() throws Exception {
+        Api.Response created = operator().post("/api/platform/v1/masters",
+                "{\"name\":\"SMTP signed\",\"ownerEmail\":\"" + uniqueEmail("smtps") + "\",\"plan\":\"pro-1000\"}");
+        JsonNode key = created.json().get("apiKey");
+        Master master = new Master(created.json().get("master").get("id").asString(), Api.withKey(port, key));
+        JsonNode domain = master.api().post("/api/v1/domains", "{\"domain\":\"smtp-signed.example.test\"}").json();
+        String from = confirmedSender(master, "smtp-signed.example.test");
+        String to = uniqueEmail("smtp-signed-reader");
+        submit(key.get("publicKey").asString(), key.get("secret").asString(), from, to, "Signed over SMTP");
+        assertThat(arrived(to, "Signed over SMTP")).isTrue();
+        MimeMessage mail = Arrays.stream(TestInfrastructure.SMTP.getReceivedMessages()).filter(m -> {
+            try {
+                return "Signed over SMTP".equals(m.getSubject());
+            } catch (MessagingException unreadable) {
+                return false;
+            }
+        }).findFirst().orElseThrow();
+        assertThat(mail.getHeader("DKIM-Signature")[0].replaceAll("\\s+", "")).contains("c=relaxed/relaxed");
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        mail.writeTo(raw);
+        String published = domain.get("dnsRecords").get(0).get("value").asString().replaceFirst("^v=DKIM1; k=rsa; p=", "");
+        var publicKey = java.security.KeyFactory.getInstance("RSA").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(published)));
+        var verified = io.mailtree.support.DkimVerifier.verify(raw.toByteArray(), publicKey);
+        assertThat(verified.valid()).as(String.valueOf(verified.reason())).isTrue();
+    }
+
+    @Test
     @DisplayName("D-12: a wrong secret, and an inactive sub-account's key, are refused at AUTH; an unverified sender at DATA")
     void d12RefusedCredentials() throws Exception {
         Master master = master("pro-1000");
