@@ -200,6 +200,10 @@ class SubmissionServer implements SmartLifecycle {
                 .requireTLS(requireTls)
                 .connectionTimeout(60, TimeUnit.SECONDS)
                 .messageHandlerFactory(this::handler).serverThreadName("smtp-submission").build();
+        Command startTls = server.getCommandHandler().getCommand("STARTTLS");
+        if (startTls != null) {
+            server.getCommandHandler().addCommand(new NotAfterAuth(startTls));
+        }
         if (requireTls) {
             for (String verb : TLS_FIRST) {
                 Command command = server.getCommandHandler().getCommand(verb);
@@ -211,6 +215,34 @@ class SubmissionServer implements SmartLifecycle {
         server.start();
         log.info("SMTP submission listens on port {} (STARTTLS {})", server.getPortAllocated(),
                 requireTls ? "required" : "offered");
+    }
+
+    /**
+     * STARTTLS refused once the session has authenticated: RFC 3207 wants everything learnt before the
+     * handshake forgotten, and the library keeps the login across it. A client that logged in over
+     * plain text and then asks for TLS is told so instead of staying logged in under a new channel.
+     */
+    private record NotAfterAuth(Command wrapped) implements Command {
+
+        @Override
+        public void execute(String commandString, Session session) throws IOException,
+                org.subethamail.smtp.DropConnectionException {
+            if (session.isAuthenticated()) {
+                session.sendResponse("503 5.5.1 STARTTLS is not accepted after AUTH; start TLS first");
+            } else {
+                wrapped.execute(commandString, session);
+            }
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return wrapped.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return wrapped.getName();
+        }
     }
 
     /** A command refused with 530 until the session has started TLS. */

@@ -267,6 +267,25 @@ class SubmissionTlsIntegrationTests extends MailtreeTestBase {
         }
     }
 
+    @Test
+    @DisplayName("D-29: STARTTLS after a plain-text AUTH is refused (RFC 3207: nothing learnt before TLS survives it)")
+    void startTlsAfterAuthIsRefused() throws Exception {
+        Sender sender = sender("late-tls.example.test");
+        try (Socket socket = new Socket("127.0.0.1", submissionPort)) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            Writer out = new java.io.OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
+            assertThat(reply(in)).startsWith("220");
+            assertThat(command(out, in, "EHLO client.example.test")).contains("STARTTLS").contains("AUTH");
+            String plain = Base64.getEncoder().encodeToString(("\0" + sender.publicKey() + "\0" + sender.secret())
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(command(out, in, "AUTH PLAIN " + plain)).startsWith("235");
+            assertThat(command(out, in, "STARTTLS")).isEqualTo("503 5.5.1 STARTTLS is not accepted after AUTH; start TLS first");
+            assertThat(command(out, in, "NOOP")).startsWith("250");
+            command(out, in, "QUIT");
+        }
+    }
+
     /** Sends one SMTP command and answers its whole reply, the lines of a multi-line one joined. */
     private static String command(Writer out, BufferedReader in, String line) throws IOException {
         out.write(line + "\r\n");
