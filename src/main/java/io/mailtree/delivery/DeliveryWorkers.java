@@ -46,7 +46,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * deferred with exponential backoff and jitter (4xx, relay down) until the retry horizon, or bounced
  * (5xx: the address is suppressed and the contact marked bounced). Messages of an inactive account
  * are not claimed: they are held, neither sent nor lost, until it is active again (D-12). No SMTP
- * call runs inside a database transaction.
+ * call runs inside a database transaction; a batch's outcomes are written together, under the lease
+ * they were claimed with (ADR 0006, ADR 0007).
  */
 @Component
 class DeliveryWorkers implements SmartLifecycle {
