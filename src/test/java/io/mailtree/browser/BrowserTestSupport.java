@@ -51,6 +51,19 @@ abstract class BrowserTestSupport extends MailtreeTestBase {
         field.sendKeys(value);
     }
 
+    /**
+     * Chooses a file in a file input and waits until the page holds it. The driver hands the file
+     * over asynchronously; on a loaded machine a submit clicked at once met an empty, required input,
+     * the browser refused to send the form, and the page never left.
+     */
+    protected void chooseFile(By input, java.nio.file.Path file) {
+        browser.findElement(input).sendKeys(file.toAbsolutePath().toString());
+        String name = file.getFileName().toString();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10)).until(d -> name.equals(
+                ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                        "var f = arguments[0].files; return f.length === 1 ? f[0].name : null;", d.findElement(input))));
+    }
+
     protected void click(By by) {
         browser.findElement(by).click();
     }

@@ -59,7 +59,7 @@ class ContentBrowserIntegrationTests extends BrowserTestSupport {
         go(By.id("nav-templates"));
         go(By.id("subnav-images"));
         assertThat(text(By.id("no-images"))).isEqualTo("The library has no images yet.");
-        browser.findElement(By.id("file")).sendKeys(banner.toAbsolutePath().toString());
+        chooseFile(By.id("file"), banner);
         go(By.id("upload-image-submit"));
         assertThat(text(By.cssSelector(".notice"))).isEqualTo("Image spring-banner.png uploaded.");
         WebElement tile = browser.findElement(By.cssSelector("#images li.image[data-image='spring-banner.png']"));
@@ -73,7 +73,7 @@ class ContentBrowserIntegrationTests extends BrowserTestSupport {
         Path fake = Files.createTempFile("mailtree-fake-", ".png");
         files.add(fake);
         Files.writeString(fake, "<svg xmlns='http://www.w3.org/2000/svg'></svg>");
-        browser.findElement(By.id("file")).sendKeys(fake.toAbsolutePath().toString());
+        chooseFile(By.id("file"), fake);
         go(By.id("upload-image-submit"));
         assertThat(text(By.cssSelector(".problem"))).isEqualTo("This file is not a PNG, JPEG, GIF or WebP image.");
         // Several images can be selected and shared; each target gets copies with their own addresses.
@@ -85,7 +85,7 @@ class ContentBrowserIntegrationTests extends BrowserTestSupport {
 
         Path empty = Files.createTempFile("mailtree-empty-", ".png");
         files.add(empty);
-        browser.findElement(By.id("file")).sendKeys(empty.toAbsolutePath().toString());
+        chooseFile(By.id("file"), empty);
         go(By.id("upload-image-submit"));
         assertThat(text(By.cssSelector(".problem"))).isEqualTo("The file is empty.");
         assertThat(found(By.cssSelector("#images li.image"))).hasSize(1);
@@ -96,7 +96,7 @@ class ContentBrowserIntegrationTests extends BrowserTestSupport {
         files.add(welcome.getParent());
         Files.writeString(welcome, "<html><body><h1>Welcome</h1><p>Glad to have you, {{name}}.</p></body></html>");
         go(By.id("subnav-templates"));
-        browser.findElement(By.id("upload-file")).sendKeys(welcome.toAbsolutePath().toString());
+        chooseFile(By.id("upload-file"), welcome);
         go(By.id("upload-template-submit"));
         assertThat(text(By.id("template-name"))).isEqualTo("welcome");
         assertThat(value(By.id("text"))).isEqualTo("Welcome\nGlad to have you, {{name}}.");
@@ -165,7 +165,7 @@ class ContentBrowserIntegrationTests extends BrowserTestSupport {
         Path fakePdf = Files.createTempFile("mailtree-terms-", ".pdf");
         files.add(fakePdf);
         Files.writeString(fakePdf, "not a pdf at all");
-        browser.findElement(By.id("attachment-file")).sendKeys(fakePdf.toAbsolutePath().toString());
+        chooseFile(By.id("attachment-file"), fakePdf);
         go(By.id("attach-submit"));
         assertThat(text(By.id("attachment-problem")))
                 .isEqualTo("Attachments are PDF or office documents whose content matches their name.");
@@ -174,7 +174,7 @@ class ContentBrowserIntegrationTests extends BrowserTestSupport {
         files.add(pdf.getParent());
         Files.writeString(pdf, "%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
                 + "2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n");
-        browser.findElement(By.id("attachment-file")).sendKeys(pdf.toAbsolutePath().toString());
+        chooseFile(By.id("attachment-file"), pdf);
         go(By.id("attach-submit"));
         assertThat(text(By.id("attachment-notice"))).isEqualTo("File terms.pdf attached.");
         assertThat(texts(By.cssSelector("#attachment-list li.attachment a"))).containsExactly("terms.pdf");
