@@ -467,27 +467,8 @@ class ContentBrowserIntegrationTests extends BrowserTestSupport {
 
     private void go(WebElement element) {
         WebElement page = browser.findElement(By.tagName("html"));
-        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
-        // Marks whether the click reached the page at all: on a loaded machine one was seen to vanish, the
-        // page never left, and the test waited in vain. Only a click that never arrived is repeated, so a
-        // form is never sent twice.
-        js.executeScript("window.__mtClicked = false; document.addEventListener('click', function () {"
-                + " window.__mtClicked = true; }, {capture: true, once: true});");
         element.click();
-        try {
-            new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(page));
-        } catch (org.openqa.selenium.TimeoutException notYet) {
-            Object arrived;
-            try {
-                arrived = js.executeScript("return window.__mtClicked === true;");
-            } catch (org.openqa.selenium.WebDriverException navigating) {
-                arrived = Boolean.TRUE;
-            }
-            if (!Boolean.TRUE.equals(arrived)) {
-                element.click();
-            }
-            new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
-        }
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
         // The new page is only ready for the next gesture once it has loaded (scripts bound, form complete).
         new WebDriverWait(browser, Duration.ofSeconds(10))
                 .until(d -> "complete".equals(((org.openqa.selenium.JavascriptExecutor) d)
