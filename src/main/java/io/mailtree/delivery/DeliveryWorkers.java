@@ -6,11 +6,11 @@ import io.mailtree.contacts.Suppressions;
 import io.mailtree.notifications.DevMailbox;
 import io.mailtree.notifications.MailTransport;
 import io.mailtree.shared.AccountId;
+import io.mailtree.shared.DatabaseKind;
 import io.mailtree.shared.Times;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +25,6 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
@@ -78,7 +77,7 @@ class DeliveryWorkers implements SmartLifecycle {
 
     DeliveryWorkers(JdbcClient jdbc, JdbcTemplate jdbcTemplate, AccountTree accounts, Suppressions suppressions, Contacts contacts,
             MessageEvents events, DkimSigning dkim, MailTransport mailTransport, Clock clock,
-            PlatformTransactionManager transactionManager, DataSource dataSource,
+            PlatformTransactionManager transactionManager, DatabaseKind database,
             @Value("${mailtree.delivery.workers:8}") int workers, @Value("${mailtree.delivery.batch:50}") int batch,
             @Value("${mailtree.delivery.retry-horizon:72h}") Duration horizon,
             @Value("${mailtree.delivery.retry-base:30s}") Duration retryBase,
@@ -87,7 +86,7 @@ class DeliveryWorkers implements SmartLifecycle {
             @Value("${mailtree.relay.host:}") String relayHost, @Value("${mailtree.relay.port:25}") int relayPort,
             @Value("${mailtree.relay.username:}") String relayUsername,
             @Value("${mailtree.relay.password:}") String relayPassword,
-            @Value("${mailtree.relay.tls:none}") String relayTls) throws Exception {
+            @Value("${mailtree.relay.tls:none}") String relayTls) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.accounts = accounts;
@@ -98,9 +97,7 @@ class DeliveryWorkers implements SmartLifecycle {
         this.mailTransport = mailTransport;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
-        try (Connection connection = dataSource.getConnection()) {
-            this.postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-        }
+        this.postgres = database.isPostgres();
         this.settings = new Settings(workers, batch, lease, horizon, retryBase, bounceDomain, relayHost, relayPort,
                 relayUsername, relayPassword, relayTls);
     }

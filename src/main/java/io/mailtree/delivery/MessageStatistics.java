@@ -1,9 +1,9 @@
 package io.mailtree.delivery;
 
 import io.mailtree.shared.AccountId;
+import io.mailtree.shared.DatabaseKind;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.Times;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -42,12 +41,10 @@ public class MessageStatistics {
     private final String upsert;
     private final boolean postgres;
 
-    MessageStatistics(JdbcTemplate jdbcTemplate, JdbcClient jdbc, DataSource dataSource) throws Exception {
+    MessageStatistics(JdbcTemplate jdbcTemplate, JdbcClient jdbc, DatabaseKind database) {
         this.jdbcTemplate = jdbcTemplate;
         this.jdbc = jdbc;
-        try (Connection connection = dataSource.getConnection()) {
-            this.postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-        }
+        this.postgres = database.isPostgres();
         // PostgreSQL's upsert is atomic under concurrent writers; H2 (the embedded default, one node) has MERGE.
         this.upsert = postgres ? """
                 insert into message_stat (account_id, api_key_id, hour_start, event_type, shard, event_count)
