@@ -200,27 +200,7 @@ public class SendBench {
             clients.add(client);
             client.start();
         }
-        long lastReport = System.nanoTime();
-        long lastAcceptedReported = 0;
-        long lastDeliveredReported = 0;
-        while (clients.stream().anyMatch(Thread::isAlive)) {
-            Thread.sleep(200);
-            if (System.nanoTime() - lastReport >= 10_000_000_000L) {
-                long now = System.nanoTime();
-                double interval = (now - lastReport) / 1e9;
-                long acc = accepted.sum();
-                long del = domainStat(sinkStats(), SINK_DOMAIN, "messages") - before.get("messages");
-                System.out.printf("send: t=%3.0f s accepted %,d (%,.0f/s) delivered %,d (%,.0f/s) backlog %,d load %s%n",
-                        (now - sendStart) / 1e9, acc, (acc - lastAcceptedReported) / interval, del,
-                        (del - lastDeliveredReported) / interval, acc - del, loadAverage());
-                lastReport = now;
-                lastAcceptedReported = acc;
-                lastDeliveredReported = del;
-            }
-        }
-        for (Thread client : clients) {
-            client.join();
-        }
+        awaitClients("send", clients, accepted, before.get("messages"), sendStart);
         long sendEnd = System.nanoTime();
         double sendSeconds = (sendEnd - sendStart) / 1e9;
         long acceptedTotal = accepted.sum();
@@ -481,27 +461,7 @@ public class SendBench {
             threads.add(client);
             client.start();
         }
-        long lastReport = System.nanoTime();
-        long lastAcceptedReported = 0;
-        long lastDeliveredReported = 0;
-        while (threads.stream().anyMatch(Thread::isAlive)) {
-            Thread.sleep(200);
-            if (System.nanoTime() - lastReport >= 10_000_000_000L) {
-                long now = System.nanoTime();
-                double interval = (now - lastReport) / 1e9;
-                long acc = accepted.sum();
-                long del = domainStat(sinkStats(), SINK_DOMAIN, "messages") - before.get("messages");
-                System.out.printf("smtp: t=%3.0f s accepted %,d (%,.0f/s) delivered %,d (%,.0f/s) backlog %,d load %s%n",
-                        (now - start) / 1e9, acc, (acc - lastAcceptedReported) / interval, del,
-                        (del - lastDeliveredReported) / interval, acc - del, loadAverage());
-                lastReport = now;
-                lastAcceptedReported = acc;
-                lastDeliveredReported = del;
-            }
-        }
-        for (Thread client : threads) {
-            client.join();
-        }
+        awaitClients("smtp", threads, accepted, before.get("messages"), start);
         double elapsed = (System.nanoTime() - start) / 1e9;
         long acceptedTotal = accepted.sum();
         String stopReason = awaitDelivery("smtp drain", before.get("messages"), acceptedTotal, stallTimeout, drainTimeout);
@@ -882,6 +842,35 @@ public class SendBench {
             rate = count / ((System.nanoTime() - started) / 1e9);
         }
         return rate;
+    }
+
+    /**
+     * Waits for the client threads of a phase to end, printing every 10 s how many were accepted and
+     * how many reached the sink since {@code sinkBefore}, with the rates over the last interval.
+     */
+    static void awaitClients(String phase, List<Thread> clients, LongAdder accepted, long sinkBefore, long started)
+            throws Exception {
+        long lastReport = System.nanoTime();
+        long lastAccepted = 0;
+        long lastDelivered = 0;
+        while (clients.stream().anyMatch(Thread::isAlive)) {
+            Thread.sleep(200);
+            if (System.nanoTime() - lastReport >= 10_000_000_000L) {
+                long now = System.nanoTime();
+                double interval = (now - lastReport) / 1e9;
+                long acc = accepted.sum();
+                long del = domainStat(sinkStats(), SINK_DOMAIN, "messages") - sinkBefore;
+                System.out.printf("%s: t=%3.0f s accepted %,d (%,.0f/s) delivered %,d (%,.0f/s) backlog %,d load %s%n",
+                        phase, (now - started) / 1e9, acc, (acc - lastAccepted) / interval, del,
+                        (del - lastDelivered) / interval, acc - del, loadAverage());
+                lastReport = now;
+                lastAccepted = acc;
+                lastDelivered = del;
+            }
+        }
+        for (Thread client : clients) {
+            client.join();
+        }
     }
 
     static int env(String name, int fallback) {
