@@ -174,11 +174,12 @@ class DeliveryWorkers implements SmartLifecycle {
         Instant sendUntil = clock.instant().plus(settings.lease().dividedBy(2));
         List<Attempt> attempts = new ArrayList<>(batch.size());
         List<Claimed> unsent = new ArrayList<>();
+        DkimSigning.Keys keys = dkim.keys();
         for (Claimed message : batch) {
             if (!unsent.isEmpty() || !running || clock.instant().isAfter(sendUntil)) {
                 unsent.add(message);
             } else {
-                attempts.add(attempt(message, relay, suppressedByAccount.get(message.account())));
+                attempts.add(attempt(message, relay, suppressedByAccount.get(message.account()), keys));
             }
         }
         try {
@@ -208,7 +209,8 @@ class DeliveryWorkers implements SmartLifecycle {
     }
 
     /** Signs the message once and hands it to the relay for its recipients that are not suppressed. */
-    private Attempt attempt(Claimed message, RelayConnection relay, Set<String> suppressedAddresses) {
+    private Attempt attempt(Claimed message, RelayConnection relay, Set<String> suppressedAddresses,
+            DkimSigning.Keys keys) {
         List<String> suppressed = new ArrayList<>();
         List<String> recipients = new ArrayList<>();
         for (String recipient : message.recipients()) {
@@ -217,7 +219,7 @@ class DeliveryWorkers implements SmartLifecycle {
         Exception failure = null;
         if (!recipients.isEmpty()) {
             try {
-                byte[] signed = dkim.sign(message.account(), message.from(), message.mime(), message.viaSmtp());
+                byte[] signed = dkim.sign(message.account(), message.from(), message.mime(), message.viaSmtp(), keys);
                 if (relay == null && mailTransport instanceof DevMailbox mailbox) {
                     var parsed = new jakarta.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(signed));
                     for (String recipient : recipients) {

@@ -4,7 +4,10 @@ import io.mailtree.shared.AccountId;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.simplejavamail.utils.mail.dkim.Canonicalization;
 import org.simplejavamail.utils.mail.dkim.DkimMessage;
@@ -49,8 +52,8 @@ class DkimSigning {
      * over SMTP) is canonicalised relaxed whatever the default: it may hold trailing whitespace that
      * a relay strips.
      */
-    byte[] sign(AccountId account, String fromEmail, byte[] mime, boolean clientBody) throws Exception {
-        var key = domains.signingKey(account, MessageComposer.domainOf(fromEmail));
+    byte[] sign(AccountId account, String fromEmail, byte[] mime, boolean clientBody, Keys keys) throws Exception {
+        var key = keys.of(account, MessageComposer.domainOf(fromEmail));
         if (key.isEmpty()) {
             return mime;
         }
@@ -64,6 +67,24 @@ class DkimSigning {
                     key.get().ed25519(), clock.instant());
         }
         return signed;
+    }
+
+    /** A fresh memo of signing keys, for one claimed batch. */
+    Keys keys() {
+        return new Keys();
+    }
+
+    /**
+     * The signing keys of one batch, each read once: a batch's messages mostly come from a few
+     * domains, and reading the key was a query a message. A batch lives seconds, so a key changed
+     * meanwhile is picked up by the next one.
+     */
+    final class Keys {
+        private final Map<String, Optional<SendingDomains.SigningKey>> known = new HashMap<>();
+
+        Optional<SendingDomains.SigningKey> of(AccountId account, String domain) {
+            return known.computeIfAbsent(account.value() + "/" + domain, k -> domains.signingKey(account, domain));
+        }
     }
 
     private static byte[] sign(byte[] mime, DkimSigner signer, Canonicalization body) throws Exception {
