@@ -227,22 +227,13 @@ final class MessageComposer {
             if (file == null || file.fileName() == null || file.fileName().isBlank() || file.content() == null) {
                 throw DomainProblem.invalid("invalid_attachment", "an attachment needs fileName and content");
             }
-            if (file.fileName().chars().anyMatch(Character::isISOControl) || file.fileName().length() > 200) {
+            if (!oneLineName(file.fileName())) {
                 throw DomainProblem.invalid("invalid_attachment", "an attachment name is one line of at most 200 characters");
             }
             if (file.contentType() == null || !file.contentType().matches("^[\\w.+-]+/[\\w.+-]+$")) {
                 throw DomainProblem.invalid("invalid_attachment", "an attachment needs a contentType such as application/pdf");
             }
-            byte[] bytes;
-            try {
-                bytes = Base64.getMimeDecoder().decode(file.content());
-            } catch (IllegalArgumentException notBase64) {
-                throw DomainProblem.invalid("invalid_base64", "the attachment " + file.fileName() + " is not valid base64");
-            }
-            if (bytes.length > MAX_ATTACHMENT_BYTES) {
-                throw DomainProblem.invalid("attachment_too_large", "an attachment may have at most 10 MB");
-            }
-            total += bytes.length;
+            total += decodeFile(file.content(), "attachment", file.fileName()).length;
         }
         if (total > MAX_ATTACHMENTS_BYTES) {
             throw DomainProblem.invalid("attachments_too_large", "the attachments of a message may have at most 25 MB");
@@ -280,8 +271,7 @@ final class MessageComposer {
                 throw DomainProblem.invalid("duplicate_content_id", "the contentId " + id + " is used by two inline "
                         + "images of the message", id);
             }
-            if (image.fileName() != null && (image.fileName().chars().anyMatch(Character::isISOControl)
-                    || image.fileName().length() > 200)) {
+            if (image.fileName() != null && !oneLineName(image.fileName())) {
                 throw DomainProblem.invalid("invalid_inline_image", "an inline image's fileName is one line of at "
                         + "most 200 characters");
             }
@@ -290,15 +280,7 @@ final class MessageComposer {
                 throw DomainProblem.invalid("invalid_inline_image", "an inline image's contentType is image/png, "
                         + "image/jpeg, image/gif or image/webp");
             }
-            byte[] bytes;
-            try {
-                bytes = Base64.getMimeDecoder().decode(image.content());
-            } catch (IllegalArgumentException notBase64) {
-                throw DomainProblem.invalid("invalid_base64", "the inline image " + id + " is not valid base64");
-            }
-            if (bytes.length > MAX_ATTACHMENT_BYTES) {
-                throw DomainProblem.invalid("attachment_too_large", "an inline image may have at most 10 MB");
-            }
+            byte[] bytes = decodeFile(image.content(), "inline image", id);
             String actual = FileTypes.imageType(bytes).orElseThrow(() -> DomainProblem.invalid("not_an_image",
                     "the inline image " + id + " is not a PNG, JPEG, GIF or WebP image"));
             if (declared != null && !declared.equals(actual)) {
@@ -311,6 +293,25 @@ final class MessageComposer {
             throw DomainProblem.invalid("attachments_too_large", "the attachments and inline images of a message may "
                     + "have at most 25 MB together");
         }
+    }
+
+    /** A file name a header can carry: one line of at most 200 characters. */
+    private static boolean oneLineName(String name) {
+        return name.length() <= 200 && name.chars().noneMatch(Character::isISOControl);
+    }
+
+    /** A file sent in base64 (an attachment or an inline image), decoded; refused when not base64 or over 10 MB. */
+    private static byte[] decodeFile(String content, String kind, String name) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getMimeDecoder().decode(content);
+        } catch (IllegalArgumentException notBase64) {
+            throw DomainProblem.invalid("invalid_base64", "the " + kind + " " + name + " is not valid base64");
+        }
+        if (bytes.length > MAX_ATTACHMENT_BYTES) {
+            throw DomainProblem.invalid("attachment_too_large", "an " + kind + " may have at most 10 MB");
+        }
+        return bytes;
     }
 
     private static MimeBodyPart inlinePart(OutboundMessage.InlineImage image) throws MessagingException {
