@@ -185,6 +185,15 @@ class DevelopmentScriptsTests {
         assertThat(failedInstall.output()).contains("apt-get could not install").contains("mvn ran: -B verify");
     }
 
+    @Test
+    @DisplayName("README's first command is an executable script of the repository (the fresh-clone test runs it)")
+    void readmesFirstCommandIsAScriptOfTheRepository() throws Exception {
+        String command = FreshCloneStartIntegrationTests.firstCommandOf(REPOSITORY.resolve("README.md"));
+        assertThat(command).isNotBlank();
+        Path script = REPOSITORY.resolve(command.split("\\s+")[0]);
+        assertThat(script).as("README's first command %s", command).isRegularFile().isExecutable();
+    }
+
     private void tool(String name, String script) throws IOException {
         Path file = tools.resolve(name);
         Files.writeString(file, script, StandardCharsets.UTF_8);
