@@ -572,8 +572,8 @@ class DeliveryReliabilityIntegrationTests {
     }
 
     private static void awaitHealthy(Process process, int httpPort, Path log) throws Exception {
-        // Generous: on a loaded 2-core machine a boot has taken over 90 s.
-        long deadline = System.currentTimeMillis() + 180_000;
+        // Generous: on a loaded 2-core machine a boot has taken 180 s.
+        long deadline = System.currentTimeMillis() + 300_000;
         while (System.currentTimeMillis() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("Mailtree exited with " + process.exitValue() + ": " + tail(log));
@@ -590,7 +590,7 @@ class DeliveryReliabilityIntegrationTests {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("Mailtree did not become healthy in 180 s: " + tail(log));
+        throw new AssertionError("Mailtree did not become healthy in 300 s: " + tail(log));
     }
 
     private static String tail(Path log) {
