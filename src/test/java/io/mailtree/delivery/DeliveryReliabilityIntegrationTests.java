@@ -492,7 +492,7 @@ class DeliveryReliabilityIntegrationTests {
             int missing = total - RELAY.distinctDelivered(recipients);
             // Stopped before counting: the embedded database is the node's while it runs.
             second.destroy();
-            assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("the restarted node stopped").isTrue();
+            assertThat(second.waitFor(120, TimeUnit.SECONDS)).as("the restarted node stopped").isTrue();
             long deliveredAtEnd = count(crashUrl, user, password, "select count(*) from message where status = 'DELIVERED'");
             long queuedAtEnd = count(crashUrl, user, password, "select count(*) from message where status = 'QUEUED'");
             System.out.printf("[reliability] crash on %s: %d messages (accepted in %d ms, killed %d ms after the last "
