@@ -12,7 +12,7 @@
 #              any free port), BENCH_HEAP (1g), BENCH_SMTP_CLIENTS (8), BENCH_SMTP_SECONDS (30; 0 skips the
 #              SMTP submission phase), plus those of server.sh (BENCH_JAR, BENCH_PORT, PG*, BENCH_SUBMISSION_PORT
 #              (default: first free port from 12587, or 0 when BENCH_SMTP_SECONDS=0); BENCH_DB defaults to
-#              mailtree_sendbench here).
+#              mailtree_sendbench here; BENCH_DATABASE=h2 runs it on the embedded H2 default instead).
 set -euo pipefail
 
 SECONDS_TO_SEND="${1:-60}"
@@ -79,7 +79,11 @@ SINK_CPU_BEFORE="$(cpu_seconds "$SINK_PID")"
 log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 BENCH_RC=0
-BENCH_OPERATOR_TOKEN="$TOKEN" BENCH_PSQL="psql -h $PGHOST -p $PGPORT -U $PGUSER -d $DB" \
+# The queue summary at the end reads PostgreSQL; the embedded database is the server's alone.
+PSQL=""
+[[ "$BENCH_DATABASE" == "postgresql" ]] && PSQL="psql -h $PGHOST -p $PGPORT -U $PGUSER -d $DB"
+log "database: $BENCH_DATABASE"
+BENCH_OPERATOR_TOKEN="$TOKEN" BENCH_PSQL="$PSQL" \
     "$JAVA" -Xmx512m "$SCRIPT_DIR/SendBench.java" "$BASE" "$SINK_SMTP" "$SINK_HTTP" "$SECONDS_TO_SEND" || BENCH_RC=$?
 
 echo "cpu:       Mailtree used $(cpu_seconds "$SERVER_PID") - $SERVER_CPU_BEFORE s of CPU, the sink" \

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Shared by the benchmark scripts: builds Mailtree if needed, starts it on a fresh PostgreSQL
-# database and stops it on exit. Source it, then call start_mailtree HEAP; it sets BASE (the
+# database (or, with BENCH_DATABASE=h2, on its embedded H2 default in a fresh data directory) and
+# stops it on exit. Source it, then call start_mailtree HEAP; it sets BASE (the
 # server's address), TOKEN (the operator token), DB and the PG* variables.
 #
 # Environment: BENCH_PORT (default: first free port from 18080), PGHOST (default 127.0.0.1),
 #              PGPORT (5432), PGUSER (postgres), BENCH_DB (mailtree_bench), JAVA (java),
 #              BENCH_JAVA_OPTS (extra JVM options for the server, e.g. a flight recording),
-#              BENCH_SUBMISSION_PORT (Mailtree's SMTP submission port, default 0 = off).
+#              BENCH_SUBMISSION_PORT (Mailtree's SMTP submission port, default 0 = off),
+#              BENCH_DATABASE (postgresql, the default, or h2: the embedded default, no PostgreSQL needed),
+#              BENCH_BOOT_TIMEOUT (seconds to wait for the server to answer UP, default 180).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="${BENCH_JAR:-$ROOT/target/mailtree-0.1.0-SNAPSHOT.jar}"
@@ -15,6 +18,7 @@ PGHOST="${PGHOST:-127.0.0.1}"
 PGPORT="${PGPORT:-5432}"
 PGUSER="${PGUSER:-postgres}"
 DB="${BENCH_DB:-mailtree_bench}"
+BENCH_DATABASE="${BENCH_DATABASE:-postgresql}"
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -27,10 +31,16 @@ if [[ ! -f "$JAR" ]]; then
 fi
 [[ -f "$JAR" ]] || { log "no jar at $JAR after the build"; exit 1; }
 
-# 2. A fresh database.
-log "recreating database $DB on $PGHOST:$PGPORT"
-dropdb --if-exists -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" "$DB"
-createdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" "$DB"
+# 2. A fresh database (the embedded one is created under the fresh data directory at start).
+if [[ "$BENCH_DATABASE" == "h2" ]]; then
+    log "embedded H2 database under the server's data directory"
+elif [[ "$BENCH_DATABASE" == "postgresql" ]]; then
+    log "recreating database $DB on $PGHOST:$PGPORT"
+    dropdb --if-exists -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" "$DB"
+    createdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" "$DB"
+else
+    log "BENCH_DATABASE is postgresql or h2, not $BENCH_DATABASE"; exit 1
+fi
 
 # 3. The server.
 PORT="${BENCH_PORT:-}"
@@ -78,9 +88,12 @@ start_mailtree() {
 local heap="${1:-1g}"
 log "starting Mailtree on 127.0.0.1:$PORT with -Xmx$heap (log: $SERVER_LOG)"
 mkdir -p "$WORK/data"
-SPRING_DATASOURCE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB" \
-SPRING_DATASOURCE_USERNAME="$PGUSER" \
-SPRING_DATASOURCE_PASSWORD= \
+local datasource=()
+if [[ "$BENCH_DATABASE" == "postgresql" ]]; then
+    datasource=(SPRING_DATASOURCE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB" SPRING_DATASOURCE_USERNAME="$PGUSER"
+        SPRING_DATASOURCE_PASSWORD=)
+fi
+env "${datasource[@]}" \
 MAILTREE_OPERATOR_TOKEN="$TOKEN" \
 SERVER_PORT="$PORT" \
 MAILTREE_DATA_DIR="$WORK/data" \
@@ -91,10 +104,10 @@ SERVER_PID=$!
 
 BASE="http://127.0.0.1:$PORT"
 log "waiting for $BASE/actuator/health to answer UP"
-deadline=$((SECONDS + 180))
+deadline=$((SECONDS + ${BENCH_BOOT_TIMEOUT:-180}))
 until curl -fsS --max-time 5 "$BASE/actuator/health" 2>/dev/null | grep -q '"status" *: *"UP"'; do
     kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited during start-up"; exit 1; }
-    (( SECONDS < deadline )) || { log "server not UP after 180 s"; exit 1; }
+    (( SECONDS < deadline )) || { log "server not UP after ${BENCH_BOOT_TIMEOUT:-180} s (BENCH_BOOT_TIMEOUT)"; exit 1; }
     sleep 1
 done
 log "server UP (${SECONDS}s since the script started)"

@@ -7,6 +7,7 @@ import io.mailtree.notifications.DevMailbox;
 import io.mailtree.notifications.MailTransport;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DatabaseKind;
+import io.mailtree.shared.NodeIdentity;
 import io.mailtree.shared.Times;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -46,7 +47,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (5xx: the address is suppressed and the contact marked bounced). Messages of an inactive account
  * are not claimed: they are held, neither sent nor lost, until it is active again (D-12). No SMTP
  * call runs inside a database transaction; a batch's outcomes are written together, under the lease
- * they were claimed with (ADR 0006, ADR 0007).
+ * they were claimed with (ADR 0006, ADR 0007). A claim names this node ({@link NodeIdentity}); at
+ * start the node releases the leases it held before it stopped, so a node that crashed delivers what
+ * it had claimed as soon as it is back instead of after the lease.
  */
 @Component
 class DeliveryWorkers implements SmartLifecycle {
@@ -64,6 +67,7 @@ class DeliveryWorkers implements SmartLifecycle {
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final boolean postgres;
+    private final String node;
     private final Settings settings;
     private final Semaphore wake = new Semaphore(0);
     private final List<Thread> threads = new ArrayList<>();
@@ -77,7 +81,7 @@ class DeliveryWorkers implements SmartLifecycle {
 
     DeliveryWorkers(JdbcClient jdbc, JdbcTemplate jdbcTemplate, AccountTree accounts, Suppressions suppressions, Contacts contacts,
             MessageEvents events, DkimSigning dkim, MailTransport mailTransport, Clock clock,
-            PlatformTransactionManager transactionManager, DatabaseKind database,
+            PlatformTransactionManager transactionManager, DatabaseKind database, NodeIdentity node,
             @Value("${mailtree.delivery.workers:8}") int workers, @Value("${mailtree.delivery.batch:50}") int batch,
             @Value("${mailtree.delivery.retry-horizon:72h}") Duration horizon,
             @Value("${mailtree.delivery.retry-base:30s}") Duration retryBase,
@@ -98,6 +102,7 @@ class DeliveryWorkers implements SmartLifecycle {
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
         this.postgres = database.isPostgres();
+        this.node = node.id();
         this.settings = new Settings(workers, batch, lease, horizon, retryBase, bounceDomain, relayHost, relayPort,
                 relayUsername, relayPassword, relayTls);
     }
@@ -136,9 +141,10 @@ class DeliveryWorkers implements SmartLifecycle {
             // Every write of an outcome names this lease: a worker that held a batch too long cannot overwrite
             // what the worker that took it over recorded.
             Instant leaseUntil = now.plus(settings.lease()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-            List<Object> params = new ArrayList<>(List.of(Times.sql(leaseUntil), Times.sql(now)));
+            List<Object> params = new ArrayList<>(List.of(Times.sql(leaseUntil), node, Times.sql(now)));
             params.addAll(ids);
-            jdbc.sql("update message set lease_until = ?, attempts = attempts + 1, updated_at = ? where id in (" + in + ")")
+            jdbc.sql("update message set lease_until = ?, claimed_by = ?, attempts = attempts + 1, updated_at = ? where id in ("
+                    + in + ")")
                     .params(params).update();
             List<Claimed> claimed = jdbc.sql("select * from message where id in (" + in + ") order by next_attempt_at, id")
                     .params(new ArrayList<Object>(ids))
@@ -509,8 +515,32 @@ class DeliveryWorkers implements SmartLifecycle {
         }
     }
 
+    /**
+     * Releases the leases this node held when it stopped: no running process holds them any more, so
+     * what was claimed need not wait for the lease to pass. On PostgreSQL only those claimed under this
+     * node's id (other nodes may be delivering theirs); on the embedded database all of them, as only
+     * one process can open it. A message that reached the relay before the crash without its outcome
+     * being recorded goes out again: that is the at-least-once bound (the workers' batches in flight).
+     */
+    int releaseLeftoverLeases() {
+        int released = transactions.execute(status -> jdbc.sql("""
+                update message set lease_until = null
+                where status = 'QUEUED' and lease_until is not null""" + (postgres ? " and claimed_by = ?" : ""))
+                .params(postgres ? List.of(node) : List.of()).update());
+        if (released > 0) {
+            log.info("released the leases of {} messages this node (id {}) had claimed before it stopped", released, node);
+        }
+        return released;
+    }
+
     @Override
     public void start() {
+        try {
+            releaseLeftoverLeases();
+        } catch (RuntimeException databaseTrouble) {
+            // Not fatal: the leases then pass with time, as they would on any other node.
+            log.warn("releasing this node's leases from before it stopped failed", databaseTrouble);
+        }
         running = true;
         for (int i = 0; i < settings.workers(); i++) {
             Thread thread = new Thread(this::work, "delivery-" + i);

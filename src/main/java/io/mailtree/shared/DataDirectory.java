@@ -25,7 +25,8 @@ public class DataDirectory implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public int getOrder() {
-        // After the configuration files and the environment have been read.
-        return Ordered.LOWEST_PRECEDENCE;
+        // After the configuration files and the environment have been read, before
+        // EmbeddedDatabaseDurability reads the datasource URL that names mailtree.data-path.
+        return Ordered.LOWEST_PRECEDENCE - 10;
     }
 }

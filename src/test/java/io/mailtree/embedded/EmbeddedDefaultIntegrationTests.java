@@ -2,6 +2,7 @@ package io.mailtree.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailtree.shared.NodeIdentity;
 import io.mailtree.support.Api;
 import io.mailtree.support.WebSession;
 import java.util.Map;
@@ -10,6 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +30,23 @@ class EmbeddedDefaultIntegrationTests {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    NodeIdentity node;
+
+    @Value("${mailtree.data-path}")
+    String dataPath;
+
+    @Test
+    @DisplayName("On H2: every commit is written to the file before it returns, and the node's id is kept in the data directory")
+    void commitsWriteThroughAndTheNodeIdIsKept() throws Exception {
+        assertThat(jdbc.sql("select setting_value from information_schema.settings where setting_name = 'WRITE_DELAY'")
+                .query(String.class).single().strip()).as("H2's write delay in ms").isEqualTo("0");
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of(dataPath, "node-id")).strip()).isEqualTo(node.id());
+    }
 
     @Test
     @DisplayName("On H2: sign-up mail lands in the development mailbox and verifies the account (D-1)")
