@@ -62,8 +62,11 @@ public class TemplateLanguage {
     public static final int MAX_ITERATIONS = 10_000;
     /** Loop turns plus values written in one render. */
     public static final int MAX_STEPS = 500_000;
-    /** Wall-clock time one part may take to render; a normal e-mail takes well under a millisecond. */
-    public static final Duration MAX_RENDER_TIME = Duration.ofSeconds(1);
+    /**
+     * Wall-clock time one part may take to render; a normal e-mail takes well under a millisecond. A
+     * backstop: the other limits already bound the work to about a second of a loaded core.
+     */
+    public static final Duration MAX_RENDER_TIME = Duration.ofSeconds(3);
     /** What the compile cache may hold, as the estimated size of its templates (see {@link #weightOf}). */
     public static final long DEFAULT_CACHE_WEIGHT = 32L * 1024 * 1024;
 
