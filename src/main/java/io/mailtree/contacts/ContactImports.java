@@ -26,12 +26,16 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * CSV imports: the upload is stored, a job row records progress, and a background worker reads,
  * checks and writes it (see {@link ImportRun}). The API answers 202 at once; the job resource is
  * polled. An import that would exceed the allowance is refused whole before anything is written
- * (D-11).
+ * (D-11). An account has at most {@code mailtree.imports.max-running-per-account} imports queued or
+ * running at once (default 3); one more is refused with {@code too_many_imports}, so one account
+ * cannot fill the shared workers' queue and the disk with uploads.
  */
 @Service
 public class ContactImports {
@@ -50,12 +54,18 @@ public class ContactImports {
     private final Path directory;
     private final long maxBytes;
     private final ExecutorService workers;
+    private final int maxRunningPerAccount;
+    private final TransactionTemplate transactions;
 
     ContactImports(JdbcClient jdbc, ContactLists lists, Clock clock, ImportRun run,
             @Value("${mailtree.data-path}") String dataPath,
             @Value("${mailtree.imports.max-bytes:1073741824}") long maxBytes,
-            @Value("${mailtree.imports.workers:2}") int workers) {
+            @Value("${mailtree.imports.workers:2}") int workers,
+            @Value("${mailtree.imports.max-running-per-account:3}") int maxRunningPerAccount,
+            PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
+        this.maxRunningPerAccount = maxRunningPerAccount;
+        this.transactions = new TransactionTemplate(transactionManager);
         this.lists = lists;
         this.clock = clock;
         this.run = run;
@@ -91,7 +101,7 @@ public class ContactImports {
      * Stores the upload and starts the import.
      *
      * @throws DomainProblem {@code file_too_large}, {@code unsupported_charset}, {@code list_not_found},
-     *                       {@code invalid_mapping}; nothing is stored then
+     *                       {@code invalid_mapping}, {@code too_many_imports}; nothing is stored then
      */
     public ImportJob start(Caller caller, String fileName, InputStream upload, Long listId, Map<String, String> mapping,
             String charset) throws IOException {
@@ -101,22 +111,44 @@ public class ContactImports {
         }
         Charset decoded = charset(charset);
         mapping.forEach((header, role) -> ImportRun.validRole(role));
+        // Checked before the upload is stored (a refusal costs no disk), and again under the account's
+        // row lock with the insert, so two simultaneous starts cannot both take the last place.
+        refuseWhenBusy(account);
         UUID id = UUID.randomUUID();
         Files.createDirectories(directory);
         Path file = directory.resolve(id + ".csv");
         long size = store(upload, file);
         String safeName = fileName == null ? "upload.csv" : fileName.replaceAll("[\\p{Cntrl}/\\\\]", "_");
-        jdbc.sql("""
-                insert into contact_import (id, account_id, status, phase, file_name, list_id, bytes_total, created_by,
-                    created_at)
-                values (?, ?, 'RUNNING', 'READING', ?, ?, ?, ?, ?)""")
-                .params(id, account.value(), safeName.length() > 255 ? safeName.substring(0, 255) : safeName, listId, size,
-                        caller.actor(), Times.sql(clock.instant()))
-                .update();
+        try {
+            transactions.executeWithoutResult(status -> {
+                jdbc.sql("select id from account where id = ? for update").param(account.value()).query().listOfRows();
+                refuseWhenBusy(account);
+                jdbc.sql("""
+                        insert into contact_import (id, account_id, status, phase, file_name, list_id, bytes_total,
+                            created_by, created_at)
+                        values (?, ?, 'RUNNING', 'READING', ?, ?, ?, ?, ?)""")
+                        .params(id, account.value(), safeName.length() > 255 ? safeName.substring(0, 255) : safeName,
+                                listId, size, caller.actor(), Times.sql(clock.instant()))
+                        .update();
+            });
+        } catch (DomainProblem busy) {
+            Files.deleteIfExists(file);
+            throw busy;
+        }
         ImportRun.Request request = new ImportRun.Request(id, caller, file, directory.resolve(id + "-errors.csv"),
                 listId, mapping, decoded);
         workers.execute(() -> run.execute(request));
         return get(account, id);
+    }
+
+    /** Refuses a new import while the account already has its maximum queued or running. */
+    private void refuseWhenBusy(AccountId account) {
+        long running = jdbc.sql("select count(*) from contact_import where account_id = ? and status = 'RUNNING'")
+                .param(account.value()).query(Long.class).single();
+        if (running >= maxRunningPerAccount) {
+            throw new DomainProblem(429, "too_many_imports", "at most " + maxRunningPerAccount
+                    + " imports of an account run at once; wait for one to finish", maxRunningPerAccount);
+        }
     }
 
     public ImportJob get(AccountId account, UUID id) {

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -43,11 +45,11 @@ public class ContactLists {
     public ContactList create(AccountId account, String name) {
         String valid = Texts.name(name, 100);
         Instant now = clock.instant();
+        // The generated key, not max(id): a concurrent create of a list of the same name could be the larger id.
+        KeyHolder key = new GeneratedKeyHolder();
         jdbc.sql("insert into contact_list (account_id, name, member_count, created_at, updated_at) values (?, ?, 0, ?, ?)")
-                .params(account.value(), valid, Times.sql(now), Times.sql(now)).update();
-        long id = jdbc.sql("select max(id) from contact_list where account_id = ? and name = ?")
-                .params(account.value(), valid).query(Long.class).single();
-        return get(account, id);
+                .params(account.value(), valid, Times.sql(now), Times.sql(now)).update(key, "id");
+        return get(account, key.getKeyAs(Long.class));
     }
 
     public ContactList get(AccountId account, long id) {

@@ -133,7 +133,11 @@ public class Contacts {
 
     @Transactional
     public void delete(AccountId account, long id) {
-        Contact current = get(account, id);
+        // The row lock makes a second delete of the same contact wait for the first and then find nothing,
+        // so the allowance and the list counts are given back once, not once per concurrent request.
+        Contact current = jdbc.sql("select * from contact where account_id = ? and id = ? for update")
+                .params(account.value(), id).query(MAPPER).optional()
+                .orElseThrow(() -> DomainProblem.notFound("contact_not_found", "contact"));
         List<Long> lists = jdbc.sql("select list_id from list_member where contact_id = ?").param(id).query(Long.class).list();
         jdbc.sql("delete from list_member where contact_id = ?").param(id).update();
         for (Long list : lists) {

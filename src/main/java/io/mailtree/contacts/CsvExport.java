@@ -11,7 +11,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * CSV export of a list or a search, streamed page by page. Cells that a spreadsheet would run as a
- * formula (starting with =, +, -, @, tab or carriage return) are prefixed with an apostrophe.
+ * formula (starting with =, +, -, @, their full-width forms, tab or carriage return, also after leading
+ * spaces, which spreadsheets skip) are prefixed with an apostrophe.
  */
 @Service
 public class CsvExport {
@@ -63,14 +64,27 @@ public class CsvExport {
         out.flush();
     }
 
+    /**
+     * Characters that start a formula: the ASCII ones and their full-width forms, which spreadsheets
+     * with East Asian input (Excel, LibreOffice, Sheets) read as the same operators.
+     */
+    private static final String FORMULA_STARTS = "=+-@\uFF1D\uFF0B\uFF0D\uFF20";
+
     /** Neutralises spreadsheet formulas (CSV injection). */
     static String safe(String value) {
         if (value == null || value.isEmpty()) {
             return value == null ? "" : value;
         }
         char first = value.charAt(0);
-        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
-                ? "'" + value : value;
+        if (first == '\t' || first == '\r' || first == '\n') {
+            return "'" + value;
+        }
+        // Spreadsheets skip leading blanks (also no-break and ideographic spaces) before reading a formula.
+        int at = 0;
+        while (at < value.length() && (Character.isWhitespace(value.charAt(at)) || Character.isSpaceChar(value.charAt(at)))) {
+            at++;
+        }
+        return at < value.length() && FORMULA_STARTS.indexOf(value.charAt(at)) >= 0 ? "'" + value : value;
     }
 
     static String cell(String value) {

@@ -22,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -132,13 +134,14 @@ public class Emails {
             text = text == null ? template.text() : text;
         }
         Instant now = clock.instant();
+        // The generated key, not max(id): a concurrent create in the same account could be the larger id.
+        KeyHolder key = new GeneratedKeyHolder();
         jdbc.sql("""
                 insert into email (account_id, name, email_type, status, created_at, updated_at)
                 values (?, ?, ?, 'INCOMPLETE', ?, ?)""")
                 .params(account.value(), Texts.name(draft.name(), 100), type.name(), Times.sql(now), Times.sql(now))
-                .update();
-        long id = jdbc.sql("select max(id) from email where account_id = ?").param(account.value()).query(Long.class)
-                .single();
+                .update(key, "id");
+        long id = key.getKeyAs(Long.class);
         return write(account, get(account, id), new EmailDraft(null, null, subject, draft.fromName(), draft.fromEmail(),
                 draft.replyTo(), draft.templateId(), html, text, draft.abTest(), draft.listIds()));
     }
@@ -147,6 +150,10 @@ public class Emails {
     public Email update(AccountId account, long id, EmailDraft changes) {
         Email current = get(account, id);
         current.requireEditable();
+        if (changes.templateId() != null && !changes.templateId().equals(current.templateId())) {
+            // As on create: only one of the account's own templates; another account's id is not found.
+            templates.get(account, changes.templateId());
+        }
         if (changes.type() != null && type(changes.type()) != current.type()) {
             jdbc.sql("update email set email_type = ? where id = ?").params(type(changes.type()).name(), id).update();
             current = get(account, id);

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -62,13 +64,14 @@ public class Templates {
         String textBody = text == null || text.isBlank() ? HtmlText.from(html) : text;
         check(subject, html, textBody);
         Instant now = clock.instant();
+        // The generated key, not max(id): a concurrent create in the same account could be the larger id.
+        KeyHolder key = new GeneratedKeyHolder();
         jdbc.sql("""
                 insert into template (account_id, name, subject, html, text_body, created_at, updated_at)
                 values (?, ?, ?, ?, ?, ?, ?)""")
-                .params(account.value(), validName, subject, html, textBody, Times.sql(now), Times.sql(now)).update();
-        long id = jdbc.sql("select max(id) from template where account_id = ?").param(account.value())
-                .query(Long.class).single();
-        return get(account, id);
+                .params(account.value(), validName, subject, html, textBody, Times.sql(now), Times.sql(now))
+                .update(key, "id");
+        return get(account, key.getKeyAs(Long.class));
     }
 
     @Transactional

@@ -35,12 +35,18 @@ import tools.jackson.databind.json.JsonMapper;
  * and refused with a code, or composed and queued; all accepted messages of a request commit in one
  * transaction, and only then does the API answer "accepted". An {@code Idempotency-Key} repeats the
  * first answer for the same body and refuses another body (409).
+ *
+ * <p>Messages are checked, rendered and composed before that transaction opens: a render may take up
+ * to its time limit, and a pool connection held meanwhile would let a few calls starve every other
+ * request. Template variables are scalars (strings, numbers, booleans, null); lists and objects are
+ * refused with {@code invalid_variable}, so a client cannot feed a template's loops.
  */
 @Service
 public class MessageQueue {
 
     public static final int MAX_MESSAGES = 50;
     public static final int MAX_RECIPIENTS = 50;
+    public static final int MAX_VARIABLES = 200;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JdbcClient jdbc;
@@ -94,9 +100,11 @@ public class MessageQueue {
                 return previous.get();
             }
         }
+        Prepared prepared = prepareAll(caller, messages);
         try {
             Answer answer = transactions.execute(status -> {
-                Answer result = queue(caller, messages);
+                enqueue(caller, prepared.accepted());
+                Answer result = new Answer(prepared.results());
                 if (key != null) {
                     jdbc.sql("""
                             insert into idempotency_record (account_id, idem_key, request_hash, response, created_at)
@@ -134,7 +142,11 @@ public class MessageQueue {
                 .optional();
     }
 
-    private Answer queue(Caller caller, List<OutboundMessage> messages) {
+    /** The messages of a call, checked and composed: the answer's results and what is to be inserted. */
+    private record Prepared(List<SendResult> results, List<Queued> accepted) {
+    }
+
+    private Prepared prepareAll(Caller caller, List<OutboundMessage> messages) {
         Account account = accounts.require(caller.accountId());
         List<SendResult> results = new ArrayList<>();
         List<Queued> accepted = new ArrayList<>();
@@ -162,8 +174,7 @@ public class MessageQueue {
                 results.add(SendResult.refused(i, customId, refused.code(), refused.getMessage()));
             }
         }
-        enqueue(caller, accepted);
-        return new Answer(results);
+        return new Prepared(results, accepted);
     }
 
     /** A message checked and composed, to be inserted with the others of its call. */
@@ -195,9 +206,9 @@ public class MessageQueue {
         String subject = message.subject();
         String text = message.text();
         String html = message.html();
+        Map<String, Object> values = variables(message.variables());
         if (message.templateId() != null) {
             var template = templates.get(caller.accountId(), message.templateId());
-            Map<String, Object> values = message.variables() == null ? Map.of() : new LinkedHashMap<>(message.variables());
             subject = subject != null ? subject : language.render(template.subject(), TemplateLanguage.Part.SUBJECT, values);
             html = html != null ? html : language.render(template.html(), TemplateLanguage.Part.HTML, values);
             text = text != null ? text : language.render(template.text(), TemplateLanguage.Part.TEXT, values);
@@ -305,6 +316,29 @@ public class MessageQueue {
             accepted.add(new MessageEvents.Event(caller.accountId(), id, keyId, "QUEUED", null, null));
         }
         events.recordAll(accepted);
+    }
+
+    /**
+     * A message's template variables, checked: at most {@link #MAX_VARIABLES}, each a string, number,
+     * boolean or null. A list or object would let the template loop over what the client sent.
+     */
+    private static Map<String, Object> variables(Map<String, Object> variables) {
+        if (variables == null || variables.isEmpty()) {
+            return Map.of();
+        }
+        if (variables.size() > MAX_VARIABLES) {
+            throw DomainProblem.invalid("too_many_variables", "at most " + MAX_VARIABLES + " variables a message",
+                    MAX_VARIABLES);
+        }
+        for (Map.Entry<String, Object> variable : variables.entrySet()) {
+            Object value = variable.getValue();
+            if (!(value == null || value instanceof String || value instanceof Number || value instanceof Boolean)) {
+                String name = String.valueOf(variable.getKey()).replaceAll("[\\r\\n]", " ");
+                throw DomainProblem.invalid("invalid_variable", "the variable " + name
+                        + " is not a string, number, boolean or null", name).with("variable", name);
+            }
+        }
+        return new LinkedHashMap<>(variables);
     }
 
     private static List<String> recipients(OutboundMessage message) {

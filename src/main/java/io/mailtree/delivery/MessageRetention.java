@@ -24,7 +24,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (default 7 days; its status, recipients and events stay, so the Messages page and bounce matching
  * keep working), and the message with its events is deleted after {@code mailtree.retention.history}
  * (default 90 days). The hourly statistics are not touched. Queued messages, including those held
- * for an inactive account, are never cleared. Several nodes may run passes at once: each step is
+ * for an inactive account, are never cleared. The send API's idempotency records are deleted after
+ * {@code mailtree.retention.idempotency} (default 24 hours): a client retries within minutes, and
+ * kept for ever the records (each holds a whole answer) would grow by every keyed call.
+ * Several nodes may run passes at once: each step is
  * idempotent. Work goes in batches of 1,000 rows, each its own
  * transaction, so the queue is never blocked behind a long purge.
  */
@@ -40,6 +43,7 @@ class MessageRetention implements SmartLifecycle {
     private final Duration content;
     private final Duration history;
     private final Duration every;
+    private final Duration idempotency;
     private ScheduledExecutorService schedule;
     /**
      * Content of messages created before this instant is already cleared (this node's pass got that
@@ -50,10 +54,15 @@ class MessageRetention implements SmartLifecycle {
     MessageRetention(JdbcClient jdbc, Clock clock, PlatformTransactionManager transactionManager,
             @Value("${mailtree.retention.content:7d}") Duration content,
             @Value("${mailtree.retention.history:90d}") Duration history,
-            @Value("${mailtree.retention.every:10m}") Duration every) {
+            @Value("${mailtree.retention.every:10m}") Duration every,
+            @Value("${mailtree.retention.idempotency:24h}") Duration idempotency) {
         if (content.isNegative() || history.compareTo(content) < 0) {
             throw new IllegalArgumentException("mailtree.retention.history must be at least mailtree.retention.content");
         }
+        if (idempotency.isNegative()) {
+            throw new IllegalArgumentException("mailtree.retention.idempotency cannot be negative");
+        }
+        this.idempotency = idempotency;
         this.jdbc = jdbc;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
@@ -63,7 +72,7 @@ class MessageRetention implements SmartLifecycle {
     }
 
     /** What one pass did. */
-    record Purged(int contentCleared, int messagesDeleted) {
+    record Purged(int contentCleared, int messagesDeleted, int idempotencyRecordsDeleted) {
     }
 
     /** One pass: clears old content, then deletes old messages with their events. */
@@ -102,7 +111,22 @@ class MessageRetention implements SmartLifecycle {
             cleared += rows.size();
             clearedUpTo = rows.get(rows.size() - 1).createdAt();
         }
-        return new Purged(cleared, deleted);
+        return new Purged(cleared, deleted, purgeIdempotencyRecords(now.minus(idempotency)));
+    }
+
+    /** Deletes idempotency records older than the cutoff, a batch a transaction. */
+    private int purgeIdempotencyRecords(Instant cutoff) {
+        int deleted = 0;
+        while (true) {
+            Integer batch = transactions.execute(status -> jdbc.sql("""
+                    delete from idempotency_record where (account_id, idem_key) in (
+                        select account_id, idem_key from idempotency_record where created_at < ? limit""" + " " + BATCH
+                    + ")").param(Times.sql(cutoff)).update());
+            deleted += batch == null ? 0 : batch;
+            if (batch == null || batch < BATCH) {
+                return deleted;
+            }
+        }
     }
 
     /** Up to a batch of finished messages created before the cutoff. */
@@ -121,9 +145,10 @@ class MessageRetention implements SmartLifecycle {
         schedule.scheduleWithFixedDelay(() -> {
             try {
                 Purged purged = runOnce();
-                if (purged.contentCleared() + purged.messagesDeleted() > 0) {
-                    log.info("retention: content of {} messages cleared, {} messages deleted", purged.contentCleared(),
-                            purged.messagesDeleted());
+                if (purged.contentCleared() + purged.messagesDeleted() + purged.idempotencyRecordsDeleted() > 0) {
+                    log.info("retention: content of {} messages cleared, {} messages deleted, {} idempotency records "
+                            + "deleted", purged.contentCleared(), purged.messagesDeleted(),
+                            purged.idempotencyRecordsDeleted());
                 }
             } catch (RuntimeException failure) {
                 log.warn("message retention failed; trying again later", failure);

@@ -15,11 +15,14 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.util.unit.DataSize;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 
 /**
  * Three doors: the provisioning API (operator token), the account API (API keys, stateless, no
- * CSRF because no cookies), and the web UI (form sign-in, server-side session, CSRF tokens).
+ * CSRF because no cookies), and the web UI (form sign-in, server-side session, CSRF tokens). Each
+ * bounds multipart requests before anything reads them ({@link MultipartLimitFilter}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -37,31 +40,37 @@ class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain provisioningApiSecurity(HttpSecurity http, @Value("${mailtree.operator.token:}") String token)
-            throws Exception {
+    SecurityFilterChain provisioningApiSecurity(HttpSecurity http, @Value("${mailtree.operator.token:}") String token,
+            @Value("${mailtree.multipart.max-bytes:1MB}") DataSize multipartMax) throws Exception {
         return http.securityMatcher("/api/platform/**")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new OperatorTokenFilter(token), AuthorizationFilter.class)
+                .addFilterAfter(new MultipartLimitFilter(multipartMax.toBytes()), OperatorTokenFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().hasRole("OPERATOR"))
                 .build();
     }
 
     @Bean
     @Order(2)
-    SecurityFilterChain accountApiSecurity(HttpSecurity http, ApiKeys keys, AccountTree accounts) throws Exception {
+    SecurityFilterChain accountApiSecurity(HttpSecurity http, ApiKeys keys, AccountTree accounts,
+            @Value("${mailtree.multipart.max-bytes:1MB}") DataSize multipartMax) throws Exception {
         return http.securityMatcher("/api/**")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new ApiKeyFilter(keys, accounts), AuthorizationFilter.class)
+                .addFilterAfter(new MultipartLimitFilter(multipartMax.toBytes()), ApiKeyFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().hasRole("API"))
                 .build();
     }
 
     @Bean
     @Order(3)
-    SecurityFilterChain webUiSecurity(HttpSecurity http, Users users, AccountTree accounts) throws Exception {
+    SecurityFilterChain webUiSecurity(HttpSecurity http, Users users, AccountTree accounts,
+            @Value("${mailtree.multipart.max-bytes:1MB}") DataSize multipartMax) throws Exception {
         return http
+                // Before the CSRF filter, whose parameter read would parse (and spool) the whole upload.
+                .addFilterBefore(new MultipartLimitFilter(multipartMax.toBytes()), CsrfFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(PUBLIC_PAGES).permitAll()
                         .requestMatchers("/reset-password/**", "/verify/**").permitAll()

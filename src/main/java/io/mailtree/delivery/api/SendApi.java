@@ -45,7 +45,9 @@ class SendApi {
             Idempotency-Key: the same key and body answer the first answer again; another body is a 409.
             Inline images go in a multipart/related part with the html, which shows each as cid:<contentId>;
             codes: not_an_image, invalid_inline_image, duplicate_content_id, inline_images_need_html,
-            invalid_base64, attachment_too_large, attachments_too_large.""")
+            invalid_base64, attachment_too_large, attachments_too_large. With templateId, variables are strings,
+            numbers, booleans or null (invalid_variable, too_many_variables); a render too large or too costly is
+            refused with rendered_too_large or template_too_complex.""")
     MessageQueue.Answer send(Caller caller, @RequestBody SendRequest request,
             @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
         return queue.send(caller, request.messages(), idempotencyKey, JSON.writeValueAsString(request));
