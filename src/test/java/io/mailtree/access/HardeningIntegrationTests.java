@@ -311,7 +311,11 @@ class HardeningIntegrationTests {
         assertThat(web.post("/signup", Map.of("name", "Co " + who, "email", email, "password",
                 "correct-horse-battery")).path()).isEqualTo("/check-email");
         String link = extract(awaitMailbox(email, "/verify"), "(/verify\\?token=[A-Za-z0-9_.\\-]+)");
-        assertThat(web.confirm(link).path()).isEqualTo("/login?verified");
+        web.confirm(link);
+        assertThat(jdbc.sql("""
+                select count(*) from account a join app_user u on u.account_id = a.id
+                where u.email_key = ? and a.verified_at is not null""").param(email.toLowerCase()).query(Long.class)
+                .single()).as("verified").isEqualTo(1);
         return email;
     }
 

@@ -144,6 +144,14 @@ class SignUpIntegrationTests extends MailtreeTestBase {
         assertThat(new WebSession(port).signIn(email, "correct-horse-battery")).doesNotContain("error");
     }
 
+    @Test
+    @DisplayName("With an SMTP relay configured the pages carry no development-mailbox banner, and the mailbox is gone")
+    void noDevMailboxBannerWithARelay() {
+        WebSession web = new WebSession(port);
+        assertThat(web.get("/login").body()).contains("id=\"sign-in\"").doesNotContain("dev-mailbox-banner");
+        assertThat(web.get("/dev/mailbox").status()).isEqualTo(404);
+    }
+
     private Object verifiedAt(String email) {
         UUID account = jdbc.sql("select account_id from app_user where email_key = ?").param(email.toLowerCase())
                 .query(UUID.class).single();
