@@ -2,6 +2,7 @@ package io.mailtree.access;
 
 import io.mailtree.audit.AuditLog;
 import io.mailtree.accounts.AccountTree;
+import io.mailtree.notifications.MailRequestLimits;
 import io.mailtree.notifications.SystemMail;
 import java.util.Optional;
 import org.springframework.context.MessageSource;
@@ -11,7 +12,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Forgotten passwords: a signed link by e-mail, valid two hours and only until the password
- * changes. The request answers the same whether or not the address is known.
+ * changes. The request answers the same whether or not the address is known, and is limited per
+ * address and per client ({@link MailRequestLimits}) whether or not the address is known.
  */
 @Service
 public class PasswordResets {
@@ -22,9 +24,11 @@ public class PasswordResets {
     private final MessageSource messages;
     private final AuditLog audit;
     private final AccountTree accounts;
+    private final MailRequestLimits limits;
 
     PasswordResets(Users users, AccountLinks links, SystemMail mail, MessageSource messages, AuditLog audit,
-            AccountTree accounts) {
+            AccountTree accounts, MailRequestLimits limits) {
+        this.limits = limits;
         this.users = users;
         this.links = links;
         this.mail = mail;
@@ -33,8 +37,14 @@ public class PasswordResets {
         this.accounts = accounts;
     }
 
+    /**
+     * E-mails a reset link if an account uses the address.
+     *
+     * @throws io.mailtree.shared.DomainProblem {@code too_many_mail_requests} past the limits, known address or not
+     */
     @Transactional
-    public void request(String email) {
+    public void request(String email, String client) {
+        limits.acquire("password-reset", email, client);
         users.findByEmail(email).ifPresent(user -> mail.send(user.email(),
                 messages.getMessage("mail.reset.subject", null, LocaleContextHolder.getLocale()),
                 messages.getMessage("mail.reset.body", new Object[] {links.passwordLink(user, false)},

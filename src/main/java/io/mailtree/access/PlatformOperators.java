@@ -18,7 +18,7 @@ import org.springframework.stereotype.Service;
 /**
  * The platform operators, who run the installation. The first one is bootstrapped on first start
  * from {@code MAILTREE_OPERATOR_EMAIL} and {@code MAILTREE_OPERATOR_PASSWORD}; without a password
- * a generated one is printed once to the log.
+ * a generated one is printed once to the console (standard output, not the log).
  */
 @Service
 public class PlatformOperators {
@@ -30,10 +30,18 @@ public class PlatformOperators {
     private final Clock clock;
     private final String bootstrapEmail;
     private final String bootstrapPassword;
+    private final java.io.PrintStream console;
 
+    @org.springframework.beans.factory.annotation.Autowired
     PlatformOperators(JdbcClient jdbc, PasswordEncoder passwords, Clock clock,
             @Value("${mailtree.operator.email}") String bootstrapEmail,
             @Value("${mailtree.operator.password:}") String bootstrapPassword) {
+        this(jdbc, passwords, clock, bootstrapEmail, bootstrapPassword, System.out);
+    }
+
+    PlatformOperators(JdbcClient jdbc, PasswordEncoder passwords, Clock clock, String bootstrapEmail,
+            String bootstrapPassword, java.io.PrintStream console) {
+        this.console = console;
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.clock = clock;
@@ -59,8 +67,13 @@ public class PlatformOperators {
                         Times.sql(clock.instant()))
                 .update();
         if (generated) {
-            log.warn("Platform operator created: sign in at /login as {} with the password {} "
-                    + "(shown once; set MAILTREE_OPERATOR_PASSWORD to choose it)", email, password);
+            // Printed to the console only, never through the logger: log files are shipped, kept and
+            // read by more people than the one starting the installation.
+            console.println("Platform operator created: sign in at /login as " + email + " with the password "
+                    + password + " (shown once; set MAILTREE_OPERATOR_PASSWORD to choose it)");
+            console.flush();
+            log.warn("Platform operator created: {}; its generated password was printed once to the console "
+                    + "(standard output), not to the log", email);
         } else {
             log.info("Platform operator created: {}", email);
         }

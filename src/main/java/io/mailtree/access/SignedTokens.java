@@ -26,7 +26,16 @@ public class SignedTokens {
     private final Clock clock;
     private final byte[] key;
 
+    /** Shortest {@code MAILTREE_SECRET} accepted: 32 characters, enough entropy for HMAC-SHA256 links. */
+    public static final int SECRET_MIN_LENGTH = 32;
+
     SignedTokens(Clock clock, JdbcClient jdbc, @Value("${mailtree.secret:}") String configured) {
+        if (configured != null && !configured.isBlank() && configured.length() < SECRET_MIN_LENGTH) {
+            throw new IllegalStateException("MAILTREE_SECRET is set but has only " + configured.length()
+                    + " characters; it signs every e-mailed link and needs at least " + SECRET_MIN_LENGTH
+                    + " (for example the output of: openssl rand -base64 48). Leave it unset to use a key "
+                    + "generated once and kept in the database.");
+        }
         this.clock = clock;
         this.key = (configured != null && !configured.isBlank() ? configured : installationKey(jdbc))
                 .getBytes(StandardCharsets.UTF_8);

@@ -72,10 +72,16 @@ public class Users {
         return user;
     }
 
-    /** Refuses a login e-mail that someone already uses, before anything is written. */
+    /**
+     * Refuses a login e-mail that someone already uses, before anything is written. Users and
+     * platform operators sign in through one form, so they share one namespace: an account owner
+     * with the operator's address would shadow the operator, who could then never sign in.
+     */
     public void requireLoginFree(String email) {
         String key = EmailAddresses.loginKey(EmailAddresses.normalise(email));
-        if (jdbc.sql("select count(*) from app_user where email_key = ?").param(key).query(Long.class).single() > 0) {
+        if (jdbc.sql("select count(*) from app_user where email_key = ?").param(key).query(Long.class).single() > 0
+                || jdbc.sql("select count(*) from platform_operator where email_key = ?").param(key)
+                        .query(Long.class).single() > 0) {
             throw loginTaken();
         }
     }

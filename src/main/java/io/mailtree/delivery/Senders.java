@@ -1,6 +1,7 @@
 package io.mailtree.delivery;
 
 import io.mailtree.access.SignedTokens;
+import io.mailtree.notifications.MailRequestLimits;
 import io.mailtree.notifications.SystemMail;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
@@ -21,7 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Sender addresses. Adding one e-mails a signed confirmation link to it (valid 3 days); mail from
- * an address that has not confirmed is refused by the send paths.
+ * an address that has not confirmed is refused by the send paths. Confirmation mail is limited per
+ * address and per account ({@link MailRequestLimits}).
  */
 @Service
 public class Senders {
@@ -38,9 +40,11 @@ public class Senders {
     private final MessageSource messages;
     private final Clock clock;
     private final String baseUrl;
+    private final MailRequestLimits limits;
 
     Senders(JdbcClient jdbc, SignedTokens tokens, SystemMail mail, MessageSource messages, Clock clock,
-            @Value("${mailtree.base-url}") String baseUrl) {
+            @Value("${mailtree.base-url}") String baseUrl, MailRequestLimits limits) {
+        this.limits = limits;
         this.jdbc = jdbc;
         this.tokens = tokens;
         this.mail = mail;
@@ -81,7 +85,9 @@ public class Senders {
         }
         Sender sender = jdbc.sql("select * from sender where account_id = ? and email_key = ?")
                 .params(account.value(), key).query(MAPPER).single();
-        sendConfirmation(sender);
+        // Limited like a resend (the insert above rolls back when refused): adding and removing an
+        // address again and again must not flood it.
+        sendConfirmation(account, sender);
         return sender;
     }
 
@@ -89,7 +95,7 @@ public class Senders {
     public void resendConfirmation(AccountId account, long id) {
         Sender sender = get(account, id);
         if (!sender.isVerified()) {
-            sendConfirmation(sender);
+            sendConfirmation(account, sender);
         }
     }
 
@@ -97,6 +103,12 @@ public class Senders {
     public void remove(AccountId account, long id) {
         get(account, id);
         jdbc.sql("delete from sender where account_id = ? and id = ?").params(account.value(), id).update();
+    }
+
+    /** The sender a valid confirmation link names, without confirming it; empty for a bad link. */
+    public Optional<Sender> senderOfLink(String token) {
+        return tokens.verify(token, "sender", subject -> find(subject).map(Sender::email).orElse(null))
+                .flatMap(this::find);
     }
 
     /** Confirms the sender of a signed link; empty for a forged, altered or expired one. */
@@ -126,7 +138,8 @@ public class Senders {
         }
     }
 
-    private void sendConfirmation(Sender sender) {
+    private void sendConfirmation(AccountId account, Sender sender) {
+        limits.acquire("sender-confirmation", sender.email(), "account:" + account.value());
         String link = baseUrl + "/senders/confirm?token="
                 + tokens.issue("sender", String.valueOf(sender.id()), sender.email(), LINK_VALIDITY);
         mail.send(sender.email(), messages.getMessage("mail.sender.subject", null, "Confirm your sender address",

@@ -35,6 +35,11 @@ public class DevMailbox implements MailTransport {
     }
 
     @Override
+    public boolean capturesMail() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "the built-in development mailbox at /dev/mailbox";
     }

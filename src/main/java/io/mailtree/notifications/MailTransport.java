@@ -7,4 +7,12 @@ public interface MailTransport {
 
     /** A short description for the start-up log. */
     String describe();
+
+    /**
+     * Whether this transport keeps mail on the installation instead of sending it (the development
+     * mailbox): pages then show a banner, since no one receives real e-mail.
+     */
+    default boolean capturesMail() {
+        return false;
+    }
 }

@@ -8,6 +8,7 @@ import io.mailtree.accounts.AccountTree;
 import io.mailtree.audit.AuditLog;
 import io.mailtree.keys.ApiKeys;
 import io.mailtree.keys.IssuedKey;
+import io.mailtree.notifications.MailRequestLimits;
 import io.mailtree.notifications.SystemMail;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
@@ -34,9 +35,11 @@ public class Onboarding {
     private final SystemMail mail;
     private final AuditLog audit;
     private final MessageSource messages;
+    private final MailRequestLimits limits;
 
     Onboarding(AccountTree accounts, Users users, ApiKeys keys, AccountLinks links, SystemMail mail, AuditLog audit,
-            MessageSource messages) {
+            MessageSource messages, MailRequestLimits limits) {
+        this.limits = limits;
         this.accounts = accounts;
         this.users = users;
         this.keys = keys;
@@ -63,11 +66,22 @@ public class Onboarding {
         return new Created(master, owner, key);
     }
 
+    /**
+     * Sends a new verification link, limited per address and per client.
+     *
+     * @throws DomainProblem {@code too_many_mail_requests} past the limits
+     */
     @Transactional
-    public void resendVerification(User owner) {
+    public void resendVerification(User owner, String client) {
         if (!owner.isVerified()) {
+            limits.acquire("verification", owner.email(), client);
             sendVerification(owner);
         }
+    }
+
+    /** Whether a verification link is valid (signed, unexpired), without confirming anything. */
+    public boolean isValidVerification(String token) {
+        return links.verifiedUser(token).isPresent();
     }
 
     /** Confirms the address of a signed link; answers the verified user, or empty for a bad or expired link. */

@@ -33,6 +33,7 @@ class SubaccountsBrowserIntegrationTests extends BrowserTestSupport {
         Chromium.screenshot(browser, "01-check-email");
 
         open(linkIn(awaitMailTo(masterEmail, 1), "/verify"));
+        click(By.id("verify-submit"));
         assertThat(browser.getCurrentUrl()).contains("/login?verified");
         signOutIfSignedIn();
 

@@ -107,7 +107,7 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
         String address = "news-" + UUID.randomUUID().toString().substring(0, 6) + "@" + domain;
         web.get("/senders");
         web.post("/senders", Map.of("email", address, "name", "News"));
-        new WebSession(port).get(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
+        new WebSession(port).confirm(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
         return address;
     }
 
@@ -154,7 +154,7 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
         assertThat(web.post("/senders/domains", Map.of("domain", domain)).body())
                 .contains("This domain is already registered.");
 
-        assertThat(new WebSession(port).get(linkIn(mail, "/senders/confirm")).body()).contains("id=\"sender-confirmed\"");
+        assertThat(new WebSession(port).confirm(linkIn(mail, "/senders/confirm")).body()).contains("id=\"sender-confirmed\"");
         page = web.get("/senders").body();
         assertThat(page).contains("data-state=\"confirmed\"").doesNotContain("Send the link again");
 

@@ -678,7 +678,7 @@ class DeliveryReliabilityIntegrationTests {
         String mail = RELAY.awaitMessageTo(address, 20_000).text().replace("=\r\n", "").replace("=3D", "=");
         Matcher link = CONFIRM_LINK.matcher(mail);
         assertThat(link.find()).as("confirmation link in %s", mail).isTrue();
-        assertThat(new WebSession(httpPort).get(link.group(1)).body()).contains("sender-confirmed");
+        assertThat(new WebSession(httpPort).confirm(link.group(1)).body()).contains("sender-confirmed");
         return address;
     }
 

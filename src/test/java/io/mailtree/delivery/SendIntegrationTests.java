@@ -44,7 +44,7 @@ class SendIntegrationTests extends MailtreeTestBase {
     private String confirmedSender(Master master, String domain) {
         String address = "news-" + UUID.randomUUID().toString().substring(0, 6) + "@" + domain;
         master.api().post("/api/v1/senders", "{\"email\":\"" + address + "\",\"name\":\"News\"}");
-        new WebSession(port).get(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
+        new WebSession(port).confirm(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
         return address;
     }
 

@@ -40,7 +40,7 @@ class SmtpSubmissionIntegrationTests extends MailtreeTestBase {
     private String confirmedSender(Master master, String domain) {
         String address = "app-" + UUID.randomUUID().toString().substring(0, 6) + "@" + domain;
         master.api().post("/api/v1/senders", "{\"email\":\"" + address + "\"}");
-        new WebSession(port).get(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
+        new WebSession(port).confirm(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
         return address;
     }
 

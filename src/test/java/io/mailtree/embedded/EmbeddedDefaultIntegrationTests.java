@@ -67,7 +67,7 @@ class EmbeddedDefaultIntegrationTests {
             }
         }
         assertThat(link).as("verification link in /dev/mailbox").isNotNull();
-        assertThat(web.get(link).path()).isEqualTo("/login?verified");
+        assertThat(web.confirm(link).path()).isEqualTo("/login?verified");
         assertThat(web.get("/home").status()).isEqualTo(200);
     }
 
@@ -129,7 +129,7 @@ class EmbeddedDefaultIntegrationTests {
                 Thread.sleep(100);
             }
         }
-        assertThat(web.get(confirm).body()).contains("id=\"sender-confirmed\"");
+        assertThat(web.confirm(confirm).body()).contains("id=\"sender-confirmed\"");
         String to = "reader-" + UUID.randomUUID().toString().substring(0, 6) + "@example.test";
         String id = master.post("/api/v1/send", "{\"messages\":[{\"from\":{\"email\":\"" + sender + "\"},\"to\":[{\"email\":\""
                 + to + "\"}],\"subject\":\"Hello from H2\",\"text\":\"It works.\"}]}").json().get("results").get(0)

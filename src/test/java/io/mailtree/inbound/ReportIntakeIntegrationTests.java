@@ -33,7 +33,7 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
         Master master = master("pro-1000");
         String from = "news-" + UUID.randomUUID().toString().substring(0, 6) + "@fb.example.test";
         master.api().post("/api/v1/senders", "{\"email\":\"" + from + "\"}");
-        new WebSession(port).get(linkIn(awaitMailTo(from, 1), "/senders/confirm"));
+        new WebSession(port).confirm(linkIn(awaitMailTo(from, 1), "/senders/confirm"));
         String to = uniqueEmail("reader");
         master.api().post("/api/v1/contacts", "{\"email\":\"" + to + "\"}");
         JsonNode result = master.api().post("/api/v1/send", "{\"messages\":[{\"from\":{\"email\":\"" + from

@@ -85,7 +85,7 @@ class SubmissionTlsIntegrationTests extends MailtreeTestBase {
         Api api = Api.withKey(port, key);
         String address = "app-" + UUID.randomUUID().toString().substring(0, 6) + "@" + domain;
         api.post("/api/v1/senders", "{\"email\":\"" + address + "\"}");
-        new WebSession(port).get(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
+        new WebSession(port).confirm(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
         return new Sender(key.get("publicKey").asString(), key.get("secret").asString(),
                 created.json().get("master").get("id").asString(), address);
     }

@@ -31,7 +31,15 @@ class SignUpIntegrationTests extends MailtreeTestBase {
         assertThat(planOf(email)).isEqualTo("free");
 
         String link = linkIn(awaitMailTo(email, 1), "/verify");
-        assertThat(web.get(link).path()).isEqualTo("/login?verified");
+        // A link scanner's GET confirms nothing: the page asks for the button, whose POST carries a CSRF token.
+        WebSession.Page opened = web.get(link);
+        assertThat(opened.status()).isEqualTo(200);
+        assertThat(opened.body()).contains("id=\"verify-submit\"");
+        assertThat(verifiedAt(email)).isNull();
+        assertThat(web.postRaw("/verify", Map.of("token", link.substring(link.indexOf("token=") + 6))).status())
+                .as("without the CSRF token").isEqualTo(403);
+        assertThat(verifiedAt(email)).isNull();
+        assertThat(web.confirm(link).path()).isEqualTo("/login?verified");
         assertThat(verifiedAt(email)).isNotNull();
         assertThat(web.get("/home").status()).isEqualTo(200);
     }
@@ -54,7 +62,7 @@ class SignUpIntegrationTests extends MailtreeTestBase {
         web.get("/check-email");
         web.post("/resend-verification", Map.of());
         String second = linkIn(awaitMailTo(email, 2), "/verify");
-        assertThat(web.get(second).path()).isEqualTo("/login?verified");
+        assertThat(web.confirm(second).path()).isEqualTo("/login?verified");
         assertThat(verifiedAt(email)).isNotNull();
     }
 
@@ -103,7 +111,7 @@ class SignUpIntegrationTests extends MailtreeTestBase {
         WebSession web = new WebSession(port);
         web.get("/signup");
         web.post("/signup", Map.of("name", "Forgetful Co", "email", email, "password", "correct-horse-battery"));
-        web.get(linkIn(awaitMailTo(email, 1), "/verify"));
+        web.confirm(linkIn(awaitMailTo(email, 1), "/verify"));
 
         WebSession anonymous = new WebSession(port);
         anonymous.get("/forgot-password");
@@ -134,6 +142,14 @@ class SignUpIntegrationTests extends MailtreeTestBase {
         assertThat(new WebSession(port).signIn(email, "correct-horse-battery")).contains("error=throttled");
         advanceClock(Duration.ofMinutes(16));
         assertThat(new WebSession(port).signIn(email, "correct-horse-battery")).doesNotContain("error");
+    }
+
+    @Test
+    @DisplayName("With an SMTP relay configured the pages carry no development-mailbox banner, and the mailbox is gone")
+    void noDevMailboxBannerWithARelay() {
+        WebSession web = new WebSession(port);
+        assertThat(web.get("/login").body()).contains("id=\"sign-in\"").doesNotContain("dev-mailbox-banner");
+        assertThat(web.get("/dev/mailbox").status()).isEqualTo(404);
     }
 
     private Object verifiedAt(String email) {

@@ -25,11 +25,18 @@ public final class WebSession {
     private final String base;
     private final HttpClient http;
     private String csrf;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public WebSession(int port) {
         this.base = "http://127.0.0.1:" + port;
         this.http = HttpClient.newBuilder().cookieHandler(new CookieManager())
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Sends this header with every further request (as a reverse proxy would add it). */
+    public WebSession header(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     /** Signs in; answers where the sign-in redirected to. */
@@ -57,6 +64,22 @@ public final class WebSession {
         return current;
     }
 
+    /**
+     * Follows an e-mailed confirmation link as a person does: opens it (which confirms nothing) and
+     * presses the page's button, a POST of the link's token with the page's CSRF token.
+     */
+    public Page confirm(String link) {
+        get(link);
+        int query = link.indexOf('?');
+        String path = query < 0 ? link : link.substring(0, query);
+        String token = "";
+        Matcher matcher = Pattern.compile("[?&]token=([^&]*)").matcher(link);
+        if (matcher.find()) {
+            token = java.net.URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8);
+        }
+        return post(path, Map.of("token", token));
+    }
+
     /** Posts a form with the CSRF token of the last page. */
     public Page post(String path, Map<String, String> form) {
         Map<String, String> fields = new LinkedHashMap<>(form);
@@ -76,6 +99,7 @@ public final class WebSession {
 
     private Page send(HttpRequest.Builder request) {
         try {
+            headers.forEach(request::header);
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Page(response.statusCode(), response.body(), response.headers().firstValue("Location").orElse(""));

@@ -51,24 +51,24 @@ class PasswordSignIn implements AuthenticationProvider {
         if (throttle.isBlocked(login, address)) {
             throw new LockedException("throttled");
         }
+        // The operator is looked up first: sign-up refuses the operator's address now, but an account
+        // owner created with it before must not shadow the operator (one login namespace).
+        var operator = operators.findByEmail(login);
+        if (operator.isPresent() && operators.passwordMatches(operator.get(), password)) {
+            throttle.recordSuccess(login, address);
+            return new UsernamePasswordAuthenticationToken(
+                    new SignedInOperator(operator.get().id(), operator.get().email()), null,
+                    List.of(new SimpleGrantedAuthority("ROLE_OPERATOR")));
+        }
         Optional<User> user = users.findByEmail(login);
         if (user.isPresent() && users.passwordMatches(user.get(), password)) {
             Account account = accounts.require(user.get().accountId());
             if (!account.isActive()) {
                 throw new DisabledException("deactivated");
             }
-            throttle.recordSuccess(login);
+            throttle.recordSuccess(login, address);
             return new UsernamePasswordAuthenticationToken(new SignedInUser(user.get().id(), user.get().email()), null,
                     List.of(new SimpleGrantedAuthority("ROLE_USER")));
-        }
-        if (user.isEmpty()) {
-            var operator = operators.findByEmail(login);
-            if (operator.isPresent() && operators.passwordMatches(operator.get(), password)) {
-                throttle.recordSuccess(login);
-                return new UsernamePasswordAuthenticationToken(
-                        new SignedInOperator(operator.get().id(), operator.get().email()), null,
-                        List.of(new SimpleGrantedAuthority("ROLE_OPERATOR")));
-            }
         }
         throttle.recordFailure(login, address);
         throw new BadCredentialsException("bad credentials");

@@ -28,7 +28,7 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 class SecurityConfiguration {
 
     private static final String[] PUBLIC_PAGES = {"/", "/login", "/signup", "/check-email", "/verify",
-        "/forgot-password", "/reset-password", "/dev/mailbox", "/senders/confirm", "/error", "/webjars/**", "/css/**", "/js/**",
+        "/forgot-password", "/reset-password", "/senders/confirm", "/error", "/webjars/**", "/css/**", "/js/**",
         "/favicon.ico", "/i/*", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/actuator/health/**",
         "/actuator/health", "/actuator/prometheus"};
 
@@ -74,6 +74,8 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(PUBLIC_PAGES).permitAll()
                         .requestMatchers("/reset-password/**", "/verify/**").permitAll()
+                        // Captured mail holds reset links: never public (see DevMailboxAccess).
+                        .requestMatchers("/dev/mailbox", "/dev/mailbox/**").access(new DevMailboxAccess())
                         .requestMatchers("/platform/**").hasRole("OPERATOR")
                         .anyRequest().hasRole("USER"))
                 .formLogin(form -> form.loginPage("/login").usernameParameter("email")

@@ -26,12 +26,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Resolves a signed-in user's request into a {@link Caller}, reading the user, the account and the
  * switched-into sub-account afresh each time: a deactivated account is signed out on its next
  * request (D-12), a changed permission applies at once (D-24), and an unverified master reaches
- * only the "check your e-mail" page (D-1).
+ * only the "check your e-mail" page (D-1), and a session older than the user's last password change
+ * is ended.
  */
 class WebCallerFilter extends OncePerRequestFilter {
 
     static final String CURRENT_ACCOUNT = "mailtree.currentAccount";
     static final String HOME_ACCOUNT = "mailtree.homeAccount";
+    /** The user's password version this session was signed in under; another one ends the session. */
+    static final String PASSWORD_STAMP = "mailtree.passwordStamp";
 
     private static final Set<String> OPEN_TO_UNVERIFIED = Set.of("/check-email", "/verify", "/resend-verification",
             "/logout", "/login", "/error", "/dev/mailbox", "/favicon.ico");
@@ -57,6 +60,11 @@ class WebCallerFilter extends OncePerRequestFilter {
                 response.sendRedirect(request.getContextPath() + "/login?error=deactivated");
                 return;
             }
+            if (!samePasswordAsAtSignIn(request.getSession(false), user.get())) {
+                signOut(request);
+                response.sendRedirect(request.getContextPath() + "/login?signedOut");
+                return;
+            }
             Account current = switchedInto(request.getSession(false), home.get(), user.get());
             Caller caller = new Caller(current.id(), home.get().id(), current.isMaster(),
                     current == home.get() ? Caller.Context.DIRECT : Caller.Context.SWITCHED, user.get().email(),
@@ -70,6 +78,24 @@ class WebCallerFilter extends OncePerRequestFilter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * A password reset (or set-up) ends every other session of the user: a session remembers the
+     * password version it first saw, and a changed one signs it out on its next request.
+     */
+    private static boolean samePasswordAsAtSignIn(HttpSession session, User user) {
+        if (session == null) {
+            return true;
+        }
+        String owner = user.id() + "|";
+        String current = owner + user.passwordChangedAt();
+        // A stamp of another user (signed in over an earlier session without signing out) is replaced.
+        if (!(session.getAttribute(PASSWORD_STAMP) instanceof String seen) || !seen.startsWith(owner)) {
+            session.setAttribute(PASSWORD_STAMP, current);
+            return true;
+        }
+        return seen.equals(current);
     }
 
     private Account switchedInto(HttpSession session, Account home, User user) {

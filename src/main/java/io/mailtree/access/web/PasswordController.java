@@ -24,10 +24,15 @@ class PasswordController {
         return "access/forgot-password";
     }
 
+    /** Answers the same page for a known and an unknown address, limited or not (no account enumeration). */
     @PostMapping("/forgot-password")
-    String forgot(@RequestParam(defaultValue = "") String email, Model model) {
-        resets.request(email);
-        model.addAttribute("sent", true);
+    String forgot(@RequestParam(defaultValue = "") String email, HttpServletRequest request, Model model) {
+        try {
+            resets.request(email, request.getRemoteAddr());
+            model.addAttribute("sent", true);
+        } catch (DomainProblem limited) {
+            model.addAttribute("problem", limited);
+        }
         return "access/forgot-password";
     }
 

@@ -65,7 +65,13 @@ class SenderPagesController {
     String resend(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
         long senderId = senderId(id);
         Sender sender = senders.get(caller.accountId(), senderId);
-        senders.resendConfirmation(caller.accountId(), senderId);
+        try {
+            senders.resendConfirmation(caller.accountId(), senderId);
+        } catch (DomainProblem limited) {
+            redirect.addFlashAttribute("problemCode", limited.code());
+            redirect.addFlashAttribute("problemArgs", limited.arguments());
+            return "redirect:/senders";
+        }
         redirect.addFlashAttribute("notice", sender.isVerified() ? "senders.alreadyConfirmed" : "senders.resent");
         redirect.addFlashAttribute("noticeArg", sender.email());
         return "redirect:/senders";

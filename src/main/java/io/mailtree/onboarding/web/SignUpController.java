@@ -69,13 +69,31 @@ class SignUpController {
 
     @PostMapping("/resend-verification")
     String resend(Caller caller, Model model) {
-        users.find(caller.userId()).ifPresent(onboarding::resendVerification);
+        try {
+            users.find(caller.userId()).ifPresent(owner -> onboarding.resendVerification(owner, caller.address()));
+            model.addAttribute("resent", true);
+        } catch (DomainProblem limited) {
+            model.addAttribute("problem", limited);
+        }
         model.addAttribute("email", caller.actor());
-        model.addAttribute("resent", true);
         return "onboarding/check-email";
     }
 
+    /**
+     * The link opens a page with a button, and only the button's POST confirms: mail scanners and
+     * link previews follow links by themselves, and must not confirm an address for its owner.
+     */
     @GetMapping("/verify")
+    String verifyPage(@RequestParam(defaultValue = "") String token, Model model) {
+        if (!onboarding.isValidVerification(token)) {
+            model.addAttribute("invalid", true);
+            return "onboarding/verify-failed";
+        }
+        model.addAttribute("token", token);
+        return "onboarding/verify";
+    }
+
+    @PostMapping("/verify")
     String verify(@RequestParam(defaultValue = "") String token, HttpServletRequest request, Model model) {
         if (onboarding.verify(token, request.getRemoteAddr()).isPresent()) {
             return "redirect:/login?verified";
