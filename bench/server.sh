@@ -7,6 +7,8 @@
 #              PGPORT (5432), PGUSER (postgres), BENCH_DB (mailtree_bench), JAVA (java),
 #              BENCH_JAVA_OPTS (extra JVM options for the server, e.g. a flight recording),
 #              BENCH_SUBMISSION_PORT (Mailtree's SMTP submission port, default 0 = off).
+# The benchmark's SMTP clients authenticate in plain text on loopback, so the server is started with
+# MAILTREE_SUBMISSION_REQUIRE_TLS=false (Mailtree's default requires STARTTLS before AUTH).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="${BENCH_JAR:-$ROOT/target/mailtree-0.1.0-SNAPSHOT.jar}"
@@ -85,6 +87,7 @@ MAILTREE_OPERATOR_TOKEN="$TOKEN" \
 SERVER_PORT="$PORT" \
 MAILTREE_DATA_DIR="$WORK/data" \
 MAILTREE_SUBMISSION_PORT="${BENCH_SUBMISSION_PORT:-0}" \
+MAILTREE_SUBMISSION_REQUIRE_TLS=false \
 MAILTREE_INBOUND_PORT=0 \
     "$JAVA" "-Xmx$heap" ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
