@@ -11,6 +11,9 @@
 #              BENCH_DATABASE (postgresql, the default, or h2: the embedded default, no PostgreSQL needed),
 #              BENCH_BOOT_TIMEOUT (seconds to wait for the server to answer UP, default 180).
 
+# The benchmark's SMTP clients authenticate in plain text on loopback, so the server is started with
+# MAILTREE_SUBMISSION_REQUIRE_TLS=false (Mailtree's default requires STARTTLS before AUTH).
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="${BENCH_JAR:-$ROOT/target/mailtree-0.1.0-SNAPSHOT.jar}"
 JAVA="${JAVA:-java}"
@@ -98,6 +101,7 @@ MAILTREE_OPERATOR_TOKEN="$TOKEN" \
 SERVER_PORT="$PORT" \
 MAILTREE_DATA_DIR="$WORK/data" \
 MAILTREE_SUBMISSION_PORT="${BENCH_SUBMISSION_PORT:-0}" \
+MAILTREE_SUBMISSION_REQUIRE_TLS=false \
 MAILTREE_INBOUND_PORT=0 \
     "$JAVA" "-Xmx$heap" ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!

@@ -99,11 +99,24 @@ public class SignedTokens {
         return Optional.of(parts[1]);
     }
 
+    /**
+     * A key of its own for {@code purpose}, derived from the installation key, for MACs that are not
+     * e-mailed links (such as the per-recipient return path of delivery): no value computed with it
+     * can stand for a token signed here, nor the other way round.
+     */
+    public byte[] derivedKey(String purpose) {
+        return hmac(key, "derived-key|" + purpose);
+    }
+
     private String sign(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, text));
+    }
+
+    private static byte[] hmac(byte[] key, String text) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
         } catch (java.security.GeneralSecurityException impossible) {
             throw new IllegalStateException(impossible);
         }

@@ -7,6 +7,7 @@ import io.mailtree.shared.EmailAddresses;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -14,9 +15,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * What comes back about a sent message: bounces reported after the relay accepted it, and
- * complaints. A message is found by its VERP token (our own envelope, which a report cannot forge
- * for another account's message) and only then by the Message-ID the report names. A hard bounce or
- * a complaint suppresses the address in the message's account and marks its contact.
+ * complaints. A report is matched only by the return-path token of the envelope it was delivered to
+ * ({@link ReturnPaths}), which names one message and one of its recipients; never by a Message-ID or
+ * anything else the report's body claims, which anyone can write. A hard bounce or a complaint
+ * suppresses that recipient in the message's account and marks its contact.
  */
 @Service
 public class DeliveryFeedback {
@@ -26,31 +28,56 @@ public class DeliveryFeedback {
     private final Suppressions suppressions;
     private final Contacts contacts;
 
-    DeliveryFeedback(JdbcClient jdbc, MessageEvents events, Suppressions suppressions, Contacts contacts) {
+    private final ReturnPaths returnPaths;
+
+    DeliveryFeedback(JdbcClient jdbc, MessageEvents events, Suppressions suppressions, Contacts contacts,
+            ReturnPaths returnPaths) {
         this.jdbc = jdbc;
+        this.returnPaths = returnPaths;
         this.events = events;
         this.suppressions = suppressions;
         this.contacts = contacts;
     }
 
-    /** The message a report is about. */
+    /**
+     * The message a report is about, and in {@code recipients} the one recipient its return path was
+     * issued for: the only address the report may speak for.
+     */
     public record Match(long messageId, AccountId account, UUID apiKeyId, List<String> recipients) {
     }
 
-    public Optional<Match> find(String verpToken, String originalMessageId) {
-        Optional<Match> byVerp = verpToken == null || verpToken.length() > 40 ? Optional.empty()
-                : match("verp_token = ?", verpToken);
-        if (byVerp.isPresent() || originalMessageId == null || originalMessageId.length() > 300) {
-            return byVerp;
+    /**
+     * The message and recipient that a return-path token was issued for; empty for a token that is
+     * malformed, altered, made up, or whose message is gone. Looks the message up by its primary key.
+     */
+    public Optional<Match> find(String returnPathToken) {
+        OptionalLong id = ReturnPaths.messageOf(returnPathToken);
+        if (id.isEmpty()) {
+            return Optional.empty();
         }
-        return match("message_id = ?", originalMessageId);
+        record Row(AccountId account, UUID apiKeyId, List<String> recipients) {
+        }
+        Optional<Row> message = jdbc.sql("select account_id, api_key_id, recipients from message where id = ?")
+                .param(id.getAsLong())
+                .query((rs, n) -> new Row(new AccountId(rs.getObject(1, UUID.class)), rs.getObject(2, UUID.class),
+                        Arrays.asList(rs.getString(3).split("\n"))))
+                .optional();
+        if (message.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> recipient = issuedFor(returnPathToken, id.getAsLong(), message.get().recipients());
+        if (recipient.isEmpty()) {
+            // A deferral keeps only the recipients still to try: the others are in the message's events.
+            recipient = issuedFor(returnPathToken, id.getAsLong(), jdbc.sql(
+                    "select distinct recipient from message_event where message_id = ? and recipient is not null")
+                    .param(id.getAsLong()).query(String.class).list());
+        }
+        return recipient.map(address -> new Match(id.getAsLong(), message.get().account(), message.get().apiKeyId(),
+                List.of(address)));
     }
 
-    private Optional<Match> match(String where, String value) {
-        return jdbc.sql("select id, account_id, api_key_id, recipients from message where " + where).param(value)
-                .query((rs, n) -> new Match(rs.getLong(1), new AccountId(rs.getObject(2, UUID.class)),
-                        rs.getObject(3, UUID.class), Arrays.asList(rs.getString(4).split("\n"))))
-                .optional();
+    private Optional<String> issuedFor(String token, long messageId, List<String> candidates) {
+        return candidates.stream().filter(candidate -> returnPaths.issuedFor(token, messageId, candidate)).findFirst();
     }
 
     /** Records a bounce; a hard one suppresses the address and marks the message bounced. */

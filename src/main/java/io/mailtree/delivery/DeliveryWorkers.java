@@ -69,6 +69,7 @@ class DeliveryWorkers implements SmartLifecycle {
     private final boolean postgres;
     private final String node;
     private final Settings settings;
+    private final ReturnPaths returnPaths;
     private final Semaphore wake = new Semaphore(0);
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
@@ -81,7 +82,7 @@ class DeliveryWorkers implements SmartLifecycle {
 
     DeliveryWorkers(JdbcClient jdbc, JdbcTemplate jdbcTemplate, AccountTree accounts, Suppressions suppressions, Contacts contacts,
             MessageEvents events, DkimSigning dkim, MailTransport mailTransport, Clock clock,
-            PlatformTransactionManager transactionManager, DatabaseKind database, NodeIdentity node,
+            PlatformTransactionManager transactionManager, DatabaseKind database, NodeIdentity node, ReturnPaths returnPaths,
             @Value("${mailtree.delivery.workers:8}") int workers, @Value("${mailtree.delivery.batch:50}") int batch,
             @Value("${mailtree.delivery.retry-horizon:72h}") Duration horizon,
             @Value("${mailtree.delivery.retry-base:30s}") Duration retryBase,
@@ -105,6 +106,7 @@ class DeliveryWorkers implements SmartLifecycle {
         this.node = node.id();
         this.settings = new Settings(workers, batch, lease, horizon, retryBase, bounceDomain, relayHost, relayPort,
                 relayUsername, relayPassword, relayTls);
+        this.returnPaths = returnPaths;
     }
 
     /** Wakes idle workers after new messages commit. */
@@ -232,7 +234,9 @@ class DeliveryWorkers implements SmartLifecycle {
                         mailbox.deliver(message.from(), recipient, parsed.getSubject(), DevText.of(parsed));
                     }
                 } else {
-                    relay.send(signed, "bounces+" + message.verp() + "@" + settings.bounceDomain(), recipients);
+                    // One envelope per recipient, each with its own return path: see ReturnPaths.
+                    relay.send(signed, recipient -> "bounces+" + returnPaths.token(message.id(), recipient) + "@"
+                            + settings.bounceDomain(), recipients);
                 }
             } catch (Exception sendFailure) {
                 failure = sendFailure;

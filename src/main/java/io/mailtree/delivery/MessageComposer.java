@@ -40,9 +40,20 @@ final class MessageComposer {
     static final long MAX_ATTACHMENT_BYTES = 10L * 1024 * 1024;
     static final long MAX_ATTACHMENTS_BYTES = 25L * 1024 * 1024;
     private static final Set<String> RESERVED_HEADERS = Set.of("from", "to", "cc", "bcc", "subject", "date", "message-id",
-            "return-path", "sender", "reply-to", "received", "dkim-signature", "mime-version", "content-type",
-            "content-transfer-encoding", "content-disposition", "content-length", "resent-bcc", "list-unsubscribe",
+            "return-path", "sender", "reply-to", "received", "received-spf", "dkim-signature", "mime-version",
+            "content-type", "content-transfer-encoding", "content-disposition", "content-length", "list-unsubscribe",
             "list-unsubscribe-post", "authentication-results", "arc-seal", "arc-message-signature", "arc-authentication-results");
+    /**
+     * Every Resent-* field (RFC 5322 section 3.6.6) says who re-sent the message to whom: set by a
+     * client, a Resent-From or Resent-To would show a sender or recipients the message never had.
+     */
+    private static final String RESERVED_PREFIX = "resent-";
+    /**
+     * Trace fields a client must not bring into a submitted message (RFC 6409 section 8): hops and
+     * verdicts of other systems that receivers would read as Mailtree's, or as their own.
+     */
+    private static final List<String> SUBMITTED_TRACE = List.of("Received", "Received-SPF", "Authentication-Results",
+            "Return-Path", "ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results");
     private static final Pattern HEADER_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-]{0,76}$");
     /**
      * A Content-ID's own part, without the angle brackets Mailtree adds: characters that need no
@@ -149,7 +160,8 @@ final class MessageComposer {
     }
 
     /**
-     * Adds what a submitted message lacks (Message-ID, Date), removes what must not travel, and reads
+     * Adds what a submitted message lacks (Message-ID, Date), removes what must not travel (hidden
+     * recipients, the client's trace fields, a stale length), and reads
      * what the queue records of it.
      */
     static Submitted completeSubmitted(byte[] mime, String envelopeFrom, String messageIdToken, Instant now) {
@@ -162,6 +174,12 @@ final class MessageComposer {
             for (String hidden : new String[] {"Bcc", "Resent-Bcc"}) {
                 if (message.getHeader(hidden) != null) {
                     message.removeHeader(hidden);
+                    changed = true;
+                }
+            }
+            for (String trace : SUBMITTED_TRACE) {
+                if (message.getHeader(trace) != null) {
+                    message.removeHeader(trace);
                     changed = true;
                 }
             }
@@ -206,7 +224,8 @@ final class MessageComposer {
             if (!HEADER_NAME.matcher(name).matches()) {
                 throw DomainProblem.invalid("invalid_header", "not a valid header name: " + name);
             }
-            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (RESERVED_HEADERS.contains(lower) || lower.startsWith(RESERVED_PREFIX)) {
                 throw DomainProblem.invalid("header_not_allowed", "the header " + name + " is set by Mailtree", name);
             }
             String value = header.getValue() == null ? "" : header.getValue();

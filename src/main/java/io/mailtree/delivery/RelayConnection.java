@@ -1,14 +1,22 @@
 package io.mailtree.delivery;
 
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Function;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 
 /**
  * One worker's connection to the SMTP relay, opened once and reused for message after message
@@ -51,8 +59,101 @@ final class RelayConnection implements AutoCloseable {
         this.password = authenticate ? password : null;
     }
 
-    /** Sends signed bytes to the envelope recipients with the VERP return path. */
-    void send(byte[] mime, String envelopeFrom, List<String> recipients) throws MessagingException {
+    /**
+     * Sends signed bytes to each recipient with its own return path ({@code returnPathOf}), one SMTP
+     * transaction per recipient over this connection, so that no recipient's copy carries a return
+     * path that speaks for another ({@link ReturnPaths}). With one recipient, a failure is thrown as
+     * its transaction failed. With several, the outcomes are reported as a single transaction for all
+     * of them would have reported them, so delivery judges them as before: when every recipient
+     * failed alike and none was accepted (the relay down, our sender refused, the message refused),
+     * that failure itself; otherwise a {@link SendFailedException} listing the recipients accepted,
+     * those to try again, and those refused, each refusal with its own reply code.
+     */
+    void send(byte[] mime, Function<String, String> returnPathOf, List<String> recipients) throws MessagingException {
+        if (recipients.size() == 1) {
+            send(mime, returnPathOf.apply(recipients.get(0)), recipients);
+            return;
+        }
+        List<Address> sent = new ArrayList<>();
+        List<Address> unsent = new ArrayList<>();
+        List<Address> refused = new ArrayList<>();
+        MessagingException codes = new MessagingException("the reply code of each refused recipient");
+        MessagingException first = null;
+        boolean alike = true;
+        for (int i = 0; i < recipients.size(); i++) {
+            String recipient = recipients.get(i);
+            InternetAddress address = new InternetAddress(recipient);
+            try {
+                send(mime, returnPathOf.apply(recipient), List.of(recipient));
+                sent.add(address);
+                continue;
+            } catch (SMTPSenderFailedException | SMTPSendFailedException wholeTransaction) {
+                // MAIL FROM refused, or the message refused after DATA: a 5xx after DATA refuses this
+                // recipient's copy for good; anything else is tried again.
+                if (wholeTransaction instanceof SMTPSendFailedException afterData && afterData.getReturnCode() >= 500) {
+                    refused.add(address);
+                    codes.setNextException(new SMTPAddressFailedException(address, "DATA", afterData.getReturnCode(),
+                            afterData.getMessage()));
+                } else {
+                    unsent.add(address);
+                }
+                first = first == null ? wholeTransaction : first;
+                alike &= first.getClass() == wholeTransaction.getClass()
+                        && wholeTransactionCode(first) == wholeTransactionCode(wholeTransaction);
+            } catch (SendFailedException recipientRefused) {
+                sent.addAll(listOf(recipientRefused.getValidSentAddresses()));
+                unsent.addAll(listOf(recipientRefused.getValidUnsentAddresses()));
+                for (Address invalid : listOf(recipientRefused.getInvalidAddresses())) {
+                    refused.add(invalid);
+                    codes.setNextException(new SMTPAddressFailedException((InternetAddress) invalid, "RCPT",
+                            replyCode(recipientRefused, invalid), recipientRefused.getMessage()));
+                }
+                first = first == null ? recipientRefused : first;
+                alike = false;
+            } catch (MessagingException | IllegalStateException connectionFailed) {
+                // The relay is unreachable or the connection broke: this and the remaining recipients wait.
+                for (String rest : recipients.subList(i, recipients.size())) {
+                    unsent.add(new InternetAddress(rest));
+                }
+                MessagingException failure = connectionFailed instanceof MessagingException messaging ? messaging
+                        : new MessagingException(connectionFailed.getMessage(), connectionFailed);
+                alike &= first == null;
+                first = first == null ? failure : first;
+                break;
+            }
+        }
+        if (first == null) {
+            return;
+        }
+        if (alike && sent.isEmpty() && refused.isEmpty()) {
+            throw first;
+        }
+        throw new SendFailedException(refused.size() + " of " + recipients.size() + " recipients refused, "
+                + unsent.size() + " to try again: " + first.getMessage(), codes.getNextException(),
+                sent.toArray(Address[]::new), unsent.toArray(Address[]::new), refused.toArray(Address[]::new));
+    }
+
+    private static int wholeTransactionCode(MessagingException failure) {
+        return failure instanceof SMTPSendFailedException afterData ? afterData.getReturnCode()
+                : failure instanceof SMTPSenderFailedException sender ? sender.getReturnCode() : 0;
+    }
+
+    private static List<Address> listOf(Address[] addresses) {
+        return addresses == null ? List.of() : Arrays.asList(addresses);
+    }
+
+    /** The reply code the relay gave this refused recipient; 0 when the failure does not say. */
+    private static int replyCode(SendFailedException failure, Address recipient) {
+        for (Exception next = failure; next instanceof MessagingException messaging; next = messaging.getNextException()) {
+            if (next instanceof SMTPAddressFailedException refusal && refusal.getAddress().equals(recipient)) {
+                return refusal.getReturnCode();
+            }
+        }
+        return 0;
+    }
+
+    /** Sends signed bytes to the envelope recipients with one return path, in one SMTP transaction. */
+    private void send(byte[] mime, String envelopeFrom, List<String> recipients) throws MessagingException {
         SMTPMessage message = new RawMessage(session, withoutHiddenHeaders(mime));
         message.setEnvelopeFrom(envelopeFrom);
         InternetAddress[] to = new InternetAddress[recipients.size()];
@@ -68,7 +169,7 @@ final class RelayConnection implements AutoCloseable {
         } catch (MessagingException | IllegalStateException failure) {
             // A reused connection the relay closed meanwhile fails before any reply: reconnect once and
             // try again, instead of paying a NOOP round trip to check the connection before every message.
-            if (!reused || failure instanceof jakarta.mail.SendFailedException) {
+            if (!reused || failure instanceof SendFailedException) {
                 throw failure;
             }
             close();

@@ -31,18 +31,21 @@ import java.util.regex.Pattern;
  * anything to it, so this is a pure function that never throws: what it cannot read becomes an
  * {@link Report.Kind#UNRECOGNISED} report saying why, and it looks at no more than the first 5 MB
  * of a message (the machine-readable parts of a report come before the returned original).
+ * Everything it does takes time linear in what it reads: a part is read up to 256 KB, a field up
+ * to 4,096 characters, and Message-IDs are found by a single scan rather than a pattern that could
+ * backtrack (a run of {@code @} without a closing {@code >} once took minutes to reject).
  */
 public final class BounceReports {
 
     private static final int MAX_MESSAGE_BYTES = 5 * 1024 * 1024;
-    private static final int MAX_PART_BYTES = 1024 * 1024;
+    private static final int MAX_PART_BYTES = 256 * 1024;
+    private static final int MAX_FIELD_CHARS = 4096;
     private static final int MAX_DIAGNOSTIC_CHARS = 1000;
     private static final int MAX_MESSAGE_ID_CHARS = 998;
     private static final int MAX_PROBLEM_DETAIL_CHARS = 200;
     private static final String VERP_PREFIX = "bounces+";
     private static final Set<String> ACTIONS = Set.of("failed", "delayed", "delivered", "relayed", "expanded");
     private static final Pattern STATUS = Pattern.compile("(?<![\\d.])([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.])");
-    private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+@[^<>\\s]+>");
     private static final Pattern VERP_TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}");
     private static final Pattern FEEDBACK_TYPE = Pattern.compile("[a-z0-9-]{1,64}");
     private static final Pattern DIAGNOSTIC_TYPE = Pattern.compile("^\\s*[A-Za-z][A-Za-z0-9-]*\\s*;");
@@ -143,8 +146,9 @@ public final class BounceReports {
         }
         Fields fields = Fields.blocks(text(feedbackPart), 1).stream().findFirst().orElse(Fields.NONE);
         String feedbackType = feedbackType(fields.get("feedback-type"));
-        String verp = token != null ? token : verpToken(envelopeAddress(fields.get("original-mail-from")));
-        return new Report(Report.Kind.ARF, envelope, verp,
+        // The token comes from our own envelope only: an Original-Mail-From is what the sender of the
+        // report claims, and any recipient can copy the return path of the message they received.
+        return new Report(Report.Kind.ARF, envelope, token,
                 originalMessageId(message, parts, fields.get("original-message-id")),
                 recipient(fields.get("original-rcpt-to")), null, null, false, null, feedbackType,
                 feedbackType == null ? "the feedback report has no readable Feedback-Type" : null);
@@ -175,23 +179,54 @@ public final class BounceReports {
     }
 
     private static String firstMessageId(String value) {
-        if (value == null) {
-            return null;
-        }
-        Matcher id = MESSAGE_ID.matcher(value);
-        return id.find() && id.group().length() <= MAX_MESSAGE_ID_CHARS ? id.group() : null;
+        String id = messageId(value, false);
+        return id != null && id.length() <= MAX_MESSAGE_ID_CHARS ? id : null;
     }
 
     private static String lastMessageId(String value) {
+        String id = messageId(value, true);
+        return id != null && id.length() <= MAX_MESSAGE_ID_CHARS ? id : null;
+    }
+
+    /**
+     * The first (or last) {@code <left@right>} in the value: both sides non-empty, and no angle
+     * bracket or white space inside, as {@code <[^<>\s]+@[^<>\s]+>} would find it, but in one pass
+     * over the value. Such an id ends at the first bracket or space after its {@code <}, so a start
+     * that fails needs no second look: the scan goes on from where that run stopped.
+     */
+    private static String messageId(String value, boolean last) {
         if (value == null) {
             return null;
         }
-        String last = null;
-        Matcher id = MESSAGE_ID.matcher(value);
-        while (id.find()) {
-            last = id.group();
+        String found = null;
+        int length = value.length();
+        int start = value.indexOf('<');
+        while (start >= 0) {
+            int end = start + 1;
+            int at = -1;
+            while (end < length && !endsRun(value.charAt(end))) {
+                if (at < 0 && value.charAt(end) == '@' && end > start + 1) {
+                    at = end;
+                }
+                end++;
+            }
+            if (end == length) {
+                break;
+            }
+            if (value.charAt(end) == '>' && at > 0 && at < end - 1) {
+                found = value.substring(start, end + 1);
+                if (!last) {
+                    return found;
+                }
+            }
+            start = value.charAt(end) == '<' ? end : value.indexOf('<', end + 1);
         }
-        return last != null && last.length() <= MAX_MESSAGE_ID_CHARS ? last : null;
+        return found;
+    }
+
+    /** A character that no Message-ID holds: an angle bracket, or white space as {@code \s} means it. */
+    private static boolean endsRun(char c) {
+        return c == '<' || c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     private static BodyPart firstOf(Multipart parts, String... types) throws MessagingException {
@@ -329,7 +364,10 @@ public final class BounceReports {
             }
         }
 
-        /** Splits text into blocks separated by blank lines, stopping after {@code max} blocks. */
+        /**
+         * Splits text into blocks separated by blank lines, stopping after {@code max} blocks. A field
+         * keeps at most 4,096 characters, however long its line or its folding.
+         */
         static List<Fields> blocks(String text, int max) {
             List<Fields> blocks = new ArrayList<>();
             List<StringBuilder> lines = new ArrayList<>();
@@ -343,9 +381,14 @@ public final class BounceReports {
                         }
                     }
                 } else if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && !lines.isEmpty()) {
-                    lines.get(lines.size() - 1).append(' ').append(line.strip());
+                    StringBuilder field = lines.get(lines.size() - 1);
+                    int room = MAX_FIELD_CHARS - field.length() - 1;
+                    if (room > 0) {
+                        String more = line.strip();
+                        field.append(' ').append(more, 0, Math.min(more.length(), room));
+                    }
                 } else {
-                    lines.add(new StringBuilder(line));
+                    lines.add(new StringBuilder(line.substring(0, Math.min(line.length(), MAX_FIELD_CHARS))));
                 }
             }
             if (!lines.isEmpty()) {

@@ -3,6 +3,7 @@ package io.mailtree.inbound;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
@@ -21,23 +23,51 @@ import org.subethamail.smtp.server.SMTPServer;
  * The SMTP server of the bounce domain (port {@code MAILTREE_INBOUND_PORT}, default 2525; 0 turns
  * it off): accepts mail only for addresses of that domain (VERP bounces and feedback loops), hands
  * each message to {@link ReportIntake}, and keeps serving whatever a message holds.
+ *
+ * <p>Anyone can connect, so what one client costs is bounded: at most
+ * {@code mailtree.inbound.max-message-bytes} (256 KB) of a message is kept and read, the rest is
+ * discarded as it streams in (the machine-readable parts of a report come before the returned
+ * original, so a bounce that returns a large message is still understood), and a message longer than
+ * 32 MiB (a report about the largest message Mailtree sends, 25 MiB) ends the connection. An address
+ * may hold {@code max-connections-per-address} connections and start
+ * {@code messages-per-minute} connections and messages a minute ({@link SmtpLimits}); the server
+ * holds {@code max-connections} in all.
  */
 @Component
 class InboundServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(InboundServer.class);
-    private static final int MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+    private static final int MAX_STREAM_BYTES = 32 * 1024 * 1024;
 
     private final ReportIntake intake;
     private final int port;
     private final String bounceDomain;
+    private final int maxReportBytes;
+    private final int maxConnections;
+    private final SmtpLimits limits;
     private SMTPServer server;
 
-    InboundServer(ReportIntake intake, @Value("${mailtree.inbound-port:2525}") int port,
-            @Value("${mailtree.bounce-domain:bounces.mailtree.localhost}") String bounceDomain) {
+    InboundServer(ReportIntake intake, Clock clock, @Value("${mailtree.inbound-port:2525}") int port,
+            @Value("${mailtree.bounce-domain:bounces.mailtree.localhost}") String bounceDomain,
+            @Value("${mailtree.inbound.max-message-bytes:262144}") int maxReportBytes,
+            @Value("${mailtree.inbound.max-connections:100}") int maxConnections,
+            @Value("${mailtree.inbound.max-connections-per-address:10}") int maxConnectionsPerAddress,
+            @Value("${mailtree.inbound.messages-per-minute:300}") int messagesPerMinute) {
+        if (maxReportBytes < 16 * 1024 || maxReportBytes > MAX_STREAM_BYTES || maxConnections < 1) {
+            throw new IllegalArgumentException("mailtree.inbound.max-message-bytes must be between 16384 and "
+                    + MAX_STREAM_BYTES + ", and mailtree.inbound.max-connections at least 1");
+        }
         this.intake = intake;
         this.port = port;
         this.bounceDomain = bounceDomain.toLowerCase(Locale.ROOT);
+        this.maxReportBytes = maxReportBytes;
+        this.maxConnections = maxConnections;
+        this.limits = new SmtpLimits(maxConnectionsPerAddress, messagesPerMinute, clock);
+    }
+
+    /** The port it listens on, once started (useful when configured as an ephemeral port). */
+    int port() {
+        return server == null ? -1 : server.getPortAllocated();
     }
 
     private MessageHandler handler(MessageContext context) {
@@ -45,8 +75,11 @@ class InboundServer implements SmartLifecycle {
             private final List<String> recipients = new ArrayList<>();
 
             @Override
-            public void from(String from) {
-                // Bounces come from the null sender; anything is accepted as sender.
+            public void from(String from) throws RejectException {
+                // Bounces come from the null sender; anything is accepted as sender, within the address's budget.
+                if (!limits.takeMessage(context.getRemoteAddress())) {
+                    throw new RejectException(451, "4.7.1 Too many messages from your address; try again later");
+                }
             }
 
             @Override
@@ -60,9 +93,14 @@ class InboundServer implements SmartLifecycle {
 
             @Override
             public String data(InputStream data) throws RejectException, TooMuchDataException, IOException {
-                byte[] raw = data.readNBytes(MAX_MESSAGE_BYTES + 1);
-                if (raw.length > MAX_MESSAGE_BYTES) {
-                    throw new TooMuchDataException("5.3.4 Reports are limited to 10 MB");
+                byte[] raw = data.readNBytes(maxReportBytes);
+                long rest = 0;
+                byte[] discard = new byte[8192];
+                for (int read = data.read(discard); read >= 0; read = data.read(discard)) {
+                    rest += read;
+                    if (raw.length + rest > MAX_STREAM_BYTES) {
+                        throw new DropConnectionException(552, "5.3.4 Message too big for a report; closing");
+                    }
                 }
                 String remote = context.getRemoteAddress() instanceof InetSocketAddress inet
                         ? inet.getAddress().getHostAddress() : String.valueOf(context.getRemoteAddress());
@@ -90,7 +128,8 @@ class InboundServer implements SmartLifecycle {
             return;
         }
         server = SMTPServer.port(port).softwareName("Mailtree").serverSocketFactory(NoDelayServerSocket::new)
-                .maxMessageSize(MAX_MESSAGE_BYTES).maxRecipients(10)
+                .maxMessageSize(MAX_STREAM_BYTES).maxRecipients(10).maxConnections(maxConnections)
+                .sessionHandler(limits)
                 .connectionTimeout(60, java.util.concurrent.TimeUnit.SECONDS).messageHandlerFactory(this::handler)
                 .serverThreadName("smtp-inbound").build();
         server.start();

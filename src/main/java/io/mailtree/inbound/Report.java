@@ -4,14 +4,14 @@ package io.mailtree.inbound;
  * What a bounce or complaint says about a message we sent, reduced to the fields delivery needs to
  * find that message and decide what to do with its recipient. Only the envelope recipient (and so
  * the VERP token) comes from our own SMTP server; every other field is what the reporting system
- * claims, which is why a report carries both and leaves the matching to delivery.
+ * claims, kept for inspection. Delivery matches a report by its token alone.
  *
  * @param kind what the message turned out to be
  * @param envelopeRecipient the address the report was delivered to, such as
  *        {@code bounces+abc123@bounce.example}; null when unknown
- * @param verpToken the part of a {@code bounces+TOKEN@domain} address that identifies the original
- *        message: from the envelope recipient, or for a complaint whose envelope has none, from the
- *        Original-Mail-From it reports; null when neither has one
+ * @param verpToken the part of a {@code bounces+TOKEN@domain} envelope recipient that identifies the
+ *        original message and recipient; only ever from the envelope (never from the report's body,
+ *        which anyone can write); null when the envelope has none
  * @param originalMessageId the Message-ID of the original message with its angle brackets, from the
  *        report's Original-Message-ID, the attached original headers, or the report's own
  *        In-Reply-To or References; null when none holds a well-formed id

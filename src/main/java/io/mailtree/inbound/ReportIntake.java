@@ -10,7 +10,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Takes in one report that came back: parses it, keeps it (matched or not, for inspection), and
- * tells delivery what it says about the original message. Never throws on what the report holds.
+ * tells delivery what it says about the original message. A report acts only through the
+ * return-path token of the envelope it was delivered to, and only on the recipient that token was
+ * issued for: one that carries no valid token, or names another recipient than its token's, changes
+ * nothing and is kept as unmatched, with the reason. Never throws on what the report holds.
  */
 @Service
 public class ReportIntake {
@@ -30,7 +33,16 @@ public class ReportIntake {
     public Report receive(byte[] raw, String envelopeRecipient, String remoteAddress) {
         Report report = BounceReports.parse(raw, envelopeRecipient);
         Optional<DeliveryFeedback.Match> match = report.kind() == Report.Kind.UNRECOGNISED ? Optional.empty()
-                : feedback.find(report.verpToken(), report.originalMessageId());
+                : feedback.find(report.verpToken());
+        String unmatched = report.verpToken() == null ? "the envelope recipient holds no return-path token"
+                : "no message matches this return-path token";
+        if (match.isPresent() && report.recipient() != null
+                && match.get().recipients().stream().noneMatch(report.recipient()::equalsIgnoreCase)) {
+            // A recipient can send a report to the return path of its own copy: it speaks for that recipient only.
+            match = Optional.empty();
+            unmatched = "the report names " + report.recipient()
+                    + ", not the recipient its return-path token was issued for";
+        }
         match.ifPresent(found -> {
             if (report.kind() == Report.Kind.ARF) {
                 feedback.complained(found, report.recipient(), report.feedbackType());
@@ -38,6 +50,10 @@ public class ReportIntake {
                 feedback.bounced(found, report.recipient(), report.hard(), report.status(), report.diagnostic());
             }
         });
+        String problem = report.problem();
+        if (match.isEmpty() && report.kind() != Report.Kind.UNRECOGNISED) {
+            problem = problem == null ? unmatched : problem + "; " + unmatched;
+        }
         jdbc.sql("""
                 insert into inbound_report (received_at, remote_address, envelope_recipient, kind, verp_token,
                     original_message_id, recipient, action, status, hard, diagnostic, feedback_type, problem,
@@ -47,8 +63,7 @@ public class ReportIntake {
                         report.kind().name(), cut(report.verpToken(), 40), cut(report.originalMessageId(), 998),
                         cut(report.recipient(), 254), cut(report.action(), 20), cut(report.status(), 20), report.hard(),
                         cut(report.diagnostic(), 1000), cut(report.feedbackType(), 40),
-                        cut(match.isEmpty() && report.problem() == null ? "no message matches this report"
-                                : report.problem(), 1000),
+                        cut(problem, 1000),
                         match.map(DeliveryFeedback.Match::messageId).orElse(null),
                         match.map(m -> m.account().value()).orElse(null))
                 .update();

@@ -43,8 +43,11 @@ import org.subethamail.smtp.server.Session;
  * as the send API, tied to that key. An inactive sub-account's or revoked key's credentials are
  * refused (D-12); repeated wrong secrets are throttled. Port {@code MAILTREE_SUBMISSION_PORT}
  * (default 2587; 0 turns it off). STARTTLS is always offered (see {@link SubmissionTls}); with
- * {@code MAILTREE_SUBMISSION_REQUIRE_TLS} AUTH and mail are refused until it is up, so secrets never
- * cross the network in clear.
+ * {@code MAILTREE_SUBMISSION_REQUIRE_TLS} (on by default) AUTH and mail are refused until it is up,
+ * so secrets never cross the network in clear. One address may hold
+ * {@code mailtree.submission.max-connections-per-address} connections at once and open
+ * {@code connections-per-minute} a minute ({@link SmtpLimits}); the messages of an authenticated
+ * session are not counted here (credits and the key govern them).
  */
 @Component
 class SubmissionServer implements SmartLifecycle {
@@ -67,6 +70,7 @@ class SubmissionServer implements SmartLifecycle {
     private final int maxMessageBytes;
     private final SubmissionTls tls;
     private final boolean requireTls;
+    private final SmtpLimits limits;
     private SMTPServer server;
 
     @Autowired
@@ -75,16 +79,26 @@ class SubmissionServer implements SmartLifecycle {
             @Value("${mailtree.submission.max-message-bytes:26214400}") int maxMessageBytes,
             @Value("${mailtree.submission.tls.keystore:}") String keystore,
             @Value("${mailtree.submission.tls.keystore-password:}") String keystorePassword,
-            @Value("${mailtree.submission.require-tls:false}") boolean requireTls,
+            @Value("${mailtree.submission.require-tls:true}") boolean requireTls,
+            @Value("${mailtree.submission.max-connections-per-address:20}") int maxConnectionsPerAddress,
+            @Value("${mailtree.submission.connections-per-minute:120}") int connectionsPerMinute,
             @Value("${mailtree.data-path}") String dataPath, @Value("${mailtree.base-url:}") String baseUrl) {
         // Loaded here rather than at start so a bad keystore stops the application with a clear cause;
         // not at all when submission is off, so no certificate is generated for nothing.
         this(keys, accounts, queue, throttle, port, maxMessageBytes,
-                port > 0 ? SubmissionTls.load(keystore, keystorePassword, dataPath, baseUrl, clock) : null, requireTls);
+                port > 0 ? SubmissionTls.load(keystore, keystorePassword, dataPath, baseUrl, clock) : null, requireTls,
+                new SmtpLimits(maxConnectionsPerAddress, connectionsPerMinute, clock));
     }
 
     SubmissionServer(ApiKeys keys, AccountTree accounts, MessageQueue queue, LoginThrottle throttle, int port,
             int maxMessageBytes, SubmissionTls tls, boolean requireTls) {
+        this(keys, accounts, queue, throttle, port, maxMessageBytes, tls, requireTls,
+                new SmtpLimits(20, 120, Clock.systemUTC()));
+    }
+
+    SubmissionServer(ApiKeys keys, AccountTree accounts, MessageQueue queue, LoginThrottle throttle, int port,
+            int maxMessageBytes, SubmissionTls tls, boolean requireTls, SmtpLimits limits) {
+        this.limits = limits;
         this.keys = keys;
         this.accounts = accounts;
         this.queue = queue;
@@ -198,7 +212,7 @@ class SubmissionServer implements SmartLifecycle {
                 .enableTLS(true).startTlsSocketFactory(tls::wrap)
                 // Also keeps AUTH out of the EHLO answer before STARTTLS, so clients know to start TLS first.
                 .requireTLS(requireTls)
-                .connectionTimeout(60, TimeUnit.SECONDS)
+                .connectionTimeout(60, TimeUnit.SECONDS).sessionHandler(limits)
                 .messageHandlerFactory(this::handler).serverThreadName("smtp-submission").build();
         Command startTls = server.getCommandHandler().getCommand("STARTTLS");
         if (startTls != null) {

@@ -2,7 +2,15 @@ package io.mailtree.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.junit.jupiter.api.Test;
 
 class RelayConnectionTests {
@@ -22,5 +30,63 @@ class RelayConnectionTests {
     void aMessageWithoutThemIsHandedOnAsItIs() {
         byte[] message = "From: a@example.test\r\nX-Bcc-Note: kept\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
         assertThat(RelayConnection.withoutHiddenHeaders(message)).isSameAs(message);
+    }
+
+    private static final byte[] MESSAGE = "From: shop@example.test\r\nTo: many@example.test\r\nSubject: Hi\r\n\r\nHello\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    private static String returnPath(String recipient) {
+        return "bounces+" + recipient.substring(0, recipient.indexOf('@')) + "@bounces.example.test";
+    }
+
+    /** Each recipient in its own transaction, with its own return path; outcomes told apart per recipient. */
+    @Test
+    void eachRecipientGetsItsOwnEnvelopeAndItsOwnOutcome() throws Exception {
+        try (ControllableRelay relay = ControllableRelay.start();
+                RelayConnection connection = new RelayConnection("127.0.0.1", relay.port(), null, null, "none")) {
+            relay.policy((recipient, attempt) -> recipient.startsWith("gone") ? ControllableRelay.Answer.PERMANENT_AT_DATA
+                    : recipient.startsWith("later") ? ControllableRelay.Answer.TEMPORARY_AT_RCPT
+                    : ControllableRelay.Answer.ACCEPT);
+            List<String> recipients = List.of("ann@example.test", "gone@example.test", "later@example.test",
+                    "bob@example.test");
+
+            SendFailedException failure = org.junit.jupiter.api.Assertions.assertThrows(SendFailedException.class,
+                    () -> connection.send(MESSAGE, RelayConnectionTests::returnPath, recipients));
+
+            assertThat(Arrays.stream(failure.getValidSentAddresses()).map(Object::toString))
+                    .containsExactly("ann@example.test", "bob@example.test");
+            assertThat(Arrays.stream(failure.getInvalidAddresses()).map(Object::toString))
+                    .containsExactly("gone@example.test");
+            assertThat(Arrays.stream(failure.getValidUnsentAddresses()).map(Object::toString))
+                    .containsExactly("later@example.test");
+            java.util.Map<String, Integer> codes = new java.util.HashMap<>();
+            for (Exception next = failure.getNextException(); next instanceof SMTPAddressFailedException refused;
+                    next = refused.getNextException()) {
+                codes.put(refused.getAddress().getAddress(), refused.getReturnCode());
+            }
+            assertThat(codes).containsOnly(java.util.Map.entry("gone@example.test", 550));
+            for (String accepted : List.of("ann@example.test", "bob@example.test")) {
+                ControllableRelay.Received copy = relay.awaitMessageTo(accepted, 5_000);
+                assertThat(copy.recipients()).containsExactly(accepted);
+                assertThat(copy.envelopeFrom()).isEqualTo(returnPath(accepted));
+            }
+        }
+    }
+
+    /** Every recipient refused alike, nothing accepted: the failure itself, as one transaction would have failed. */
+    @Test
+    void recipientsAllRefusedAlikeFailAsOneTransaction() throws Exception {
+        try (ControllableRelay relay = ControllableRelay.start();
+                RelayConnection connection = new RelayConnection("127.0.0.1", relay.port(), null, null, "none")) {
+            relay.policy((recipient, attempt) -> ControllableRelay.Answer.TEMPORARY_AT_DATA);
+            assertThatThrownBy(() -> connection.send(MESSAGE, RelayConnectionTests::returnPath,
+                    List.of("ann@example.test", "bob@example.test")))
+                    .isInstanceOfSatisfying(SMTPSendFailedException.class, e -> assertThat(e.getReturnCode()).isEqualTo(451));
+            relay.refuseConnections();
+            connection.close();
+            assertThatThrownBy(() -> connection.send(MESSAGE, RelayConnectionTests::returnPath,
+                    List.of("ann@example.test", "bob@example.test")))
+                    .isInstanceOf(MessagingException.class).isNotInstanceOf(SendFailedException.class);
+        }
     }
 }

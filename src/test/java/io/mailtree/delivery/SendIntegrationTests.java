@@ -244,6 +244,29 @@ class SendIntegrationTests extends MailtreeTestBase {
     }
 
     @Test
+    @DisplayName("Resent-* and Received-SPF headers are refused like the other trace and routing headers; nothing is queued")
+    void resentAndReceivedSpfHeadersAreRefused() {
+        Master master = master("pro-1000");
+        String from = confirmedSender(master, "resent.example.test");
+        String one = message(from, uniqueEmail("x"), "One");
+        List<String> refused = List.of("Resent-From", "Resent-To", "resent-sender", "Resent-Message-ID", "Resent-Date",
+                "Resent-Cc", "Received-SPF", "RECEIVED-SPF");
+        StringBuilder body = new StringBuilder("{\"messages\":[");
+        for (int i = 0; i < refused.size(); i++) {
+            body.append(i == 0 ? "" : ",").append(one.replace("\"X-Order\":\"42\"",
+                    "\"" + refused.get(i) + "\":\"spy@evil.example\""));
+        }
+        JsonNode results = master.api().post("/api/v1/send", body.append("]}").toString()).json().get("results");
+        assertThat(results.valueStream().map(r -> r.get("code").asString()).toList())
+                .hasSize(refused.size()).containsOnly("header_not_allowed");
+        assertThat(jdbc.sql("select count(*) from message where account_id = ?").param(UUID.fromString(master.id()))
+                .query(Long.class).single()).isZero();
+        // A name that merely starts like one is still the client's own.
+        assertThat(master.api().post("/api/v1/send", "{\"messages\":[" + one.replace("\"X-Order\":\"42\"",
+                "\"X-Resent-Note\":\"42\"") + "]}").json().get("results").get(0).get("id")).isNotNull();
+    }
+
+    @Test
     @DisplayName("Bad input: 51 messages, header injection, CR/LF in an address, bad base64, suppressed recipients")
     void badInput() {
         Master master = master("pro-1000");

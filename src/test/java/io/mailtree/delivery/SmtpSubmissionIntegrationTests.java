@@ -191,6 +191,51 @@ class SmtpSubmissionIntegrationTests extends MailtreeTestBase {
         }
     }
 
+    @Test
+    @DisplayName("D-29: the client's Received, Received-SPF and Authentication-Results headers are removed at submission")
+    void d29ClientTraceHeadersStripped() throws Exception {
+        Api.Response created = operator().post("/api/platform/v1/masters",
+                "{\"name\":\"SMTP trace\",\"ownerEmail\":\"" + uniqueEmail("trace") + "\",\"plan\":\"pro-1000\"}");
+        JsonNode key = created.json().get("apiKey");
+        Master master = new Master(created.json().get("master").get("id").asString(), Api.withKey(port, key));
+        String from = confirmedSender(master, "trace.example.test");
+        String to = uniqueEmail("trace-reader");
+        String subject = "Trace " + UUID.randomUUID();
+        String mime = "Received: from forged.example (forged.example [192.0.2.66])\r\n\tby mx.victim.example; "
+                + "Mon, 1 Jan 2024 00:00:00 +0000\r\nAuthentication-Results: mx.victim.example; dkim=pass; spf=pass\r\n"
+                + "Received-SPF: pass (forged verdict)\r\nFrom: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: " + subject
+                + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nTraced.\r\n";
+        try (Socket socket = new Socket("127.0.0.1", submissionPort)) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
+            assertThat(reply(in)).startsWith("220");
+            assertThat(command(out, in, "EHLO client.example.test")).startsWith("250");
+            String plain = Base64.getEncoder().encodeToString(("\0" + key.get("publicKey").asString() + "\0"
+                    + key.get("secret").asString()).getBytes(StandardCharsets.UTF_8));
+            assertThat(command(out, in, "AUTH PLAIN " + plain)).startsWith("235");
+            assertThat(command(out, in, "MAIL FROM:<" + from + ">")).startsWith("250");
+            assertThat(command(out, in, "RCPT TO:<" + to + ">")).startsWith("250");
+            assertThat(command(out, in, "DATA")).startsWith("354");
+            assertThat(command(out, in, mime + ".")).startsWith("250");
+            command(out, in, "QUIT");
+        }
+
+        String queued = new String(jdbc.sql("select mime from message where account_id = ? and subject = ?")
+                .params(UUID.fromString(master.id()), subject).query(byte[].class).single(), StandardCharsets.US_ASCII);
+        assertThat(queued).doesNotContain("forged").doesNotContainIgnoringCase("authentication-results:")
+                .doesNotContainIgnoringCase("received-spf:").doesNotContainIgnoringCase("received:").contains("Traced.");
+        assertThat(arrived(to, subject)).isTrue();
+        for (MimeMessage copy : TestInfrastructure.SMTP.getReceivedMessages()) {
+            if (subject.equals(copy.getSubject())) {
+                ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                copy.writeTo(raw);
+                assertThat(raw.toString(StandardCharsets.US_ASCII)).doesNotContain("forged")
+                        .doesNotContain("mx.victim.example");
+            }
+        }
+    }
+
     /** The copy in {@code address}'s mailbox: found by the envelope, since no header names a Bcc recipient. */
     private static MimeMessage awaitInMailbox(String address, String subject) throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;

@@ -1,9 +1,12 @@
 package io.mailtree.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.mailtree.inbound.Report.Kind;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -229,11 +232,15 @@ class BounceReportsTests {
                 "452 4.2.2 Mailbox full", null, null));
     }
 
+    /**
+     * The complaint is read whole, but its Original-Mail-From is the reporter's claim, which any
+     * recipient can copy from the message it received: the token comes from our envelope or not at all.
+     */
     @Test
-    void readsAnAbuseComplaintAndTakesTheTokenFromTheOriginalMailFrom() {
+    void readsAnAbuseComplaintButTakesNoTokenFromItsBody() {
         Report report = parse(COMPLAINT, "fbl@bounce.example");
 
-        assertThat(report).isEqualTo(new Report(Kind.ARF, "fbl@bounce.example", "xyz789",
+        assertThat(report).isEqualTo(new Report(Kind.ARF, "fbl@bounce.example", null,
                 "<m-77.1736998150@mailtree.example>", "reader@example.com", null, null, false, null, "abuse", null));
     }
 
@@ -398,6 +405,46 @@ class BounceReportsTests {
         assertThat(hugeOriginal.length()).isGreaterThan(6_000_000);
 
         assertThat(parse(hugeOriginal, VERP)).isEqualTo(parse(HARD_BOUNCE, VERP));
+    }
+
+    @Test
+    void theLastWellFormedReferenceNamesTheOriginal() {
+        String references = NO_RECIPIENT_BLOCK.replace("In-Reply-To: <m-99.1737000000@mailtree.example>",
+                "References: <no-at-sign> <@m-0.example> <m-1@first.example>\n <m-2@second.example> <m-3@\n"
+                        + " <m-4@fourth.example <m-5@fifth.example>x <m 6@sixth.example>");
+
+        assertThat(parse(references, VERP).originalMessageId()).isEqualTo("<m-5@fifth.example>");
+        assertThat(parse(NO_RECIPIENT_BLOCK.replace("In-Reply-To: <m-99.1737000000@mailtree.example>",
+                "In-Reply-To: <m-4@fourth.example <m-5@fifth.example> <m-6@sixth.example>"), VERP).originalMessageId())
+                .isEqualTo("<m-5@fifth.example>");
+    }
+
+    /**
+     * The bounce port's regular-expression denial of service: a Message-ID-like field of 60,000 '@'
+     * without a closing '>' took the old pattern minutes to reject (it backtracked quadratically),
+     * once per envelope recipient. Each hostile shape here is read ten times, as ten recipients would
+     * have it read, well within two seconds even on a loaded machine.
+     */
+    @Test
+    void hostileMessageIdsAreReadInLinearTime() {
+        String ats = "<" + "@".repeat(60_000);
+        String pairs = "<" + "a@".repeat(30_000);
+        String starts = "<@@".repeat(20_000);
+        for (String hostile : List.of(ats, pairs, starts)) {
+            String report = HARD_BOUNCE.replace("X-Postfix-Queue-ID: 4A1B2C3D", "Original-Message-ID: " + hostile)
+                    .replace("Message-ID: <m-42.1736849700@mailtree.example>", "Message-ID: " + hostile)
+                    .replace("Auto-Submitted: auto-replied", "In-Reply-To: " + hostile + "\nReferences: " + hostile);
+            Report[] parsed = new Report[10];
+            assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+                for (int recipient = 0; recipient < parsed.length; recipient++) {
+                    parsed[recipient] = parse(report, VERP);
+                }
+            });
+            assertThat(parsed[9].kind()).isEqualTo(Kind.DSN);
+            assertThat(parsed[9].originalMessageId()).isNull();
+            assertThat(parsed[9].recipient()).isEqualTo("nobody@example.org");
+            assertThat(parsed[9].hard()).isTrue();
+        }
     }
 
     private static Report parse(String message, String envelopeRecipient) {

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailtree.support.Api;
 import io.mailtree.support.MailtreeTestBase;
+import io.mailtree.support.TestInfrastructure;
 import io.mailtree.support.WebSession;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import tools.jackson.databind.JsonNode;
 
-/** Bounces and complaints coming back over SMTP to the bounce domain, matched to the message by VERP. */
+/**
+ * Bounces and complaints coming back over SMTP to the bounce domain, matched to the message and
+ * recipient by the per-recipient return path of the envelope they arrive at, and by nothing else.
+ */
 class ReportIntakeIntegrationTests extends MailtreeTestBase {
 
     @Value("${mailtree.inbound-port}")
@@ -31,13 +37,25 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
 
     private Sent sendOne() throws Exception {
         Master master = master("pro-1000");
+        String to = uniqueEmail("reader");
+        master.api().post("/api/v1/contacts", "{\"email\":\"" + to + "\"}");
+        JsonNode result = send(master, confirmedSender(master), List.of(to));
+        String messageId = result.get("messageId").asString();
+        return new Sent(master, result.get("id").asString(), to, returnPathToken(to, messageId), messageId);
+    }
+
+    private String confirmedSender(Master master) {
         String from = "news-" + UUID.randomUUID().toString().substring(0, 6) + "@fb.example.test";
         master.api().post("/api/v1/senders", "{\"email\":\"" + from + "\"}");
         new WebSession(port).confirm(linkIn(awaitMailTo(from, 1), "/senders/confirm"));
-        String to = uniqueEmail("reader");
-        master.api().post("/api/v1/contacts", "{\"email\":\"" + to + "\"}");
+        return from;
+    }
+
+    /** Sends one message to all of {@code recipients} and waits until it is delivered; answers its result. */
+    private JsonNode send(Master master, String from, List<String> recipients) throws Exception {
+        String to = String.join(",", recipients.stream().map(r -> "{\"email\":\"" + r + "\"}").toList());
         JsonNode result = master.api().post("/api/v1/send", "{\"messages\":[{\"from\":{\"email\":\"" + from
-                + "\"},\"to\":[{\"email\":\"" + to + "\"}],\"subject\":\"Hi\",\"text\":\"Hello\"}]}").json()
+                + "\"},\"to\":[" + to + "],\"subject\":\"Hi\",\"text\":\"Hello\"}]}").json()
                 .get("results").get(0);
         String id = result.get("id").asString();
         for (int i = 0; i < 200; i++) {
@@ -46,9 +64,30 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
             }
             Thread.sleep(50);
         }
-        String verp = jdbc.sql("select verp_token from message where public_id = ?").param(UUID.fromString(id))
-                .query(String.class).single();
-        return new Sent(master, id, to, verp, result.get("messageId").asString());
+        return result;
+    }
+
+    /**
+     * The token of the return path that the relay saw for {@code recipient}'s copy of a message (the
+     * Return-Path the receiving side records from MAIL FROM), read from that recipient's own mailbox.
+     */
+    private static String returnPathToken(String recipient, String messageId) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            var user = TestInfrastructure.SMTP.getUserManager().getUserByEmail(recipient);
+            if (user != null) {
+                for (var stored : TestInfrastructure.SMTP.getManagers().getImapHostManager().getInbox(user).getMessages()) {
+                    MimeMessage copy = stored.getMimeMessage();
+                    if (copy.getHeader("Message-ID") != null && messageId.equals(copy.getHeader("Message-ID")[0])) {
+                        String returnPath = copy.getHeader("Return-Path")[0].replaceAll("[<>\\s]", "");
+                        assertThat(returnPath).startsWith("bounces+").endsWith("@bounces.mailtree.localhost");
+                        return returnPath.substring("bounces+".length(), returnPath.indexOf('@'));
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no copy of " + messageId + " in the mailbox of " + recipient);
     }
 
     private void report(String envelopeTo, String raw) throws MessagingException {
@@ -148,7 +187,8 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
                 Hello
                 --ARF--
                 """.formatted(sent.verp(), sent.to(), sent.to(), sent.messageId()).replace("\n", "\r\n");
-        report("fbl@bounces.mailtree.localhost", arf);
+        // Delivered to the recipient's return path: a complaint is matched by its envelope, never by its body.
+        report("bounces+" + sent.verp() + "@bounces.mailtree.localhost", arf);
         assertThat(events(sent).get("events").toString()).contains("COMPLAINED");
         assertThat(sent.master().api().get("/api/v1/suppressions").json().get("items").get(0).get("reason").asString())
                 .isEqualTo("COMPLAINT");
@@ -175,5 +215,152 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
 
         report("bounces+" + victim.verp() + "@bounces.mailtree.localhost", dsn("x", victim.to(), victim.messageId()));
         assertThat(events(victim).get("message").get("status").asString()).isEqualTo("BOUNCED");
+    }
+
+    private static String arf(String mailFromInBody, String rcptTo, String messageId) {
+        return """
+                From: fbl@isp.example
+                To: fbl@bounces.mailtree.localhost
+                Subject: Abuse report
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=feedback-report; boundary="ARF"
+
+                --ARF
+                Content-Type: message/feedback-report
+
+                Feedback-Type: abuse
+                Version: 1
+                Original-Mail-From: <%s>
+                Original-Rcpt-To: <%s>
+
+                --ARF
+                Content-Type: message/rfc822
+
+                To: %s
+                Message-ID: %s
+                Subject: Hi
+
+                Hello
+                --ARF--
+                """.formatted(mailFromInBody, rcptTo, rcptTo, messageId).replace("\n", "\r\n");
+    }
+
+    private record Shared(Master master, String id, String messageId, List<String> recipients, List<String> tokens) {
+    }
+
+    /** One message to three recipients (contacts of the account), delivered, with each copy's return-path token. */
+    private Shared sendToThree() throws Exception {
+        Master master = master("pro-1000");
+        List<String> recipients = List.of(uniqueEmail("ann"), uniqueEmail("bob"), uniqueEmail("cyd"));
+        for (String recipient : recipients) {
+            master.api().post("/api/v1/contacts", "{\"email\":\"" + recipient + "\"}");
+        }
+        JsonNode result = send(master, confirmedSender(master), recipients);
+        String messageId = result.get("messageId").asString();
+        List<String> tokens = new java.util.ArrayList<>();
+        for (String recipient : recipients) {
+            tokens.add(returnPathToken(recipient, messageId));
+        }
+        return new Shared(master, result.get("id").asString(), messageId, recipients, tokens);
+    }
+
+    private List<String> suppressed(Master master) {
+        List<String> addresses = new java.util.ArrayList<>();
+        master.api().get("/api/v1/suppressions").json().get("items").forEach(item -> addresses.add(item.get("email")
+                .asString()));
+        return addresses;
+    }
+
+    private List<String> unmatchedProblems(String envelope) {
+        return jdbc.sql("select problem from inbound_report where envelope_recipient = ? and matched_message_id is null"
+                + " order by id").param(envelope).query(String.class).list();
+    }
+
+    @Test
+    @DisplayName("Every recipient's copy goes out with its own return path, a token that speaks for that recipient alone")
+    void eachRecipientHasItsOwnReturnPath() throws Exception {
+        Shared sent = sendToThree();
+
+        assertThat(sent.tokens()).doesNotHaveDuplicates().allMatch(token -> token.matches("[0-9a-z]{1,13}-[0-9a-f]{24}"));
+        long messageRow = jdbc.sql("select id from message where public_id = ?").param(UUID.fromString(sent.id()))
+                .query(Long.class).single();
+        assertThat(sent.tokens()).allMatch(token -> token.startsWith(Long.toString(messageRow, 36) + "-"));
+    }
+
+    @Test
+    @DisplayName("A recipient forging a DSN or an ARF about another recipient (Message-ID, own token in the body or "
+            + "in the envelope) suppresses nobody; the reports are kept as unmatched")
+    void forgedReportsAboutAnotherRecipientSuppressNobody() throws Exception {
+        Shared sent = sendToThree();
+        String victim = sent.recipients().get(0);
+        String forgerToken = sent.tokens().get(1);
+        String forgerReturnPath = "bounces+" + forgerToken + "@bounces.mailtree.localhost";
+
+        // No token in the envelope: the Message-ID alone names the message, and the body names the victim.
+        report("fbl@bounces.mailtree.localhost", dsn("fbl@bounces.mailtree.localhost", victim, sent.messageId()));
+        // The forger's own token copied into the body of a complaint about the victim.
+        report("fbl@bounces.mailtree.localhost", arf(forgerReturnPath, victim, sent.messageId()));
+        // The forger's own return path as the envelope, the report naming the victim.
+        report(forgerReturnPath, dsn(forgerReturnPath, victim, sent.messageId()));
+        report(forgerReturnPath, arf(forgerReturnPath, victim, sent.messageId()));
+
+        assertThat(suppressed(sent.master())).isEmpty();
+        JsonNode detail = sent.master().api().get("/api/v1/messages/" + sent.id()).json();
+        assertThat(detail.get("message").get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(detail.get("events").toString()).doesNotContain("BOUNCED").doesNotContain("COMPLAINED");
+        for (String recipient : sent.recipients()) {
+            assertThat(sent.master().api().get("/api/v1/contacts?q=" + recipient).json().get("items").get(0)
+                    .get("status").asString()).isEqualTo("SUBSCRIBED");
+        }
+        assertThat(unmatchedProblems("fbl@bounces.mailtree.localhost")).hasSizeGreaterThanOrEqualTo(2)
+                .allMatch(problem -> problem.contains("holds no return-path token"));
+        assertThat(unmatchedProblems(forgerReturnPath)).hasSize(2)
+                .allMatch(problem -> problem.equals("the report names " + victim
+                        + ", not the recipient its return-path token was issued for"));
+    }
+
+    @Test
+    @DisplayName("A genuine hard bounce to one recipient's return path suppresses exactly that recipient")
+    void aGenuineBounceSuppressesExactlyItsRecipient() throws Exception {
+        Shared sent = sendToThree();
+        String bounced = sent.recipients().get(2);
+        String returnPath = "bounces+" + sent.tokens().get(2) + "@bounces.mailtree.localhost";
+
+        report(returnPath, dsn(returnPath, bounced, sent.messageId()));
+
+        assertThat(suppressed(sent.master())).containsExactly(bounced);
+        assertThat(sent.master().api().get("/api/v1/contacts?q=" + bounced).json().get("items").get(0).get("status")
+                .asString()).isEqualTo("BOUNCED");
+        assertThat(sent.master().api().get("/api/v1/contacts?q=" + sent.recipients().get(0)).json().get("items").get(0)
+                .get("status").asString()).isEqualTo("SUBSCRIBED");
+        assertThat(events(new Sent(sent.master(), sent.id(), bounced, null, null)).get("events").toString())
+                .contains("BOUNCED").contains(bounced);
+    }
+
+    @Test
+    @DisplayName("A tampered return-path token matches nothing: another message's id, an altered or cut MAC; "
+            + "nothing is suppressed and the reports are kept as unmatched")
+    void aTamperedTokenMatchesNothing() throws Exception {
+        Shared sent = sendToThree();
+        Sent other = sendOne();
+        String token = sent.tokens().get(0);
+        String victim = sent.recipients().get(0);
+        String id = token.substring(0, token.indexOf('-'));
+        String mac = token.substring(token.indexOf('-') + 1);
+        String otherId = other.verp().substring(0, other.verp().indexOf('-'));
+        String flipped = mac.substring(0, 23) + (mac.charAt(23) == '0' ? '1' : '0');
+        for (String tampered : List.of(otherId + "-" + mac, id + "-" + flipped, id + "-" + mac.substring(1),
+                id + "-" + mac.toUpperCase(java.util.Locale.ROOT) + "0", "0-" + mac, id)) {
+            String returnPath = "bounces+" + tampered + "@bounces.mailtree.localhost";
+            report(returnPath, dsn(returnPath, victim, sent.messageId()));
+            assertThat(unmatchedProblems(returnPath)).as(tampered)
+                    .containsExactly("no message matches this return-path token");
+        }
+        String otherReturnPath = "bounces+" + otherId + "-" + mac + "@bounces.mailtree.localhost";
+        report(otherReturnPath, dsn(otherReturnPath, other.to(), other.messageId()));
+
+        assertThat(suppressed(sent.master())).isEmpty();
+        assertThat(suppressed(other.master())).isEmpty();
+        assertThat(events(other).get("message").get("status").asString()).isEqualTo("DELIVERED");
     }
 }
