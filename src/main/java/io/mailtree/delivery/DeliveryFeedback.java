@@ -1,7 +1,5 @@
 package io.mailtree.delivery;
 
-import io.mailtree.contacts.Contacts;
-import io.mailtree.contacts.Suppressions;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.EmailAddresses;
 import java.util.Arrays;
@@ -16,21 +14,18 @@ import org.springframework.transaction.annotation.Transactional;
  * What comes back about a sent message: bounces reported after the relay accepted it, and
  * complaints. A message is found by its VERP token (our own envelope, which a report cannot forge
  * for another account's message) and only then by the Message-ID the report names. A hard bounce or
- * a complaint suppresses the address in the message's account and marks its contact.
+ * a complaint becomes an event of the message; the contacts module, which consumes the events,
+ * suppresses the address in the message's account and marks its contact (ADR 0009).
  */
 @Service
 public class DeliveryFeedback {
 
     private final JdbcClient jdbc;
     private final MessageEvents events;
-    private final Suppressions suppressions;
-    private final Contacts contacts;
 
-    DeliveryFeedback(JdbcClient jdbc, MessageEvents events, Suppressions suppressions, Contacts contacts) {
+    DeliveryFeedback(JdbcClient jdbc, MessageEvents events) {
         this.jdbc = jdbc;
         this.events = events;
-        this.suppressions = suppressions;
-        this.contacts = contacts;
     }
 
     /** The message a report is about. */
@@ -53,32 +48,30 @@ public class DeliveryFeedback {
                 .optional();
     }
 
-    /** Records a bounce; a hard one suppresses the address and marks the message bounced. */
+    /**
+     * Records a bounce: a hard one (with its recipient, when known) is a BOUNCED event and marks the
+     * message bounced; a soft one (a delay report) is a DEFERRED event.
+     */
     @Transactional
     public void bounced(Match match, String recipient, boolean hard, String status, String diagnostic) {
         String address = recipientOf(match, recipient);
         String detail = (hard ? "hard: " : "soft: ") + (status == null ? "" : status + " ")
                 + (diagnostic == null ? "" : diagnostic);
-        events.record(match.account(), match.messageId(), match.apiKeyId(), hard ? "BOUNCED" : "DEFERRED", address,
-                detail.strip());
         if (hard && address != null) {
-            suppressions.add(match.account(), address, "HARD_BOUNCE", detail);
-            mark(match.account(), address, "BOUNCED");
+            // The message's row before the event: on H2 the event append holds a lock until commit.
             jdbc.sql("update message set status = 'BOUNCED' where id = ? and status in ('DELIVERED', 'QUEUED')")
                     .param(match.messageId()).update();
         }
+        events.record(new MessageEvents.Event(match.account(), match.messageId(), match.apiKeyId(),
+                hard ? "BOUNCED" : "DEFERRED", address, hard ? "HARD" : null, detail.strip()));
     }
 
-    /** Records a complaint: the address is suppressed and its contact marked as having complained. */
+    /** Records a complaint as a COMPLAINED event of the message. */
     @Transactional
     public void complained(Match match, String recipient, String feedbackType) {
         String address = recipientOf(match, recipient);
-        events.record(match.account(), match.messageId(), match.apiKeyId(), "COMPLAINED", address,
-                feedbackType == null ? null : "feedback type " + feedbackType);
-        if (address != null) {
-            suppressions.add(match.account(), address, "COMPLAINT", feedbackType);
-            mark(match.account(), address, "COMPLAINED");
-        }
+        events.record(new MessageEvents.Event(match.account(), match.messageId(), match.apiKeyId(), "COMPLAINED",
+                address, feedbackType == null ? null : "feedback type " + feedbackType));
     }
 
     /** The reported recipient when it is one of the message's; otherwise the message's only recipient. */
@@ -94,10 +87,5 @@ public class DeliveryFeedback {
             }
         }
         return match.recipients().size() == 1 ? match.recipients().get(0) : null;
-    }
-
-    private void mark(AccountId account, String address, String status) {
-        contacts.findByEmail(account, address).filter(c -> c.status().isActive())
-                .ifPresent(c -> contacts.update(account, c.id(), null, status, null));
     }
 }
