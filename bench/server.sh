@@ -6,7 +6,8 @@
 # Environment: BENCH_PORT (default: first free port from 18080), PGHOST (default 127.0.0.1),
 #              PGPORT (5432), PGUSER (postgres), BENCH_DB (mailtree_bench), JAVA (java),
 #              BENCH_JAVA_OPTS (extra JVM options for the server, e.g. a flight recording),
-#              BENCH_SUBMISSION_PORT (Mailtree's SMTP submission port, default 0 = off).
+#              BENCH_SUBMISSION_PORT (Mailtree's SMTP submission port, default 0 = off),
+#              BENCH_START_TIMEOUT (seconds to wait for the server to answer UP, default 180).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="${BENCH_JAR:-$ROOT/target/mailtree-0.1.0-SNAPSHOT.jar}"
@@ -91,10 +92,10 @@ SERVER_PID=$!
 
 BASE="http://127.0.0.1:$PORT"
 log "waiting for $BASE/actuator/health to answer UP"
-deadline=$((SECONDS + 180))
+deadline=$((SECONDS + ${BENCH_START_TIMEOUT:-180}))
 until curl -fsS --max-time 5 "$BASE/actuator/health" 2>/dev/null | grep -q '"status" *: *"UP"'; do
     kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited during start-up"; exit 1; }
-    (( SECONDS < deadline )) || { log "server not UP after 180 s"; exit 1; }
+    (( SECONDS < deadline )) || { log "server not UP after ${BENCH_START_TIMEOUT:-180} s"; exit 1; }
     sleep 1
 done
 log "server UP (${SECONDS}s since the script started)"

@@ -27,7 +27,7 @@ class OutcomeLastSendIntegrationTests extends MailtreeTestBase {
 
     private Instant lastSend(String account) {
         return jdbc.sql("select last_send_at from account where id = ?").param(UUID.fromString(account))
-                .query((rs, n) -> Times.instant(rs, "last_send_at")).single();
+                .query((rs, n) -> Times.instant(rs, "last_send_at")).list().get(0);
     }
 
     @Test

@@ -24,6 +24,21 @@ class ConsoleConsumersIntegrationTests extends MailtreeTestBase {
     }
 
     @Test
+    @DisplayName("Each consumer's lag is a Prometheus gauge: events behind and seconds behind")
+    void lagIsAMetric() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        for (String consumer : new String[] {"contacts.suppressions", "accounts.last-send"}) {
+            for (String gauge : new String[] {"mailtree_outcomes_lag_events", "mailtree_outcomes_lag_seconds"}) {
+                assertThat(metrics).containsPattern(gauge + "\\{[^}]*consumer=\"" + consumer.replace(".", "\\.")
+                        + "\"[^}]*\\} [0-9.E]+");
+            }
+        }
+    }
+
+    @Test
     @DisplayName("Only the operator sees the console's consumer table")
     void consumersAreForTheOperatorOnly() {
         WebSession stranger = new WebSession(port);
