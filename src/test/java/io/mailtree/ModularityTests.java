@@ -18,7 +18,7 @@ import org.springframework.modulith.core.ApplicationModule;
 import org.springframework.modulith.core.ApplicationModules;
 import org.springframework.modulith.docs.Documenter;
 
-/** The module boundaries of DESIGN.md hold: no cycles, no reaching into another module's internals. */
+/** The module boundaries of docs/architecture.md hold: no cycles, no reaching into another module's internals. */
 class ModularityTests {
 
     private final ApplicationModules modules = ApplicationModules.of(MailtreeApplication.class);
