@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * for 2 % of them, or a complaint for 0.1 %, to 20,000 addresses of which CONTACTS are subscribed
  * contacts) and moves every other consumer past them, so the one measured works alone; then the time
  * until its position reaches the last event, and the CPU the server JVM and its PostgreSQL backends
- * spent meanwhile.
+ * spent meanwhile (the append itself not counted).
  */
 public class ConsumersBench {
 
@@ -59,8 +59,6 @@ public class ConsumersBench {
         List<String> results = new ArrayList<>();
         for (String consumer : CONSUMERS) {
             long before = query("select coalesce(max(id), 0) from message_event");
-            List<Long> backends = backends(database);
-            long cpuBefore = cpu(serverPid) + cpu(backends);
             long started = System.nanoTime();
             // Message m's events are 3m+1 .. 3m+3; 2 % of messages bounce hard, 0.1 % draw a complaint.
             psql("""
@@ -81,6 +79,9 @@ public class ConsumersBench {
                     commit;
                     """.formatted(masterId, events - 1, consumer));
             long appended = System.nanoTime();
+            // The consumer's CPU only: the append's (psql and its backend) is not counted.
+            List<Long> backends = backends(database);
+            long cpuBefore = cpu(serverPid) + cpu(backends);
             long last = query("select max(id) from message_event");
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (query("select position_id from event_consumer where name = '" + consumer + "'") < last) {
@@ -90,12 +91,12 @@ public class ConsumersBench {
                 Thread.sleep(100);
             }
             long finished = System.nanoTime();
-            long cpuAfter = cpu(serverPid) + cpu(backends(database)) ;
+            long cpuAfter = cpu(serverPid) + cpu(backends);
             double seconds = (finished - appended) / 1e9;
             long count = last - before;
             double cpuSeconds = (cpuAfter - cpuBefore) / (double) TICKS;
             String line = String.format("consumer %-22s %,d events in %.1f s: %,.0f events/s, CPU %.1f µs/event "
-                    + "(JVM + PostgreSQL, append included; append took %.1f s)", consumer, count, seconds,
+                    + "(server JVM + its PostgreSQL backends; the append before took %.1f s)", consumer, count, seconds,
                     count / seconds, cpuSeconds * 1e6 / count, (appended - started) / 1e9);
             System.out.println(line);
             results.add(line);
