@@ -146,7 +146,7 @@ class Accounts {
 
     /**
      * Moves the last-send time forward, but only when it is a minute or more behind: D-10 counts in
-     * days, and skipping the update spares every delivery worker a lock on the same account row.
+     * days, and skipping the update spares the account row a write for every batch of deliveries.
      */
     void recordSend(AccountId account, Instant at) {
         jdbc.sql("update account set last_send_at = ? where id = ? and (last_send_at is null or last_send_at < ?)")

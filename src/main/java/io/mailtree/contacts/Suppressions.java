@@ -21,10 +21,11 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The account's suppression list: addresses never to be mailed, whatever list they are on.
- * Delivery writes HARD_BOUNCE and COMPLAINT entries; people add MANUAL ones.
+ * HARD_BOUNCE and COMPLAINT entries come from delivery's outcomes ({@link OutcomeSuppressions}); people
+ * add MANUAL ones.
  */
 @Service
-public class Suppressions {
+public class Suppressions implements io.mailtree.shared.SuppressedRecipients {
 
     static final Set<String> REASONS = Set.of("MANUAL", "HARD_BOUNCE", "COMPLAINT", "UNSUBSCRIBE");
 
@@ -32,10 +33,12 @@ public class Suppressions {
             rs.getString("reason"), rs.getString("detail"), Times.instant(rs, "created_at"));
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
     private final Clock clock;
 
-    Suppressions(JdbcClient jdbc, Clock clock) {
+    Suppressions(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate, Clock clock) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.clock = clock;
     }
 
@@ -76,6 +79,36 @@ public class Suppressions {
         return find(account, key);
     }
 
+    /** An address to suppress, with why. */
+    record Entry(String email, String reason, String detail) {
+    }
+
+    /**
+     * Adds the addresses not yet on the account's suppression list, in the caller's transaction, with
+     * one look-up and one batched insert; those already there are left as they are (so applying the
+     * same entries twice changes nothing). The emails must be normalised and the reasons known.
+     */
+    void addMissing(AccountId account, List<Entry> entries) {
+        Set<String> already = suppressedAmong(account, entries.stream().map(Entry::email).toList());
+        Map<String, Entry> fresh = new java.util.LinkedHashMap<>();
+        for (Entry entry : entries) {
+            if (!already.contains(entry.email())) {
+                fresh.putIfAbsent(EmailAddresses.contactKey(entry.email()), entry);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        var now = Times.sql(clock.instant());
+        List<Object[]> rows = new ArrayList<>(fresh.size());
+        fresh.forEach((key, entry) -> rows.add(new Object[] {account.value(), entry.email(), key, entry.reason(),
+                entry.detail() == null ? null : entry.detail().substring(0, Math.min(500, entry.detail().length())),
+                now}));
+        jdbcTemplate.batchUpdate("""
+                insert into suppression (account_id, email, email_key, reason, detail, created_at)
+                values (?, ?, ?, ?, ?, ?)""", rows);
+    }
+
     @Transactional
     public void remove(AccountId account, String email) {
         String key = EmailAddresses.contactKey(EmailAddresses.normalise(email));
@@ -89,6 +122,7 @@ public class Suppressions {
      * Which of these addresses are on the account's suppression list, in one query: delivery asks
      * once for a whole claimed batch. Answers the addresses as given.
      */
+    @Override
     public Set<String> suppressedAmong(AccountId account, Collection<String> emails) {
         Map<String, List<String>> byKey = new HashMap<>();
         for (String email : emails) {

@@ -1,7 +1,5 @@
 package io.mailtree.delivery;
 
-import io.mailtree.contacts.Contacts;
-import io.mailtree.contacts.Suppressions;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.EmailAddresses;
 import java.util.Arrays;
@@ -18,25 +16,21 @@ import org.springframework.transaction.annotation.Transactional;
  * complaints. A report is matched only by the return-path token of the envelope it was delivered to
  * ({@link ReturnPaths}), which names one message and one of its recipients; never by a Message-ID or
  * anything else the report's body claims, which anyone can write. A hard bounce or a complaint
- * suppresses that recipient in the message's account and marks its contact.
+ * becomes an event of the message; the contacts module, which consumes the events, suppresses that
+ * recipient in the message's account and marks its contact (ADR 0010).
  */
 @Service
 public class DeliveryFeedback {
 
     private final JdbcClient jdbc;
     private final MessageEvents events;
-    private final Suppressions suppressions;
-    private final Contacts contacts;
 
     private final ReturnPaths returnPaths;
 
-    DeliveryFeedback(JdbcClient jdbc, MessageEvents events, Suppressions suppressions, Contacts contacts,
-            ReturnPaths returnPaths) {
+    DeliveryFeedback(JdbcClient jdbc, MessageEvents events, ReturnPaths returnPaths) {
         this.jdbc = jdbc;
         this.returnPaths = returnPaths;
         this.events = events;
-        this.suppressions = suppressions;
-        this.contacts = contacts;
     }
 
     /**
@@ -80,32 +74,30 @@ public class DeliveryFeedback {
         return candidates.stream().filter(candidate -> returnPaths.issuedFor(token, messageId, candidate)).findFirst();
     }
 
-    /** Records a bounce; a hard one suppresses the address and marks the message bounced. */
+    /**
+     * Records a bounce: a hard one (with its recipient, when known) is a BOUNCED event and marks the
+     * message bounced; a soft one (a delay report) is a DEFERRED event.
+     */
     @Transactional
     public void bounced(Match match, String recipient, boolean hard, String status, String diagnostic) {
         String address = recipientOf(match, recipient);
         String detail = (hard ? "hard: " : "soft: ") + (status == null ? "" : status + " ")
                 + (diagnostic == null ? "" : diagnostic);
-        events.record(match.account(), match.messageId(), match.apiKeyId(), hard ? "BOUNCED" : "DEFERRED", address,
-                detail.strip());
         if (hard && address != null) {
-            suppressions.add(match.account(), address, "HARD_BOUNCE", detail);
-            mark(match.account(), address, "BOUNCED");
+            // The message's row before the event: on H2 the event append holds a lock until commit.
             jdbc.sql("update message set status = 'BOUNCED' where id = ? and status in ('DELIVERED', 'QUEUED')")
                     .param(match.messageId()).update();
         }
+        events.record(new MessageEvents.Event(match.account(), match.messageId(), match.apiKeyId(),
+                hard ? "BOUNCED" : "DEFERRED", address, hard ? "HARD" : null, detail.strip()));
     }
 
-    /** Records a complaint: the address is suppressed and its contact marked as having complained. */
+    /** Records a complaint as a COMPLAINED event of the message. */
     @Transactional
     public void complained(Match match, String recipient, String feedbackType) {
         String address = recipientOf(match, recipient);
-        events.record(match.account(), match.messageId(), match.apiKeyId(), "COMPLAINED", address,
-                feedbackType == null ? null : "feedback type " + feedbackType);
-        if (address != null) {
-            suppressions.add(match.account(), address, "COMPLAINT", feedbackType);
-            mark(match.account(), address, "COMPLAINED");
-        }
+        events.record(new MessageEvents.Event(match.account(), match.messageId(), match.apiKeyId(), "COMPLAINED",
+                address, feedbackType == null ? null : "feedback type " + feedbackType));
     }
 
     /** The reported recipient when it is one of the message's; otherwise the message's only recipient. */
@@ -121,10 +113,5 @@ public class DeliveryFeedback {
             }
         }
         return match.recipients().size() == 1 ? match.recipients().get(0) : null;
-    }
-
-    private void mark(AccountId account, String address, String status) {
-        contacts.findByEmail(account, address).filter(c -> c.status().isActive())
-                .ifPresent(c -> contacts.update(account, c.id(), null, status, null));
     }
 }

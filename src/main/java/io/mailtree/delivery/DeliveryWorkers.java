@@ -1,13 +1,11 @@
 package io.mailtree.delivery;
 
-import io.mailtree.accounts.AccountTree;
-import io.mailtree.contacts.Contacts;
-import io.mailtree.contacts.Suppressions;
 import io.mailtree.notifications.DevMailbox;
 import io.mailtree.notifications.MailTransport;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DatabaseKind;
 import io.mailtree.shared.NodeIdentity;
+import io.mailtree.shared.SuppressedRecipients;
 import io.mailtree.shared.Times;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -44,7 +42,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * LOCKED on PostgreSQL, so several nodes share one queue without taking the same row), signs each
  * once, hands it to the relay over its own reused connection, and records the outcome: delivered,
  * deferred with exponential backoff and jitter (4xx, relay down) until the retry horizon, or bounced
- * (5xx: the address is suppressed and the contact marked bounced). Messages of an inactive account
+ * (5xx). Each outcome is an event of {@link MessageEvents}; what follows from it (the suppression of
+ * a hard-bounced address, the contact's status, the account's last send) is up to the modules that
+ * consume that stream, which delivery does not know (ADR 0010). Messages of an inactive account
  * are not claimed: they are held, neither sent nor lost, until it is active again (D-12). No SMTP
  * call runs inside a database transaction; a batch's outcomes are written together, under the lease
  * they were claimed with (ADR 0006, ADR 0007). A claim names this node ({@link NodeIdentity}); at
@@ -58,9 +58,7 @@ class DeliveryWorkers implements SmartLifecycle {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
-    private final AccountTree accounts;
-    private final Suppressions suppressions;
-    private final Contacts contacts;
+    private final SuppressedRecipients suppressions;
     private final MessageEvents events;
     private final DkimSigning dkim;
     private final MailTransport mailTransport;
@@ -80,8 +78,7 @@ class DeliveryWorkers implements SmartLifecycle {
             int relayPort, String relayUsername, String relayPassword, String relayTls) {
     }
 
-    DeliveryWorkers(JdbcClient jdbc, JdbcTemplate jdbcTemplate, AccountTree accounts, Suppressions suppressions, Contacts contacts,
-            MessageEvents events, DkimSigning dkim, MailTransport mailTransport, Clock clock,
+    DeliveryWorkers(JdbcClient jdbc, JdbcTemplate jdbcTemplate, SuppressedRecipients suppressions, MessageEvents events, DkimSigning dkim, MailTransport mailTransport, Clock clock,
             PlatformTransactionManager transactionManager, DatabaseKind database, NodeIdentity node, ReturnPaths returnPaths,
             @Value("${mailtree.delivery.workers:8}") int workers, @Value("${mailtree.delivery.batch:50}") int batch,
             @Value("${mailtree.delivery.retry-horizon:72h}") Duration horizon,
@@ -94,9 +91,7 @@ class DeliveryWorkers implements SmartLifecycle {
             @Value("${mailtree.relay.tls:none}") String relayTls) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
-        this.accounts = accounts;
         this.suppressions = suppressions;
-        this.contacts = contacts;
         this.events = events;
         this.dkim = dkim;
         this.mailTransport = mailTransport;
@@ -287,7 +282,7 @@ class DeliveryWorkers implements SmartLifecycle {
 
     /**
      * The writes that a batch of outcomes comes to, gathered so that each kind is one batched
-     * statement: events, finished messages, and one last-send time per account (D-10).
+     * statement: finished messages, deferred messages, and their events.
      */
     private final class Outcomes {
         private final List<MessageEvents.Event> pending = new ArrayList<>();
@@ -295,12 +290,15 @@ class DeliveryWorkers implements SmartLifecycle {
         private final List<Object[]> finished = new ArrayList<>();
         private final List<Claimed> deferredMessages = new ArrayList<>();
         private final List<Object[]> deferred = new ArrayList<>();
-        private final List<Claimed> sent = new ArrayList<>();
         private final Instant now = clock.instant();
 
         void event(Claimed message, String type, String recipient, String detail) {
+            event(message, type, recipient, null, detail);
+        }
+
+        void event(Claimed message, String type, String recipient, String bounceClass, String detail) {
             pending.add(new MessageEvents.Event(message.account(), message.id(), message.apiKeyId(), type, recipient,
-                    detail));
+                    bounceClass, detail));
         }
 
         void finish(Claimed message, String status, String error) {
@@ -317,8 +315,8 @@ class DeliveryWorkers implements SmartLifecycle {
 
         /**
          * Statuses first, each only while this worker's lease holds; then the events of the messages
-         * whose status was written, and the last-send time of their accounts (in one order, so two
-         * workers never wait on each other's account rows crosswise).
+         * whose status was written, and only those: a worker that lost its lease records nothing, so
+         * no consumer acts on an outcome the message's row does not show.
          */
         void write() {
             Set<Long> held = new HashSet<>();
@@ -335,8 +333,6 @@ class DeliveryWorkers implements SmartLifecycle {
                         finishedMessages.size() + deferredMessages.size() - held.size());
             }
             events.recordAll(pending.stream().filter(event -> held.contains(event.messageId())).toList());
-            sent.stream().filter(message -> held.contains(message.id())).map(Claimed::account).distinct()
-                    .sorted(java.util.Comparator.comparing(AccountId::value)).forEach(account -> accounts.recordSend(account, now));
         }
 
         private static void held(List<Claimed> messages, int[] updated, Set<Long> held) {
@@ -361,7 +357,6 @@ class DeliveryWorkers implements SmartLifecycle {
             for (String recipient : recipients) {
                 outcomes.event(message, "DELIVERED", recipient, null);
             }
-            outcomes.sent.add(message);
             outcomes.finish(message, "DELIVERED", null);
         } else if (failure instanceof SMTPSenderFailedException senderRefused) {
             // The relay refused our sender: nothing is wrong with the recipients, so none is suppressed.
@@ -418,9 +413,6 @@ class DeliveryWorkers implements SmartLifecycle {
         for (String recipient : sent) {
             outcomes.event(message, "DELIVERED", recipient, null);
         }
-        if (!sent.isEmpty()) {
-            outcomes.sent.add(message);
-        }
         if (!retry.isEmpty()) {
             defer(message, retry, failure.getMessage(), outcomes);
         } else {
@@ -428,12 +420,12 @@ class DeliveryWorkers implements SmartLifecycle {
         }
     }
 
-    /** A hard bounce: the address goes on the account's suppression list and its contact is marked bounced. */
+    /**
+     * A hard bounce. The contacts module suppresses the address and marks its contact when it reads
+     * the event; until then the rest of this batch skips the address (see {@link #attempt}).
+     */
     private void bounce(Claimed message, String recipient, String diagnostic, Outcomes outcomes) {
-        outcomes.event(message, "BOUNCED", recipient, "hard: " + diagnostic);
-        suppressions.add(message.account(), recipient, "HARD_BOUNCE", diagnostic);
-        contacts.findByEmail(message.account(), recipient).filter(c -> c.status().isActive())
-                .ifPresent(c -> contacts.update(message.account(), c.id(), null, "BOUNCED", null));
+        outcomes.event(message, "BOUNCED", recipient, "HARD", "hard: " + diagnostic);
     }
 
     /** A temporary failure: retried with exponential backoff and jitter, or a soft bounce past the horizon. */
@@ -441,8 +433,8 @@ class DeliveryWorkers implements SmartLifecycle {
         Instant now = outcomes.now;
         if (now.isAfter(message.createdAt().plus(settings.horizon()))) {
             for (String recipient : recipients) {
-                outcomes.event(message, "BOUNCED", recipient, "soft: no delivery within the retry horizon; last error: "
-                        + reason);
+                outcomes.event(message, "BOUNCED", recipient, "SOFT",
+                        "soft: no delivery within the retry horizon; last error: " + reason);
             }
             outcomes.finish(message, "BOUNCED", reason);
             return;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtree.MailtreeApplication;
 import io.mailtree.support.Api;
+import io.mailtree.support.Eventually;
 import io.mailtree.support.WebSession;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -232,6 +233,9 @@ class DeliveryReliabilityIntegrationTests {
         }
 
         Map<String, String> statusByRecipient = statusByRecipient(master.id());
+        // The suppression list is filled by the contacts consumer shortly after the bounces commit (ADR 0010).
+        Eventually.afterConsumers(() -> assertThat(master.api().get("/api/v1/suppressions?limit=200").json()
+                .get("items").size()).as("suppressions once the consumer caught up").isEqualTo(permanent.size()));
         List<String> suppressed = new ArrayList<>();
         master.api().get("/api/v1/suppressions?limit=200").json().get("items")
                 .forEach(item -> suppressed.add(item.get("email").asString()));

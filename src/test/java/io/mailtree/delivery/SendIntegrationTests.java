@@ -6,6 +6,7 @@ import io.mailtree.shared.ApiKeyId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.Permission;
 import io.mailtree.support.Api;
+import io.mailtree.support.Eventually;
 import io.mailtree.support.MailtreeTestBase;
 import io.mailtree.support.TestInfrastructure;
 import io.mailtree.support.WebSession;
@@ -112,8 +113,10 @@ class SendIntegrationTests extends MailtreeTestBase {
         MimeMessage mail = received(to, "Order 42");
         assertThat(mail.getHeader("X-Order")[0]).isEqualTo("42");
         assertThat(mail.getMessageID()).isEqualTo(results.get(0).get("messageId").asString()).endsWith("@shop.example.test>");
-        assertThat(jdbc.sql("select last_send_at from account where id = ?").param(UUID.fromString(master.id()))
-                .query((rs, n) -> rs.getObject(1)).single()).as("D-10's clock starts").isNotNull();
+        // accounts.last-send applies the DELIVERED event shortly after it commits (ADR 0010).
+        Eventually.afterConsumers(() -> assertThat(jdbc.sql("select last_send_at from account where id = ?")
+                .param(UUID.fromString(master.id())).query((rs, n) -> rs.getObject(1)).single())
+                .as("D-10's clock starts").isNotNull());
         assertThat(master.api().get("/api/v1/messages?recipient=" + to).json().get("items").size()).isEqualTo(1);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailtree.support.Api;
+import io.mailtree.support.Eventually;
 import io.mailtree.support.MailtreeTestBase;
 import io.mailtree.support.TestInfrastructure;
 import io.mailtree.support.WebSession;
@@ -145,11 +146,14 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
         JsonNode detail = events(sent);
         assertThat(detail.get("message").get("status").asString()).isEqualTo("BOUNCED");
         assertThat(detail.get("events").toString()).contains("BOUNCED").contains("5.1.1");
-        assertThat(sent.master().api().get("/api/v1/suppressions").json().get("items").get(0).get("reason").asString())
-                .isEqualTo("HARD_BOUNCE");
-        assertThat(sent.master().api().get("/api/v1/contacts?q=" + sent.to()).json().get("items").get(0).get("status")
-                .asString()).isEqualTo("BOUNCED");
-        assertThat(allowance(sent.master().api()).get("ownActiveContacts").asInt()).isZero();
+        // Contacts applies the bounce when its outcome consumer reads the event (ADR 0010).
+        Eventually.afterConsumers(() -> {
+            assertThat(sent.master().api().get("/api/v1/suppressions").json().get("items").get(0).get("reason")
+                    .asString()).isEqualTo("HARD_BOUNCE");
+            assertThat(sent.master().api().get("/api/v1/contacts?q=" + sent.to()).json().get("items").get(0)
+                    .get("status").asString()).isEqualTo("BOUNCED");
+            assertThat(allowance(sent.master().api()).get("ownActiveContacts").asInt()).isZero();
+        });
     }
 
     @Test
@@ -190,10 +194,12 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
         // Delivered to the recipient's return path: a complaint is matched by its envelope, never by its body.
         report("bounces+" + sent.verp() + "@bounces.mailtree.localhost", arf);
         assertThat(events(sent).get("events").toString()).contains("COMPLAINED");
-        assertThat(sent.master().api().get("/api/v1/suppressions").json().get("items").get(0).get("reason").asString())
-                .isEqualTo("COMPLAINT");
-        assertThat(sent.master().api().get("/api/v1/contacts?q=" + sent.to()).json().get("items").get(0).get("status")
-                .asString()).isEqualTo("COMPLAINED");
+        Eventually.afterConsumers(() -> {
+            assertThat(sent.master().api().get("/api/v1/suppressions").json().get("items").get(0).get("reason")
+                    .asString()).isEqualTo("COMPLAINT");
+            assertThat(sent.master().api().get("/api/v1/contacts?q=" + sent.to()).json().get("items").get(0)
+                    .get("status").asString()).isEqualTo("COMPLAINED");
+        });
     }
 
     @Test
@@ -204,6 +210,10 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
         // A DSN whose VERP token is the liar's own but which names the victim's Message-ID: the VERP wins.
         report("bounces+" + liar.verp() + "@bounces.mailtree.localhost", dsn("x", victim.to(), victim.messageId()));
         assertThat(events(victim).get("message").get("status").asString()).isEqualTo("DELIVERED");
+        // Once the consumer has applied the liar's bounce (to the liar's own address), the victim's list is
+        // still empty: the report suppressed nothing of the victim's.
+        Eventually.afterConsumers(() -> assertThat(liar.master().api().get("/api/v1/suppressions").json().get("items")
+                .size()).isEqualTo(1));
         assertThat(victim.master().api().get("/api/v1/suppressions").json().get("items").size()).isZero();
 
         report("bounces+nosuchtoken@bounces.mailtree.localhost", "Subject: garbage\r\n\r\n\u0000\u0001 not a report");

@@ -6,6 +6,7 @@ import io.mailtree.accounts.AccountTree;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.PageRequest;
+import io.mailtree.shared.outcomes.OutcomeConsumers;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -16,14 +17,19 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-/** The operator console: all masters, each master's plan, sub-account feature and enterprise limit. */
+/**
+ * The operator console: all masters, each master's plan, sub-account feature and enterprise limit,
+ * and how far each outcome consumer is behind the delivery event stream.
+ */
 @Controller
 class ConsoleController {
 
     private final AccountTree accounts;
+    private final OutcomeConsumers consumers;
 
-    ConsoleController(AccountTree accounts) {
+    ConsoleController(AccountTree accounts, OutcomeConsumers consumers) {
         this.accounts = accounts;
+        this.consumers = consumers;
     }
 
     @GetMapping("/platform")
@@ -36,6 +42,7 @@ class ConsoleController {
                 .collect(java.util.stream.Collectors.toMap(a -> a.id(), accounts::maySubaccounts)));
         model.addAttribute("q", q);
         model.addAttribute("operator", operator);
+        model.addAttribute("consumers", consumers.status());
         return "platform/masters";
     }
 

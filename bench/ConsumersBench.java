@@ -1,0 +1,213 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Outcome consumer benchmark against a running Mailtree on PostgreSQL (started by
+ * bench/consumers.sh). JDK only; the events are appended with psql. For each consumer: one
+ * transaction appends EVENTS events (per message ACCEPTED, QUEUED, then DELIVERED, or a hard bounce
+ * for 2 % of them, or a complaint for 0.1 %, to 20,000 addresses of which CONTACTS are subscribed
+ * contacts) and moves every other consumer past them, so the one measured works alone; then the time
+ * until its position reaches the last event, and the CPU the server JVM and its PostgreSQL backends
+ * spent meanwhile (the append itself not counted).
+ */
+public class ConsumersBench {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    static final List<String> CONSUMERS = List.of("contacts.suppressions", "accounts.last-send");
+    static final long TICKS = 100; // USER_HZ of /proc/<pid>/stat on Linux
+    static String base;
+    static String psql;
+
+    public static void main(String[] args) throws Exception {
+        base = args[0];
+        int events = Integer.parseInt(args[1]);
+        int contacts = Integer.parseInt(args[2]);
+        String token = System.getenv("BENCH_OPERATOR_TOKEN");
+        Path work = Path.of(System.getenv("BENCH_WORK"));
+        psql = System.getenv("BENCH_PSQL");
+        long serverPid = Long.parseLong(System.getenv("BENCH_SERVER_PID"));
+        String database = System.getenv("BENCH_DB_NAME");
+
+        String created = send("POST", "/api/platform/v1/masters", "Bearer " + token,
+                "{\"name\":\"Bench outcomes\",\"ownerEmail\":\"bench-outcomes@example.test\",\"plan\":\"enterprise\"}", 201);
+        String masterId = group(created, "\"master\":\\{\"id\":\"([^\"]+)\"");
+        send("PATCH", "/api/platform/v1/masters/" + masterId, "Bearer " + token, "{\"enterpriseContactLimit\":10000000}", 200);
+        String auth = "Basic " + Base64.getEncoder().encodeToString((group(created, "\"publicKey\":\"([^\"]+)\"") + ":"
+                + group(created, "\"secret\":\"([^\"]+)\"")).getBytes(StandardCharsets.UTF_8));
+        Path csv = work.resolve("contacts.csv");
+        StringBuilder rows = new StringBuilder("email\n");
+        for (int i = 0; i < contacts; i++) {
+            rows.append('c').append(i).append("@bench.example.test\n");
+        }
+        Files.writeString(csv, rows);
+        String job = upload(auth, csv);
+        awaitImport(auth, group(job, "\"id\":\"([^\"]+)\""));
+        System.out.printf("setup: master %s with %,d subscribed contacts%n", masterId, contacts);
+
+        List<String> results = new ArrayList<>();
+        for (String consumer : CONSUMERS) {
+            long before = query("select coalesce(max(id), 0) from message_event");
+            long started = System.nanoTime();
+            // Message m's events are 3m+1 .. 3m+3; 2 % of messages bounce hard, 0.1 % draw a complaint.
+            psql("""
+                    begin;
+                    insert into message_event (account_id, message_id, api_key_id, event_type, recipient, bounce_class,
+                        detail, occurred_at)
+                    select '%s'::uuid, e.i / 3, null,
+                        case when e.i %% 3 = 0 then 'ACCEPTED' when e.i %% 3 = 1 then 'QUEUED'
+                             when (e.i / 3) * 2654435761 %% 50 = 0 then 'BOUNCED'
+                             when (e.i / 3) * 40503 %% 1000 = 1 then 'COMPLAINED' else 'DELIVERED' end,
+                        case when e.i %% 3 = 2 then 'c' || ((e.i / 3) %% 20000) || '@bench.example.test' end,
+                        case when e.i %% 3 = 2 and (e.i / 3) * 2654435761 %% 50 = 0 then 'HARD' end,
+                        case when e.i %% 3 = 2 and (e.i / 3) * 2654435761 %% 50 = 0 then 'hard: 550 5.1.1 user unknown' end,
+                        now() - interval '1 minute' + e.i * interval '1 microsecond'
+                    from generate_series(0::bigint, %d) as e(i);
+                    update event_consumer set position_tx = pg_current_xact_id()::text::bigint,
+                        position_id = (select max(id) from message_event) where name <> '%s';
+                    commit;
+                    """.formatted(masterId, events - 1, consumer));
+            long appended = System.nanoTime();
+            // The consumer's CPU only: the append's (psql and its backend) is not counted.
+            List<Long> backends = backends(database);
+            long cpuBefore = cpu(serverPid) + cpu(backends);
+            long last = query("select max(id) from message_event");
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (query("select position_id from event_consumer where name = '" + consumer + "'") < last) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(consumer + " did not get through the backlog in 30 minutes");
+                }
+                Thread.sleep(100);
+            }
+            long finished = System.nanoTime();
+            long cpuAfter = cpu(serverPid) + cpu(backends);
+            double seconds = (finished - appended) / 1e9;
+            long count = last - before;
+            double cpuSeconds = (cpuAfter - cpuBefore) / (double) TICKS;
+            String line = String.format("consumer %-22s %,d events in %.1f s: %,.0f events/s, CPU %.1f µs/event "
+                    + "(server JVM + its PostgreSQL backends; the append before took %.1f s)", consumer, count, seconds,
+                    count / seconds, cpuSeconds * 1e6 / count, (appended - started) / 1e9);
+            System.out.println(line);
+            results.add(line);
+        }
+        System.out.printf("suppressions: %d, bounced contacts: %d, complained contacts: %d%n",
+                query("select count(*) from suppression"), query("select count(*) from contact where status = 'BOUNCED'"),
+                query("select count(*) from contact where status = 'COMPLAINED'"));
+        System.out.println("summary:");
+        results.forEach(r -> System.out.println("  " + r));
+    }
+
+    /** utime + stime of a process, in clock ticks; 0 when it is gone. */
+    static long cpu(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (Exception gone) {
+            return 0;
+        }
+    }
+
+    static long cpu(List<Long> pids) {
+        return pids.stream().mapToLong(ConsumersBench::cpu).sum();
+    }
+
+    /** The PostgreSQL backends serving Mailtree's database (its connection pool), not this tool's psql. */
+    static List<Long> backends(String database) throws Exception {
+        List<Long> pids = new ArrayList<>();
+        for (String line : output("-Atc \"select pid from pg_stat_activity where datname = '" + database
+                + "' and application_name <> 'psql'\"").split("\n")) {
+            if (!line.isBlank()) {
+                pids.add(Long.parseLong(line.strip()));
+            }
+        }
+        return pids;
+    }
+
+    static long query(String sql) throws Exception {
+        return Long.parseLong(output("-Atc \"" + sql.replace("\"", "\\\"") + "\"").strip());
+    }
+
+    static String output(String arguments) throws Exception {
+        Process process = new ProcessBuilder("bash", "-c", psql + " " + arguments).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("psql failed: " + out);
+        }
+        return out;
+    }
+
+    static void psql(String script) throws Exception {
+        Process process = new ProcessBuilder("bash", "-c", psql + " -q -v ON_ERROR_STOP=1").redirectErrorStream(true)
+                .start();
+        process.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("psql failed: " + out);
+        }
+    }
+
+    static String upload(String auth, Path csv) throws Exception {
+        String boundary = "----bench" + UUID.randomUUID();
+        String head = "--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"contacts.csv\"\r\nContent-Type: text/csv\r\n\r\n";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/imports"))
+                .header("Authorization", auth).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofString(head),
+                        HttpRequest.BodyPublishers.ofFile(csv),
+                        HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n")))
+                .timeout(Duration.ofMinutes(10)).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("upload: " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    static void awaitImport(String auth, String id) throws Exception {
+        while (true) {
+            String job = send("GET", "/api/v1/imports/" + id, auth, null, 200);
+            if (!job.contains("\"status\":\"RUNNING\"")) {
+                if (!job.contains("\"status\":\"DONE\"")) {
+                    throw new IllegalStateException("import did not succeed: " + job);
+                }
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static String send(String method, String path, String authorization, String json, int expected) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5))
+                .header("Authorization", authorization)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    static String group(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        if (!matcher.find()) {
+            throw new IllegalStateException("no " + regex + " in " + text);
+        }
+        return matcher.group(1);
+    }
+}
