@@ -27,7 +27,7 @@ class TemplateSendLimitsIntegrationTests extends MailtreeTestBase {
     private String confirmedSender(Master master) {
         String address = "news-" + UUID.randomUUID().toString().substring(0, 6) + "@limits.example.test";
         master.api().post("/api/v1/senders", "{\"email\":\"" + address + "\",\"name\":\"News\"}");
-        new WebSession(port).get(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
+        new WebSession(port).confirm(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
         return address;
     }
 
