@@ -54,8 +54,7 @@ public class Messages {
     public Detail get(AccountId account, String publicId) {
         UUID id = Ids.parseUuid(publicId).orElseThrow(() -> DomainProblem.notFound("message_not_found", "message"));
         boolean accountHeld = held(account);
-        return jdbc.sql("select " + COLUMNS + """
-                 from message m where m.account_id = ? and m.public_id = ?""")
+        return jdbc.sql("select " + COLUMNS + " from message m where m.account_id = ? and m.public_id = ?")
                 .params(account.value(), id)
                 .query((rs, n) -> new Detail(summary(rs, accountHeld), rs.getString("message_id"), rs.getString("event_payload"),
                         events(rs.getLong("id"))))
@@ -71,8 +70,7 @@ public class Messages {
         if (limit < 1 || limit > 200) {
             throw DomainProblem.invalid("invalid_limit", "limit must be between 1 and 200");
         }
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + """
-                 from message m where m.account_id = ?""");
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from message m where m.account_id = ?");
         List<Object> params = new ArrayList<>(List.of(account.value()));
         if (recipient != null && !recipient.isBlank()) {
             sql.append(" and lower(m.recipients) like ?");
