@@ -12,7 +12,11 @@ import io.mailtree.contacts.Suppressions;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.outcomes.OutcomeConsumer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModule;
 import org.springframework.modulith.core.ApplicationModules;
@@ -28,6 +32,31 @@ class ModularityTests {
         modules.verify();
     }
 
+    /**
+     * Every module but the open {@code shared} declares its allowed dependencies in its
+     * {@code package-info.java} ({@link #modulesRespectTheirBoundaries} refuses anything undeclared),
+     * and declares no more than it uses: the declaration is the real graph, not a wish, so the
+     * paragraph beside it stays true.
+     */
+    @Test
+    void everyModuleDeclaresExactlyTheDependenciesItUses() throws Exception {
+        for (ApplicationModule module : modules) {
+            if (module.getName().equals("shared")) {
+                continue;
+            }
+            org.springframework.modulith.ApplicationModule declaration = Class
+                    .forName(module.getBasePackage().getName() + ".package-info")
+                    .getAnnotation(org.springframework.modulith.ApplicationModule.class);
+            assertThat(declaration).as("%s declares its dependencies", module.getName()).isNotNull();
+            Set<String> declared = Arrays.stream(declaration.allowedDependencies())
+                    .map(d -> d.split("::")[0].trim()).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> used = module.getDirectDependencies(modules).stream().map(d -> d.getTargetModule().getName())
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertThat(declared).as("what %s declares is what it uses", module.getName()).isEqualTo(used);
+        }
+    }
+
+    /** The tree sits at the bottom of the feature modules: everything may ask it, it asks only the audit log. */
     @Test
     void accountsSitAtTheBottomOfTheFeatureModules() {
         ApplicationModule accounts = modules.getModuleByName("accounts").orElseThrow();

@@ -21,7 +21,7 @@ import org.springframework.transaction.annotation.Transactional;
  * last free slot.
  */
 @Service
-public class AccountTree {
+public class AccountTree implements io.mailtree.shared.AccountNames {
 
     public static final int NAME_MAX = 100;
 
@@ -58,6 +58,16 @@ public class AccountTree {
 
     public PageOf<Account> subaccounts(AccountId master, String search, PageRequest page) {
         return accounts.subaccounts(master, search, page);
+    }
+
+    @Override
+    public java.util.Map<AccountId, String> namesOf(java.util.Collection<AccountId> ids) {
+        return accounts.namesOf(ids);
+    }
+
+    /** The ids of all {@code master}'s sub-accounts, active or not. */
+    public List<AccountId> subaccountIds(AccountId master) {
+        return accounts.subaccountIds(master);
     }
 
     public PageOf<Account> masters(String search, PageRequest page) {

@@ -5,8 +5,12 @@ import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Times;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
@@ -70,6 +74,22 @@ class Accounts {
     /** Reads and row-locks an account, so concurrent changes to its counters queue up behind each other. */
     Optional<Account> lock(AccountId id) {
         return jdbc.sql("select * from account where id = ? for update").param(id.value()).query(MAPPER).optional();
+    }
+
+    Map<AccountId, String> namesOf(Collection<AccountId> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<AccountId, String> names = new HashMap<>();
+        jdbc.sql("select id, name from account where id in (" + String.join(",", Collections.nCopies(ids.size(), "?")) + ")")
+                .params(ids.stream().map(AccountId::value).toList())
+                .query((rs, n) -> names.put(new AccountId(rs.getObject(1, UUID.class)), rs.getString(2))).list();
+        return names;
+    }
+
+    List<AccountId> subaccountIds(AccountId master) {
+        return jdbc.sql("select id from account where parent_id = ? order by id").param(master.value())
+                .query((rs, n) -> new AccountId(rs.getObject(1, UUID.class))).list();
     }
 
     Optional<Account> findSubaccount(AccountId master, AccountId sub) {

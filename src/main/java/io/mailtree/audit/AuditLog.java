@@ -1,13 +1,16 @@
 package io.mailtree.audit;
 
 import io.mailtree.shared.AccountId;
+import io.mailtree.shared.AccountNames;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -20,10 +23,13 @@ public class AuditLog {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    // Looked up when a page is read: the tree records into this log, so it cannot be a constructor argument.
+    private final ObjectProvider<AccountNames> accountNamesProvider;
 
-    AuditLog(JdbcClient jdbc, Clock clock) {
+    AuditLog(JdbcClient jdbc, Clock clock, ObjectProvider<AccountNames> accountNames) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.accountNamesProvider = accountNames;
     }
 
     /** Records an act by a signed-in user or an API key on {@code account} of the tree {@code root}. */
@@ -66,15 +72,18 @@ public class AuditLog {
         long total = jdbc.sql("select count(*) from audit_event where " + scope + " = ?")
                 .param(viewer.value()).query(Long.class).single();
         var items = jdbc.sql("""
-                select e.*, a.name as account_name from audit_event e join account a on a.id = e.account_id
-                where e.%s = ? order by e.id desc limit ? offset ?""".formatted(scope))
+                select * from audit_event where %s = ? order by id desc limit ? offset ?""".formatted(scope))
                 .params(viewer.value(), page.size(), page.offset())
                 .query((rs, n) -> new AuditEntry(rs.getLong("id"), new AccountId(rs.getObject("account_id", UUID.class)),
-                        rs.getString("account_name"), rs.getString("actor"), rs.getString("actor_kind"),
+                        null, rs.getString("actor"), rs.getString("actor_kind"),
                         rs.getString("context"), rs.getString("action"), rs.getString("target_type"),
                         rs.getString("target_id"), rs.getString("detail"), rs.getString("remote_address"),
                         Times.instant(rs, "occurred_at")))
                 .list();
+        // The names come from the tree through shared.AccountNames: the audit log sits below accounts
+        // and does not read its table.
+        Map<AccountId, String> names = accountNamesProvider.getObject().namesOf(items.stream().map(AuditEntry::accountId).distinct().toList());
+        items = items.stream().map(e -> e.named(names.get(e.accountId()))).toList();
         return new PageOf<>(items, page.page(), page.size(), total);
     }
 
@@ -86,5 +95,10 @@ public class AuditLog {
     public record AuditEntry(long id, AccountId accountId, String accountName, String actor, String actorKind,
             String context, String action, String targetType, String targetId, String detail, String remoteAddress,
             Instant occurredAt) {
+
+        AuditEntry named(String name) {
+            return new AuditEntry(id, accountId, name, actor, actorKind, context, action, targetType, targetId, detail,
+                    remoteAddress, occurredAt);
+        }
     }
 }

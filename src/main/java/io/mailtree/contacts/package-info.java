@@ -5,5 +5,11 @@
  * a subscribed contact moves the account's active-contacts counter in the same transaction through
  * {@code accounts}, which refuses what would exceed the allowance; sharing is audit-logged through
  * {@code audit}.
+ * <p>Allowed dependencies, and why: {@code accounts} to move the active-contacts counter under the
+ * master's lock and to find an account's sub-accounts for sharing (D-7, D-11); {@code audit} for
+ * shares (D-32); {@code shared} for ids, problems and the delivery outcome stream that its
+ * suppression consumer reads ({@code shared.outcomes}), which is how bounces and complaints reach
+ * the suppression list without contacts depending on delivery.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "audit", "shared"})
 package io.mailtree.contacts;

@@ -1,5 +1,6 @@
 package io.mailtree.content;
 
+import io.mailtree.accounts.AccountTree;
 import io.mailtree.contacts.ContactLists;
 import io.mailtree.contacts.Contacts;
 import io.mailtree.shared.AccountId;
@@ -42,11 +43,13 @@ public class Emails {
     private final TemplateLanguage language;
     private final BlobStore blobs;
     private final Clock clock;
+    private final AccountTree accounts;
     private final long attachmentMaxBytes;
     private final long attachmentsTotalMaxBytes;
 
     Emails(JdbcClient jdbc, Templates templates, ContactLists lists, Contacts contacts, TemplateLanguage language,
-            BlobStore blobs, Clock clock, @Value("${mailtree.content.attachment-max-bytes:10485760}") long attachmentMaxBytes,
+            BlobStore blobs, Clock clock, AccountTree accounts,
+            @Value("${mailtree.content.attachment-max-bytes:10485760}") long attachmentMaxBytes,
             @Value("${mailtree.content.attachments-total-max-bytes:20971520}") long attachmentsTotalMaxBytes) {
         this.jdbc = jdbc;
         this.templates = templates;
@@ -55,6 +58,7 @@ public class Emails {
         this.language = language;
         this.blobs = blobs;
         this.clock = clock;
+        this.accounts = accounts;
         this.attachmentMaxBytes = attachmentMaxBytes;
         this.attachmentsTotalMaxBytes = attachmentsTotalMaxBytes;
     }
@@ -84,25 +88,33 @@ public class Emails {
     /** D-25: the e-mails of all the master's sub-accounts, newest first, optionally filtered. */
     public PageOf<OwnedEmail> acrossSubaccounts(AccountId master, EmailStatus status, AccountId subaccount,
             PageRequest page) {
-        StringBuilder where = new StringBuilder(" from email e join account a on a.id = e.account_id where a.parent_id = ?");
-        List<Object> params = new ArrayList<>(List.of(master.value()));
-        if (status != null) {
-            where.append(" and e.status = ?");
-            params.add(status.name());
+        // The tree answers which accounts are the master's sub-accounts and their names; content does
+        // not read the account table.
+        List<AccountId> subaccounts = subaccount == null ? accounts.subaccountIds(master)
+                : accounts.find(subaccount).filter(a -> master.equals(a.parentId())).map(a -> List.of(a.id()))
+                        .orElse(List.of());
+        if (subaccounts.isEmpty()) {
+            return new PageOf<>(List.of(), page.page(), page.size(), 0);
         }
-        if (subaccount != null) {
-            where.append(" and e.account_id = ?");
-            params.add(subaccount.value());
+        StringBuilder where = new StringBuilder(" from email where account_id in ("
+                + String.join(",", java.util.Collections.nCopies(subaccounts.size(), "?")) + ")");
+        List<Object> params = new ArrayList<>(subaccounts.stream().map(AccountId::value).toList());
+        if (status != null) {
+            where.append(" and status = ?");
+            params.add(status.name());
         }
         long total = jdbc.sql("select count(*)" + where).params(params).query(Long.class).single();
         List<Object> pageParams = new ArrayList<>(params);
         pageParams.add(page.size());
         pageParams.add(page.offset());
-        List<OwnedEmail> items = jdbc.sql("select e.*, a.name as account_name" + where
-                + " order by e.id desc limit ? offset ?").params(pageParams)
-                .query((rs, n) -> new OwnedEmail(rs.getObject("account_id").toString(), rs.getString("account_name"),
-                        map(rs)))
+        record Row(AccountId account, Email email) {
+        }
+        List<Row> rows = jdbc.sql("select *" + where + " order by id desc limit ? offset ?").params(pageParams)
+                .query((rs, n) -> new Row(new AccountId(rs.getObject("account_id", java.util.UUID.class)), map(rs)))
                 .list();
+        Map<AccountId, String> names = accounts.namesOf(rows.stream().map(Row::account).distinct().toList());
+        List<OwnedEmail> items = rows.stream()
+                .map(r -> new OwnedEmail(r.account().value().toString(), names.get(r.account()), r.email())).toList();
         return new PageOf<>(items, page.page(), page.size(), total);
     }
 

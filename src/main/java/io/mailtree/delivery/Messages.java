@@ -1,5 +1,7 @@
 package io.mailtree.delivery;
 
+import io.mailtree.accounts.AccountStatus;
+import io.mailtree.accounts.AccountTree;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.Ids;
@@ -24,8 +26,16 @@ public class Messages {
 
     private final JdbcClient jdbc;
 
-    Messages(JdbcClient jdbc) {
+    private final AccountTree accounts;
+
+    Messages(JdbcClient jdbc, AccountTree accounts) {
         this.jdbc = jdbc;
+        this.accounts = accounts;
+    }
+
+    /** Whether the account's queued mail is held (D-12): asked of the tree, once per read. */
+    private boolean held(AccountId account) {
+        return accounts.find(account).map(a -> a.status() == AccountStatus.INACTIVE).orElse(false);
     }
 
     /** A message as listed. */
@@ -43,11 +53,10 @@ public class Messages {
 
     public Detail get(AccountId account, String publicId) {
         UUID id = Ids.parseUuid(publicId).orElseThrow(() -> DomainProblem.notFound("message_not_found", "message"));
-        return jdbc.sql("select " + COLUMNS + """
-                , a.status as account_status from message m join account a on a.id = m.account_id
-                where m.account_id = ? and m.public_id = ?""")
+        boolean accountHeld = held(account);
+        return jdbc.sql("select " + COLUMNS + " from message m where m.account_id = ? and m.public_id = ?")
                 .params(account.value(), id)
-                .query((rs, n) -> new Detail(summary(rs), rs.getString("message_id"), rs.getString("event_payload"),
+                .query((rs, n) -> new Detail(summary(rs, accountHeld), rs.getString("message_id"), rs.getString("event_payload"),
                         events(rs.getLong("id"))))
                 .optional().orElseThrow(() -> DomainProblem.notFound("message_not_found", "message"));
     }
@@ -61,9 +70,7 @@ public class Messages {
         if (limit < 1 || limit > 200) {
             throw DomainProblem.invalid("invalid_limit", "limit must be between 1 and 200");
         }
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + """
-                , a.status as account_status from message m join account a on a.id = m.account_id
-                where m.account_id = ?""");
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from message m where m.account_id = ?");
         List<Object> params = new ArrayList<>(List.of(account.value()));
         if (recipient != null && !recipient.isBlank()) {
             sql.append(" and lower(m.recipients) like ?");
@@ -94,7 +101,8 @@ public class Messages {
         }
         sql.append(" order by m.id desc limit ?");
         params.add(limit);
-        return jdbc.sql(sql.toString()).params(params).query((rs, n) -> summary(rs)).list();
+        boolean accountHeld = held(account);
+        return jdbc.sql(sql.toString()).params(params).query((rs, n) -> summary(rs, accountHeld)).list();
     }
 
     private List<Event> events(long messageId) {
@@ -104,11 +112,11 @@ public class Messages {
                 .list();
     }
 
-    private static Summary summary(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static Summary summary(java.sql.ResultSet rs, boolean accountHeld) throws java.sql.SQLException {
         String status = rs.getString("status");
         Object key = rs.getObject("api_key_id");
         return new Summary(rs.getObject("public_id").toString(), status,
-                "QUEUED".equals(status) && "INACTIVE".equals(rs.getString("account_status")), rs.getString("from_email"),
+                "QUEUED".equals(status) && accountHeld, rs.getString("from_email"),
                 Arrays.asList(rs.getString("recipients").split("\n")), rs.getString("subject"), rs.getString("custom_id"),
                 key == null ? null : key.toString(), rs.getInt("attempts"), rs.getString("last_error"),
                 Times.instant(rs, "created_at"), Times.instant(rs, "delivered_at"));

@@ -3,7 +3,14 @@
  * keys and the DNS records to publish, the send API, the queue and SMTP delivery. Every outcome is
  * written to the message event store, which the modules that react to it consume as a stream
  * ({@code shared.outcomes}, ADR 0010); delivery calls none of them.
- * Depends on {@code access} for signed links, {@code notifications} for the confirmation mail,
- * {@code content} for templates and to recognise inline images by their bytes, and {@code audit}.
+ *
+ * <p>Allowed dependencies, and why: {@code accounts} for the account a message belongs to and
+ * whether it may send (D-12); {@code keys} for the key every message is tied to (D-29);
+ * {@code content} to render templates and to recognise inline images by their bytes;
+ * {@code access} for the signed links of sender confirmation; {@code notifications} for the
+ * confirmation mail and the relay settings shared with system mail; {@code shared} for ids, the
+ * outcome stream's types and the suppressed-recipient check. Delivery imports none of the modules
+ * that react to its outcomes.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "keys", "content", "access", "notifications", "shared"})
 package io.mailtree.delivery;

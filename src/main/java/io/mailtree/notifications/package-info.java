@@ -2,7 +2,8 @@
  * System mail — the e-mails Mailtree itself sends to people (address verification, password
  * set-up and reset) — and the built-in development mailbox. Mail is written to an outbox in the
  * transaction of the act that causes it and handed to the transport after commit, so no SMTP call
- * runs inside a transaction and nothing is lost if the relay is down. Depends only on
- * {@code shared}.
+ * runs inside a transaction and nothing is lost if the relay is down.
+ * <p>Allowed dependencies: {@code shared} only, so any module can send system mail.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared"})
 package io.mailtree.notifications;

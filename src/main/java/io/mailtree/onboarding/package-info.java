@@ -4,5 +4,11 @@
  * secondary key, D-6, D-13, D-16) and operators provisioning masters. It sits above
  * {@code accounts}, {@code access} and {@code keys} so that none of them needs the others to
  * create an account, and it e-mails through {@code notifications}.
+ * <p>Allowed dependencies, and why: {@code accounts} to create the account and check the
+ * allowance, and its API representations ({@code accounts :: api}) for the answers it gives;
+ * {@code access} to create the owner's login and its links; {@code keys} for the primary or
+ * secondary key (D-16); {@code notifications} for the verification e-mail; {@code audit} for the
+ * act (D-32); {@code shared} for ids and problems.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "accounts :: api", "access", "keys", "notifications", "audit", "shared"})
 package io.mailtree.onboarding;
