@@ -46,7 +46,8 @@ public class ContactImports {
             rs.getLong("bytes_total"), rs.getLong("bytes_read"), rs.getInt("rows_total"), rs.getInt("rows_read"),
             rs.getInt("rows_imported"), rs.getInt("rows_created"), rs.getInt("rows_updated"),
             rs.getInt("rows_unchanged"), rs.getInt("rows_invalid"), rs.getString("code"), rs.getString("message"),
-            Times.instant(rs, "created_at"), Times.instant(rs, "finished_at"));
+            ImportRun.arguments(rs.getString("arguments")), Times.instant(rs, "created_at"),
+            Times.instant(rs, "finished_at"));
 
     private final JdbcClient jdbc;
     private final ContactLists lists;
@@ -195,7 +196,7 @@ public class ContactImports {
                 total += n;
                 if (total > maxBytes) {
                     throw new DomainProblem(413, "file_too_large", "the file is larger than " + maxBytes + " bytes",
-                            maxBytes);
+                            maxBytes).with("maxBytes", maxBytes);
                 }
                 out.write(buffer, 0, n);
             }

@@ -1,16 +1,20 @@
 package io.mailtree.contacts;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * A CSV import and its progress. While {@code RUNNING}, {@code phase} says what it is doing and
  * {@link #percent()} how far along it is; a {@code REFUSED} import wrote nothing and says why in
- * {@code code} and {@code message}.
+ * {@code code}, the English {@code message} and the refusal's named {@code arguments} (for D-11 the
+ * {@code requested} and {@code available} numbers; empty when it has none), from which each page
+ * states it in its own language.
  */
 public record ImportJob(UUID id, String status, String phase, String fileName, Long listId, long bytesTotal,
         long bytesRead, int rowsTotal, int rowsRead, int rowsImported, int rowsCreated, int rowsUpdated,
-        int rowsUnchanged, int rowsInvalid, String code, String message, Instant createdAt, Instant finishedAt) {
+        int rowsUnchanged, int rowsInvalid, String code, String message, Map<String, Object> arguments,
+        Instant createdAt, Instant finishedAt) {
 
     public boolean finished() {
         return !"RUNNING".equals(status);

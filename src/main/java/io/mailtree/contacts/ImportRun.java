@@ -9,6 +9,7 @@ import io.mailtree.contacts.internal.StagingLoader;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.RefusalArguments;
 import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.Times;
 import java.io.BufferedWriter;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -108,7 +110,7 @@ class ImportRun {
                     (read - started) / 1_000_000, (System.nanoTime() - read) / 1_000_000);
             refreshStatistics(counts);
         } catch (DomainProblem refused) {
-            finish(request.id(), "REFUSED", refused.code(), refused.getMessage());
+            finish(request.id(), "REFUSED", refused.code(), refused.getMessage(), RefusalArguments.of(refused));
         } catch (CharacterCodingException notDecodable) {
             finish(request.id(), "REFUSED", request.charset() == null ? "not_utf8" : "invalid_charset",
                     request.charset() == null
@@ -204,10 +206,12 @@ class ImportRun {
         }
     }
 
+    /** D-11's refusal of the whole import, naming the new contacts it needs and those still available. */
     private static DomainProblem refusal(long newContacts, ContactAllowanceExceeded exceeded) {
+        Object available = exceeded.properties().get("available");
         return new DomainProblem(409, "contact_allowance_exceeded", "The import would add " + newContacts
-                + " active contacts but only " + exceeded.properties().get("available")
-                + " are available; nothing was imported.", newContacts, exceeded.properties().get("available"));
+                + " active contacts but only " + available + " are available; nothing was imported.", newContacts,
+                available).with("requested", newContacts).with("available", available);
     }
 
     /** Per-run tallies. */
@@ -439,12 +443,27 @@ class ImportRun {
     }
 
     private void finish(UUID id, String status, String code, String message) {
+        finish(id, status, code, message, Map.of());
+    }
+
+    private void finish(UUID id, String status, String code, String message, Map<String, Object> arguments) {
         jdbc.sql("""
-                update contact_import set status = ?, phase = 'FINISHED', code = ?, message = ?, finished_at = ?
+                update contact_import set status = ?, phase = 'FINISHED', code = ?, message = ?, arguments = ?,
+                    finished_at = ?
                 where id = ?""")
                 .params(status, code, message.length() > 1000 ? message.substring(0, 1000) : message,
+                        arguments.isEmpty() ? null : ContactProperties.JSON.writeValueAsString(arguments),
                         Times.sql(clock.instant()), id)
                 .update();
+    }
+
+    /** The refusal arguments of a job as stored by {@link #finish}; empty when it has none. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> arguments(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        return Collections.unmodifiableMap(ContactProperties.JSON.readValue(json, Map.class));
     }
 
     private static String field(CsvReader.Record record, int index) {

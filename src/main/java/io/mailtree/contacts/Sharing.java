@@ -6,10 +6,12 @@ import io.mailtree.audit.AuditLog;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.RefusalArguments;
 import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -38,11 +40,18 @@ public class Sharing {
         this.clock = clock;
     }
 
-    /** The outcome for one target: {@code shared} with what was created, or {@code refused} with a code. */
-    public record Result(String subaccountId, String status, String code, String message, Long listId, Integer copied) {
+    /**
+     * The outcome for one target: {@code shared} with what was created, or {@code refused} with a
+     * code, the English message and the refusal's named {@code arguments} (for D-11 the
+     * {@code requested} and {@code available} numbers), from which each page states it in its own
+     * language.
+     */
+    public record Result(String subaccountId, String status, String code, String message,
+            Map<String, Object> arguments, Long listId, Integer copied) {
 
         static Result refused(String subaccountId, DomainProblem problem) {
-            return new Result(subaccountId, "refused", problem.code(), problem.getMessage(), null, null);
+            return new Result(subaccountId, "refused", problem.code(), problem.getMessage(),
+                    RefusalArguments.of(problem), null, null);
         }
     }
 
@@ -58,7 +67,7 @@ public class Sharing {
             int copied = testRecipients.copyTo(caller.accountId(), sub.id());
             audit.record(caller, caller.accountId(), sub.id(), "test_recipients.shared", "account",
                     sub.id().toString(), copied + " copied");
-            return new Result(sub.id().toString(), "shared", null, null, null, copied);
+            return new Result(sub.id().toString(), "shared", null, null, null, null, copied);
         }, Result::refused);
     }
 
@@ -100,7 +109,7 @@ public class Sharing {
         audit.record(caller, master, target, "list.shared", "list", String.valueOf(source.id()),
                 "list " + source.name() + " -> list " + copy.id() + " (" + members + " members, " + newContacts
                         + " new contacts)");
-        return new Result(target.toString(), "shared", null, null, copy.id(), members);
+        return new Result(target.toString(), "shared", null, null, null, copy.id(), members);
     }
 
     private static void requireMaster(Caller caller) {

@@ -5,6 +5,7 @@ import io.mailtree.audit.AuditLog;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.RefusalArguments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -45,12 +46,16 @@ public class ContentSharing {
         this.audit = audit;
     }
 
-    /** What one target received: the id of the copy, the images copied, or why it was refused. */
-    public record Result(String subaccountId, String status, String code, String message, Long createdId,
-            List<Long> imageIds, Integer attachments) {
+    /**
+     * What one target received: the id of the copy, the images copied, or why it was refused (the
+     * code, the English message and the refusal's named arguments, which pages format themselves).
+     */
+    public record Result(String subaccountId, String status, String code, String message,
+            Map<String, Object> arguments, Long createdId, List<Long> imageIds, Integer attachments) {
 
         static Result refused(String subaccountId, DomainProblem problem) {
-            return new Result(subaccountId, "refused", problem.code(), problem.getMessage(), null, null, null);
+            return new Result(subaccountId, "refused", problem.code(), problem.getMessage(),
+                    RefusalArguments.of(problem), null, null, null);
         }
     }
 
@@ -63,7 +68,7 @@ public class ContentSharing {
             Template copy = templates.create(target.id(), source.name(), source.subject(), html, source.text());
             audit.record(caller, caller.accountId(), target.id(), "template.shared", "template",
                     String.valueOf(source.id()), "template " + source.name() + " -> " + copy.id());
-            return new Result(target.id().toString(), "shared", null, null, copy.id(),
+            return new Result(target.id().toString(), "shared", null, null, null, copy.id(),
                     copied.values().stream().map(Image::id).toList(), null);
         }, Result::refused);
     }
@@ -81,7 +86,7 @@ public class ContentSharing {
             }
             audit.record(caller, caller.accountId(), target.id(), "images.shared", "image",
                     sources.size() == 1 ? String.valueOf(sources.get(0).id()) : null, created.size() + " images");
-            return new Result(target.id().toString(), "shared", null, null, null, created, null);
+            return new Result(target.id().toString(), "shared", null, null, null, null, created, null);
         }, Result::refused);
     }
 
@@ -112,7 +117,7 @@ public class ContentSharing {
                     .params("e-mail " + source.id() + " of the master account", copy.id()).update();
             audit.record(caller, caller.accountId(), target.id(), "email.shared", "email", String.valueOf(source.id()),
                     "e-mail " + source.name() + " -> draft " + copy.id());
-            return new Result(target.id().toString(), "shared", null, null, copy.id(),
+            return new Result(target.id().toString(), "shared", null, null, null, copy.id(),
                     copied.values().stream().map(Image::id).toList(), attachments.size());
         }, Result::refused);
     }

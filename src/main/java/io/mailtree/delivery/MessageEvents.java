@@ -37,13 +37,25 @@ public class MessageEvents {
 
     /**
      * One event of one message (and one recipient, for the recipient-level ones); {@code bounceClass}
-     * is {@code HARD} or {@code SOFT} for a bounce.
+     * is {@code HARD} or {@code SOFT} for a bounce; {@code recipientCount} is how many recipients an
+     * ACCEPTED event covers, a number pages translate rather than read out of the English detail.
      */
     record Event(AccountId account, long messageId, UUID apiKeyId, String type, String recipient, String bounceClass,
-            String detail) {
+            String detail, Integer recipientCount) {
+
+        Event(AccountId account, long messageId, UUID apiKeyId, String type, String recipient, String bounceClass,
+                String detail) {
+            this(account, messageId, apiKeyId, type, recipient, bounceClass, detail, null);
+        }
 
         Event(AccountId account, long messageId, UUID apiKeyId, String type, String recipient, String detail) {
-            this(account, messageId, apiKeyId, type, recipient, null, detail);
+            this(account, messageId, apiKeyId, type, recipient, null, detail, null);
+        }
+
+        /** A message accepted for {@code recipients} recipients. */
+        static Event accepted(AccountId account, long messageId, UUID apiKeyId, int recipients) {
+            return new Event(account, messageId, apiKeyId, "ACCEPTED", null, null, recipients + " recipients",
+                    recipients);
         }
     }
 
@@ -67,8 +79,8 @@ public class MessageEvents {
         Instant now = clock.instant();
         jdbc.batchUpdate("""
                 insert into message_event (account_id, message_id, api_key_id, event_type, recipient, bounce_class,
-                    detail, occurred_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""", events, 1000, (ps, event) -> {
+                    detail, occurred_at, recipient_count)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""", events, 1000, (ps, event) -> {
             ps.setObject(1, event.account().value());
             ps.setLong(2, event.messageId());
             ps.setObject(3, event.apiKeyId());
@@ -78,6 +90,7 @@ public class MessageEvents {
             ps.setString(7, event.detail() == null ? null
                     : event.detail().length() > 1000 ? event.detail().substring(0, 1000) : event.detail());
             ps.setObject(8, Times.sql(now));
+            ps.setObject(9, event.recipientCount(), java.sql.Types.INTEGER);
         });
         statistics.count(events, now);
     }

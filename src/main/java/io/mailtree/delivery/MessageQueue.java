@@ -311,8 +311,7 @@ public class MessageQueue {
         List<MessageEvents.Event> accepted = new ArrayList<>(queued.size() * 2);
         for (Queued message : queued) {
             long id = ids.get(message.publicId());
-            accepted.add(new MessageEvents.Event(caller.accountId(), id, keyId, "ACCEPTED", null,
-                    message.recipients().size() + " recipients"));
+            accepted.add(MessageEvents.Event.accepted(caller.accountId(), id, keyId, message.recipients().size()));
             accepted.add(new MessageEvents.Event(caller.accountId(), id, keyId, "QUEUED", null, null));
         }
         events.recordAll(accepted);

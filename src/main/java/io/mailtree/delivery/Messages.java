@@ -43,8 +43,11 @@ public class Messages {
             String customId, String apiKeyId, int attempts, String lastError, Instant createdAt, Instant deliveredAt) {
     }
 
-    /** One event of a message's timeline. */
-    public record Event(String type, String recipient, String detail, Instant occurredAt) {
+    /**
+     * One event of a message's timeline; {@code recipients} is how many recipients an ACCEPTED event
+     * covers (null for the other events).
+     */
+    public record Event(String type, String recipient, String detail, Integer recipients, Instant occurredAt) {
     }
 
     /** A message with its events. */
@@ -108,7 +111,7 @@ public class Messages {
     private List<Event> events(long messageId) {
         return jdbc.sql("select * from message_event where message_id = ? order by id").param(messageId)
                 .query((rs, n) -> new Event(rs.getString("event_type"), rs.getString("recipient"), rs.getString("detail"),
-                        Times.instant(rs, "occurred_at")))
+                        rs.getObject("recipient_count", Integer.class), Times.instant(rs, "occurred_at")))
                 .list();
     }
 

@@ -8,6 +8,7 @@ import io.mailtree.contacts.ImportJob;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.PageRequest;
+import io.mailtree.shared.RefusalArguments;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
 import io.mailtree.shared.Texts;
@@ -26,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,8 +48,6 @@ class ImportPagesController {
 
     static final List<String> CHARSETS = List.of("UTF-8", "windows-1252", "ISO-8859-1", "Shift_JIS");
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern ALLOWANCE = Pattern.compile("would add (\\d+) .*?only (\\d+) are available");
-    private static final Pattern NUMBER = Pattern.compile("(\\d+)");
 
     private final ContactImports imports;
     private final ContactLists lists;
@@ -271,25 +268,19 @@ class ImportPagesController {
     }
 
     /**
-     * The arguments of a refusal's translated reason. The job keeps the English message only, so
-     * the numbers are read back from it; null when they cannot be, and the English message is shown.
+     * The arguments of a refusal's translated reason, taken by name from those the job keeps (never
+     * read back from its English message); null when they are missing (a job finished before they
+     * were kept), and the stored message is shown instead.
      */
     private static Object[] reasonArgs(ImportJob job) {
-        if (job.code() == null || job.message() == null) {
+        if (job.code() == null) {
             return new Object[0];
         }
-        if ("contact_allowance_exceeded".equals(job.code())) {
-            Matcher matcher = ALLOWANCE.matcher(job.message());
-            if (matcher.find()) {
-                return new Object[] {Long.valueOf(matcher.group(1)), Long.valueOf(matcher.group(2))};
-            }
-            return null;
-        }
-        if ("file_too_large".equals(job.code())) {
-            Matcher matcher = NUMBER.matcher(job.message());
-            return matcher.find() ? new Object[] {Long.valueOf(matcher.group(1))} : null;
-        }
-        return new Object[0];
+        return switch (job.code()) {
+            case "contact_allowance_exceeded" -> RefusalArguments.positional(job.arguments(), "requested", "available");
+            case "file_too_large" -> RefusalArguments.positional(job.arguments(), "maxBytes");
+            default -> new Object[0];
+        };
     }
 
     private ContactList listOrNull(Caller caller, long listId) {

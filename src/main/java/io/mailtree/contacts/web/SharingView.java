@@ -5,10 +5,9 @@ import io.mailtree.accounts.AccountTree;
 import io.mailtree.contacts.Sharing;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.PageRequest;
+import io.mailtree.shared.RefusalArguments;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
@@ -19,8 +18,6 @@ import org.springframework.ui.Model;
  */
 @Component
 class SharingView {
-
-    private static final Pattern REQUESTED_AVAILABLE = Pattern.compile("(\\d+) requested, (\\d+) available");
 
     private final AccountTree accounts;
 
@@ -60,17 +57,13 @@ class SharingView {
     }
 
     /**
-     * The arguments of a refusal's translated message. {@link Sharing.Result} carries the English
-     * message only, so the numbers of an allowance refusal are read back from it; null when they
-     * cannot be, and the English message is shown instead.
+     * The arguments of a refusal's translated message, taken by name from those the result carries
+     * (never read back from its English message); null when they are missing, and the English
+     * message is shown instead.
      */
     private static Object[] arguments(Sharing.Result result, String name) {
-        if ("contact_allowance_exceeded".equals(result.code()) && result.message() != null) {
-            Matcher matcher = REQUESTED_AVAILABLE.matcher(result.message());
-            if (matcher.find()) {
-                return new Object[] {Long.valueOf(matcher.group(1)), Long.valueOf(matcher.group(2))};
-            }
-            return null;
+        if ("contact_allowance_exceeded".equals(result.code())) {
+            return RefusalArguments.positional(result.arguments(), "requested", "available");
         }
         if ("subaccount_inactive".equals(result.code())) {
             return new Object[] {name};

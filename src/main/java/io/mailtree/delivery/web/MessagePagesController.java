@@ -11,8 +11,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -82,18 +80,14 @@ class MessagePagesController {
     }
 
     /**
-     * An event as the timeline shows it; the ACCEPTED event's detail ("3 recipients", written in
-     * English by the queue) becomes a count the page translates.
+     * An event as the timeline shows it. The ACCEPTED event's recipient count is a number the page
+     * translates; its English detail ("3 recipients") is never shown or read back.
      */
     record EventView(String type, String recipient, String detail, Integer recipients, Instant occurredAt) {
 
-        private static final Pattern ACCEPTED_DETAIL = Pattern.compile("^(\\d{1,6}) recipients?$");
-
         static EventView of(Messages.Event event) {
-            Matcher count = event.detail() == null ? null : ACCEPTED_DETAIL.matcher(event.detail());
-            if ("ACCEPTED".equals(event.type()) && count != null && count.matches()) {
-                return new EventView(event.type(), event.recipient(), null, Integer.valueOf(count.group(1)),
-                        event.occurredAt());
+            if ("ACCEPTED".equals(event.type())) {
+                return new EventView(event.type(), event.recipient(), null, event.recipients(), event.occurredAt());
             }
             return new EventView(event.type(), event.recipient(), event.detail(), null, event.occurredAt());
         }
