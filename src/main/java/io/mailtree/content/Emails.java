@@ -3,6 +3,7 @@ package io.mailtree.content;
 import io.mailtree.contacts.ContactLists;
 import io.mailtree.contacts.Contacts;
 import io.mailtree.shared.AccountId;
+import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.PageOf;
@@ -81,11 +82,15 @@ public class Emails {
     public record OwnedEmail(String accountId, String accountName, Email email) {
     }
 
-    /** D-25: the e-mails of all the master's sub-accounts, newest first, optionally filtered. */
-    public PageOf<OwnedEmail> acrossSubaccounts(AccountId master, EmailStatus status, AccountId subaccount,
+    /**
+     * D-25: the e-mails of all the calling master's sub-accounts, newest first, optionally filtered;
+     * a sub-account is refused with {@link io.mailtree.shared.MastersOnly}.
+     */
+    public PageOf<OwnedEmail> acrossSubaccounts(Caller caller, EmailStatus status, AccountId subaccount,
             PageRequest page) {
+        caller.requireMaster();
         StringBuilder where = new StringBuilder(" from email e join account a on a.id = e.account_id where a.parent_id = ?");
-        List<Object> params = new ArrayList<>(List.of(master.value()));
+        List<Object> params = new ArrayList<>(List.of(caller.accountId().value()));
         if (status != null) {
             where.append(" and e.status = ?");
             params.add(status.name());
