@@ -49,7 +49,7 @@ class AccountPagesController {
     String list(Caller caller, @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) String q,
             Model model) {
         Account master = accounts.master(caller);
-        var subs = accounts.subaccounts(caller, q, new PageRequest(Math.max(page, 0), 50));
+        var subs = accounts.subaccounts(master.id(), q, new PageRequest(Math.max(page, 0), 50));
         Map<AccountId, Allowance.PendingRelease> pending = new LinkedHashMap<>();
         Allowance allowance = accounts.allowance(master.id());
         allowance.pendingRelease().forEach(p -> pending.put(p.subaccountId(), p));
@@ -65,7 +65,7 @@ class AccountPagesController {
     @RequiresPermission(Permission.SUBACCOUNTS)
     String editForm(Caller caller, @PathVariable String id, Model model) {
         Account master = accounts.master(caller);
-        Account sub = accounts.subaccount(caller, parse(id));
+        Account sub = accounts.subaccount(master.id(), parse(id));
         prepareEdit(master, sub, model);
         model.addAttribute("name", sub.name());
         return "accounts/edit-subaccount";
@@ -76,7 +76,7 @@ class AccountPagesController {
     String edit(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "") String name,
             @RequestParam(required = false) String contactAllocation, Model model, RedirectAttributes redirect) {
         Account master = accounts.master(caller);
-        Account sub = accounts.subaccount(caller, parse(id));
+        Account sub = accounts.subaccount(master.id(), parse(id));
         try {
             Integer allocation = contactAllocation == null || contactAllocation.isBlank() ? null
                     : parseAllocation(contactAllocation);
