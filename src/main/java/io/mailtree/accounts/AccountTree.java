@@ -4,6 +4,7 @@ import io.mailtree.audit.AuditLog;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.MastersOnly;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Texts;
@@ -68,6 +69,24 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
     /** The ids of all {@code master}'s sub-accounts, active or not. */
     public List<AccountId> subaccountIds(AccountId master) {
         return accounts.subaccountIds(master);
+    }
+
+    /** The caller's own master account: the one a master's page or act works from. */
+    public Account master(Caller caller) {
+        caller.requireMaster();
+        return accounts.find(caller.accountId()).filter(Account::isMaster).orElseThrow(MastersOnly::new);
+    }
+
+    /** The caller's sub-accounts, for a master only: a sub-account is refused rather than shown an empty list. */
+    public PageOf<Account> subaccounts(Caller caller, String search, PageRequest page) {
+        caller.requireMaster();
+        return subaccounts(caller.accountId(), search, page);
+    }
+
+    /** One of the caller's sub-accounts, for a master only; another master's sub-account answers 404. */
+    public Account subaccount(Caller caller, AccountId sub) {
+        caller.requireMaster();
+        return subaccount(caller.accountId(), sub);
     }
 
     public PageOf<Account> masters(String search, PageRequest page) {
@@ -352,9 +371,7 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
      * never stops the others.
      */
     private List<ShareTarget> shareTargets(Caller caller, List<String> subaccountIds) {
-        if (!caller.master()) {
-            throw DomainProblem.forbidden("not_a_master", "only a master account can share with sub-accounts");
-        }
+        caller.requireMaster();
         if (subaccountIds == null || subaccountIds.isEmpty()) {
             throw DomainProblem.invalid("no_targets", "choose at least one sub-account").with("field", "subaccountIds");
         }
@@ -401,11 +418,8 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
     // --- helpers -----------------------------------------------------------------------------
 
     private Account lockCallerMaster(Caller caller) {
-        if (!caller.master()) {
-            throw DomainProblem.forbidden("not_a_master", "only a master account can manage sub-accounts");
-        }
-        return accounts.lock(caller.accountId()).filter(Account::isMaster)
-                .orElseThrow(() -> DomainProblem.forbidden("not_a_master", "only a master account can manage sub-accounts"));
+        caller.requireMaster();
+        return accounts.lock(caller.accountId()).filter(Account::isMaster).orElseThrow(MastersOnly::new);
     }
 
     private void requireAvailable(Account master, long amount, Instant now) {

@@ -6,7 +6,6 @@ import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Times;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,7 +80,7 @@ class Accounts {
             return Map.of();
         }
         Map<AccountId, String> names = new HashMap<>();
-        jdbc.sql("select id, name from account where id in (" + String.join(",", Collections.nCopies(ids.size(), "?")) + ")")
+        jdbc.sql("select id, name from account where id in (" + io.mailtree.shared.SqlLists.placeholders(ids.size()) + ")")
                 .params(ids.stream().map(AccountId::value).toList())
                 .query((rs, n) -> names.put(new AccountId(rs.getObject(1, UUID.class)), rs.getString(2))).list();
         return names;

@@ -1,6 +1,7 @@
 package io.mailtree.contacts;
 
 import io.mailtree.shared.AccountId;
+import io.mailtree.shared.SqlLists;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,10 +21,6 @@ final class ContactsSql {
         return out;
     }
 
-    static String placeholders(int count) {
-        return String.join(",", Collections.nCopies(count, "?"));
-    }
-
     static List<String> existingKeys(JdbcClient jdbc, AccountId account, List<String> keys) {
         if (keys.isEmpty()) {
             return List.of();
@@ -31,7 +28,8 @@ final class ContactsSql {
         List<Object> params = new ArrayList<>();
         params.add(account.value());
         params.addAll(keys);
-        return jdbc.sql("select email_key from contact where account_id = ? and email_key in (" + placeholders(keys.size()) + ")")
+        return jdbc.sql("select email_key from contact where account_id = ? and email_key in ("
+                + SqlLists.placeholders(keys.size()) + ")")
                 .params(params).query(String.class).list();
     }
 
@@ -42,7 +40,8 @@ final class ContactsSql {
         List<Object> params = new ArrayList<>();
         params.add(account.value());
         params.addAll(keys);
-        return jdbc.sql("select id from contact where account_id = ? and email_key in (" + placeholders(keys.size()) + ")")
+        return jdbc.sql("select id from contact where account_id = ? and email_key in ("
+                + SqlLists.placeholders(keys.size()) + ")")
                 .params(params).query(Long.class).list();
     }
 
@@ -52,7 +51,8 @@ final class ContactsSql {
             List<Object> params = new ArrayList<>();
             params.add(account.value());
             params.addAll(chunk);
-            owned.addAll(jdbc.sql("select id from contact where account_id = ? and id in (" + placeholders(chunk.size()) + ")")
+            owned.addAll(jdbc.sql("select id from contact where account_id = ? and id in ("
+                    + SqlLists.placeholders(chunk.size()) + ")")
                     .params(params).query(Long.class).list());
         }
         return owned;
@@ -66,7 +66,7 @@ final class ContactsSql {
         params.add(listId);
         params.addAll(contactIds);
         return jdbc.sql("select contact_id from list_member where list_id = ? and contact_id in ("
-                + placeholders(contactIds.size()) + ")").params(params).query(Long.class).list();
+                + SqlLists.placeholders(contactIds.size()) + ")").params(params).query(Long.class).list();
     }
 
     /** Rows of (account_id, email, email_key, created_at, updated_at): new subscribed contacts. */

@@ -3,6 +3,7 @@ package io.mailtree.contacts;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.EmailAddresses;
+import io.mailtree.shared.SqlLists;
 import io.mailtree.shared.outcomes.Outcome;
 import io.mailtree.shared.outcomes.OutcomeConsumer;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ class OutcomeSuppressions implements OutcomeConsumer {
             }
             List<Subscribed> subscribed = jdbc.sql("select id, email_key from contact where account_id = ? and status = '"
                     + ContactStatus.SUBSCRIBED.name() + "' and email_key in ("
-                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ") order by id")
+                    + SqlLists.placeholders(chunk.size()) + ") order by id")
                     .params(params).query((rs, n) -> new Subscribed(rs.getLong(1), rs.getString(2))).list();
             for (Subscribed contact : subscribed) {
                 contacts.update(account, contact.id(), null, effects.get(contact.key()).contactStatus(), null);

@@ -56,13 +56,13 @@ public class Sharing {
     }
 
     public List<Result> shareList(Caller caller, long listId, List<String> subaccountIds) {
-        requireMaster(caller);
+        caller.requireMaster();
         ContactList source = lists.get(caller.accountId(), listId);
         return accounts.shareToEach(caller, subaccountIds, sub -> copyList(caller, source, sub), Result::refused);
     }
 
     public List<Result> shareTestRecipients(Caller caller, List<String> subaccountIds) {
-        requireMaster(caller);
+        caller.requireMaster();
         return accounts.shareToEach(caller, subaccountIds, sub -> {
             int copied = testRecipients.copyTo(caller.accountId(), sub.id());
             audit.record(caller, caller.accountId(), sub.id(), "test_recipients.shared", "account",
@@ -110,11 +110,5 @@ public class Sharing {
                 "list " + source.name() + " -> list " + copy.id() + " (" + members + " members, " + newContacts
                         + " new contacts)");
         return new Result(target.toString(), "shared", null, null, null, copy.id(), members);
-    }
-
-    private static void requireMaster(Caller caller) {
-        if (!caller.master()) {
-            throw DomainProblem.forbidden("not_a_master", "only a master account can share with sub-accounts");
-        }
     }
 }

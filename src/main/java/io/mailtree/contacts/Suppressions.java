@@ -3,11 +3,11 @@ package io.mailtree.contacts;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.EmailAddresses;
+import io.mailtree.shared.SqlLists;
 import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -137,7 +137,7 @@ public class Suppressions implements io.mailtree.shared.SuppressedRecipients {
             params.add(account.value());
             params.addAll(chunk);
             jdbc.sql("select email_key from suppression where account_id = ? and email_key in ("
-                    + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")")
+                    + SqlLists.placeholders(chunk.size()) + ")")
                     .params(params).query(String.class).list()
                     .forEach(key -> suppressed.addAll(byKey.get(key)));
         }

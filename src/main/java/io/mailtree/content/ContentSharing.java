@@ -60,7 +60,7 @@ public class ContentSharing {
     }
 
     public List<Result> shareTemplate(Caller caller, long templateId, List<String> subaccountIds) {
-        requireMaster(caller);
+        caller.requireMaster();
         Template source = templates.get(caller.accountId(), templateId);
         return accounts.shareToEach(caller, subaccountIds, target -> {
             Map<Long, Image> copied = new LinkedHashMap<>();
@@ -74,7 +74,7 @@ public class ContentSharing {
     }
 
     public List<Result> shareImages(Caller caller, List<Long> imageIds, List<String> subaccountIds) {
-        requireMaster(caller);
+        caller.requireMaster();
         if (imageIds == null || imageIds.isEmpty() || imageIds.size() > 100) {
             throw DomainProblem.invalid("invalid_image_ids", "give 1 to 100 image ids").with("field", "imageIds");
         }
@@ -96,7 +96,7 @@ public class ContentSharing {
      * Recipients, send history and statistics stay with the original.
      */
     public List<Result> shareEmail(Caller caller, long emailId, List<String> subaccountIds) {
-        requireMaster(caller);
+        caller.requireMaster();
         Email source = emails.get(caller.accountId(), emailId);
         source.requireShareable();
         List<Attachment> attachments = emails.attachments(caller.accountId(), emailId);
@@ -153,13 +153,6 @@ public class ContentSharing {
             return images.copyTo(to, image);
         } catch (IOException failure) {
             throw new UncheckedIOException(failure);
-        }
-    }
-
-
-    private static void requireMaster(Caller caller) {
-        if (!caller.master()) {
-            throw DomainProblem.forbidden("not_a_master", "only a master account can share with sub-accounts");
         }
     }
 }

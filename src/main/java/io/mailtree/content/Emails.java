@@ -4,6 +4,7 @@ import io.mailtree.accounts.AccountTree;
 import io.mailtree.contacts.ContactLists;
 import io.mailtree.contacts.Contacts;
 import io.mailtree.shared.AccountId;
+import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.PageOf;
@@ -85,9 +86,14 @@ public class Emails {
     public record OwnedEmail(String accountId, String accountName, Email email) {
     }
 
-    /** D-25: the e-mails of all the master's sub-accounts, newest first, optionally filtered. */
-    public PageOf<OwnedEmail> acrossSubaccounts(AccountId master, EmailStatus status, AccountId subaccount,
+    /**
+     * D-25: the e-mails of all the calling master's sub-accounts, newest first, optionally filtered;
+     * a sub-account is refused with {@link io.mailtree.shared.MastersOnly}.
+     */
+    public PageOf<OwnedEmail> acrossSubaccounts(Caller caller, EmailStatus status, AccountId subaccount,
             PageRequest page) {
+        caller.requireMaster();
+        AccountId master = caller.accountId();
         // The tree answers which accounts are the master's sub-accounts and their names; content does
         // not read the account table.
         List<AccountId> subaccounts = subaccount == null ? accounts.subaccountIds(master)
@@ -97,7 +103,7 @@ public class Emails {
             return new PageOf<>(List.of(), page.page(), page.size(), 0);
         }
         StringBuilder where = new StringBuilder(" from email where account_id in ("
-                + String.join(",", java.util.Collections.nCopies(subaccounts.size(), "?")) + ")");
+                + io.mailtree.shared.SqlLists.placeholders(subaccounts.size()) + ")");
         List<Object> params = new ArrayList<>(subaccounts.stream().map(AccountId::value).toList());
         if (status != null) {
             where.append(" and status = ?");

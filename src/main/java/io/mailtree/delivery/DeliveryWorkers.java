@@ -5,6 +5,7 @@ import io.mailtree.notifications.MailTransport;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DatabaseKind;
 import io.mailtree.shared.NodeIdentity;
+import io.mailtree.shared.SqlLists;
 import io.mailtree.shared.SuppressedRecipients;
 import io.mailtree.shared.Times;
 import jakarta.mail.Address;
@@ -134,7 +135,7 @@ class DeliveryWorkers implements SmartLifecycle {
                 return List.<Claimed>of();
             }
             // One update and one read for the whole batch: this is the hot path of delivery.
-            String in = SqlBatches.placeholders(ids.size());
+            String in = SqlLists.placeholders(ids.size());
             // Every write of an outcome names this lease: a worker that held a batch too long cannot overwrite
             // what the worker that took it over recorded.
             Instant leaseUntil = now.plus(settings.lease()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);

@@ -9,6 +9,7 @@ import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.Secrets;
+import io.mailtree.shared.SqlLists;
 import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Instant;
@@ -303,7 +304,7 @@ public class MessageQueue {
         List<Object> publicIds = new ArrayList<>(queued.stream().map(Queued::publicId).toList());
         Map<UUID, Long> ids = new HashMap<>();
         jdbc.sql("select public_id, id from message where public_id in ("
-                + SqlBatches.placeholders(publicIds.size()) + ")")
+                + SqlLists.placeholders(publicIds.size()) + ")")
                 .params(publicIds)
                 .query(rs -> {
                     ids.put(rs.getObject(1, UUID.class), rs.getLong(2));

@@ -1,5 +1,6 @@
 package io.mailtree.delivery;
 
+import io.mailtree.shared.SqlLists;
 import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +83,7 @@ class MessageRetention implements SmartLifecycle {
         for (List<Long> ids = old(now.minus(history)); !ids.isEmpty(); ids = old(now.minus(history))) {
             List<Long> batch = ids;
             transactions.executeWithoutResult(status -> {
-                String in = SqlBatches.placeholders(batch.size());
+                String in = SqlLists.placeholders(batch.size());
                 jdbc.sql("delete from message_event where message_id in (" + in + ")").params(new ArrayList<>(batch))
                         .update();
                 jdbc.sql("delete from message where id in (" + in + ")").params(new ArrayList<>(batch)).update();
@@ -107,7 +108,7 @@ class MessageRetention implements SmartLifecycle {
             }
             List<Object> ids = new ArrayList<>(rows.stream().map(Row::id).toList());
             transactions.executeWithoutResult(status -> jdbc.sql("update message set mime = null where id in ("
-                    + SqlBatches.placeholders(ids.size()) + ")").params(ids).update());
+                    + SqlLists.placeholders(ids.size()) + ")").params(ids).update());
             cleared += rows.size();
             clearedUpTo = rows.get(rows.size() - 1).createdAt();
         }

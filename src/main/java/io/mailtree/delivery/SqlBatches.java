@@ -25,9 +25,4 @@ final class SqlBatches {
         });
         return counts.length == 0 ? new int[rows.size()] : counts[0];
     }
-
-    /** {@code ?,?,?} for an {@code in (...)} of this many values. */
-    static String placeholders(int count) {
-        return String.join(",", java.util.Collections.nCopies(count, "?"));
-    }
 }

@@ -1,5 +1,6 @@
 package io.mailtree.inbound;
 
+import io.mailtree.shared.SqlLists;
 import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,8 +58,8 @@ class ReportRetention implements SmartLifecycle {
             if (ids.isEmpty()) {
                 return deleted;
             }
-            jdbc.sql("delete from inbound_report where id in (" + String.join(",", ids.stream().map(id -> "?").toList())
-                    + ")").params(ids).update();
+            jdbc.sql("delete from inbound_report where id in (" + SqlLists.placeholders(ids.size()) + ")")
+                    .params(ids).update();
             deleted += ids.size();
         }
     }

@@ -106,6 +106,8 @@ public class Onboarding {
      */
     @Transactional
     public Created createSubaccount(Caller caller, String name, String ownerEmail, String password, Integer allocation) {
+        // Before the login and password checks, so a sub-account learns nothing about which logins are taken.
+        caller.requireMaster();
         String login = EmailAddresses.normalise(ownerEmail);
         users.requireLoginFree(login);
         if (password != null) {

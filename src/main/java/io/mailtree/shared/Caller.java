@@ -51,4 +51,15 @@ public record Caller(
     public boolean viaApiKey() {
         return apiKeyId != null;
     }
+
+    /**
+     * The one guard of a master's acts (D-5, D-25, D-26): refuses with {@link MastersOnly} unless
+     * {@link #accountId()} is a master account. Services call it, so the refusal holds whichever
+     * controller, job or test reaches them.
+     */
+    public void requireMaster() {
+        if (!master) {
+            throw new MastersOnly();
+        }
+    }
 }

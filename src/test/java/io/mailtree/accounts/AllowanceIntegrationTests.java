@@ -274,7 +274,7 @@ class AllowanceIntegrationTests extends MailtreeTestBase {
         Api sub = Api.withKey(port, created.get("apiKey"));
         Api.Response refused = createSubaccount(sub, 500);
         assertThat(refused.status()).isEqualTo(403);
-        assertThat(refused.code()).isEqualTo("not_a_master");
+        assertThat(refused.code()).isEqualTo("masters_only");
         JsonNode account = sub.get("/api/v1/account").json();
         assertThat(account.get("kind").asString()).isEqualTo("SUB");
         assertThat(account.get("parentId").asString()).isEqualTo(master.id());

@@ -92,6 +92,6 @@ class ContactSharingIntegrationTests extends ContactsTestSupport {
         Api.Response refused = subApi.post("/api/v1/lists/" + list + "/share", "{\"subaccountIds\":[\""
                 + sub.get("subaccount").get("id").asString() + "\"]}");
         assertThat(refused.status()).isEqualTo(403);
-        assertThat(refused.code()).isEqualTo("not_a_master");
+        assertThat(refused.code()).isEqualTo("masters_only");
     }
 }

@@ -42,35 +42,30 @@ class SubaccountsApi {
     @Operation(summary = "List sub-accounts", description = "Sorted by name; q filters by a part of the name.")
     PageOf<SubaccountJson> list(Caller caller, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size, @RequestParam(required = false) String q) {
-        requireMaster(caller);
-        return accounts.subaccounts(caller.accountId(), q, new PageRequest(page, size)).map(this::json);
+        return accounts.subaccounts(caller, q, new PageRequest(page, size)).map(this::json);
     }
 
     @GetMapping("/{id}")
     SubaccountJson get(Caller caller, @PathVariable String id) {
-        requireMaster(caller);
-        return json(accounts.subaccount(caller.accountId(), parse(id)));
+        return json(accounts.subaccount(caller, parse(id)));
     }
 
     @PatchMapping("/{id}")
     @Operation(summary = "Rename a sub-account or change its allocation",
             description = "Raising the allocation is checked against the master's available allowance (D-8).")
     SubaccountJson edit(Caller caller, @PathVariable String id, @RequestBody SubaccountPatch patch) {
-        requireMaster(caller);
         return json(accounts.editSubaccount(caller, parse(id), patch.name(), patch.contactAllocation()));
     }
 
     @PostMapping("/{id}/deactivate")
     @Operation(summary = "Deactivate a sub-account (D-10, D-12)")
     SubaccountJson deactivate(Caller caller, @PathVariable String id) {
-        requireMaster(caller);
         return json(accounts.deactivate(caller, parse(id)));
     }
 
     @PostMapping("/{id}/activate")
     @Operation(summary = "Activate a sub-account (D-10)")
     SubaccountJson activate(Caller caller, @PathVariable String id) {
-        requireMaster(caller);
         return json(accounts.activate(caller, parse(id)));
     }
 
@@ -82,12 +77,6 @@ class SubaccountsApi {
     private SubaccountJson json(Account sub) {
         Allowance.PendingRelease pending = sub.isActive() ? null : accounts.pendingRelease(sub.id()).orElse(null);
         return SubaccountJson.of(sub, pending);
-    }
-
-    static void requireMaster(Caller caller) {
-        if (!caller.master()) {
-            throw io.mailtree.shared.DomainProblem.forbidden("not_a_master", "only a master account can manage sub-accounts");
-        }
     }
 
     private static AccountId parse(String id) {

@@ -7,6 +7,7 @@ import io.mailtree.accounts.Allowance;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.MastersOnly;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
@@ -47,7 +48,7 @@ class AccountPagesController {
     @RequiresPermission(Permission.SUBACCOUNTS)
     String list(Caller caller, @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) String q,
             Model model) {
-        Account master = requireMaster(caller);
+        Account master = accounts.master(caller);
         var subs = accounts.subaccounts(master.id(), q, new PageRequest(Math.max(page, 0), 50));
         Map<AccountId, Allowance.PendingRelease> pending = new LinkedHashMap<>();
         Allowance allowance = accounts.allowance(master.id());
@@ -63,7 +64,7 @@ class AccountPagesController {
     @GetMapping("/subaccounts/{id}/edit")
     @RequiresPermission(Permission.SUBACCOUNTS)
     String editForm(Caller caller, @PathVariable String id, Model model) {
-        Account master = requireMaster(caller);
+        Account master = accounts.master(caller);
         Account sub = accounts.subaccount(master.id(), parse(id));
         prepareEdit(master, sub, model);
         model.addAttribute("name", sub.name());
@@ -74,7 +75,7 @@ class AccountPagesController {
     @RequiresPermission(Permission.SUBACCOUNTS)
     String edit(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "") String name,
             @RequestParam(required = false) String contactAllocation, Model model, RedirectAttributes redirect) {
-        Account master = requireMaster(caller);
+        Account master = accounts.master(caller);
         Account sub = accounts.subaccount(master.id(), parse(id));
         try {
             Integer allocation = contactAllocation == null || contactAllocation.isBlank() ? null
@@ -106,13 +107,12 @@ class AccountPagesController {
     }
 
     private String act(Caller caller, String id, RedirectAttributes redirect, boolean deactivate) {
-        requireMaster(caller);
         try {
             Account sub = deactivate ? accounts.deactivate(caller, parse(id)) : accounts.activate(caller, parse(id));
             redirect.addFlashAttribute("notice", deactivate ? "subaccount.deactivated" : "subaccount.activated");
             redirect.addFlashAttribute("noticeArg", sub.name());
         } catch (DomainProblem problem) {
-            if (problem.status() == 404) {
+            if (problem.status() == 404 || problem instanceof MastersOnly) {
                 throw problem;
             }
             redirect.addFlashAttribute("problemCode", problem.code());
@@ -126,13 +126,6 @@ class AccountPagesController {
         model.addAttribute("allowance", accounts.allowance(master.id()));
         model.addAttribute("tiers", AllocationTiers.ALL);
         model.addAttribute("usesAllocation", sub.contactAllocation() != null);
-    }
-
-    private Account requireMaster(Caller caller) {
-        if (!caller.master()) {
-            throw DomainProblem.forbidden("not_a_master", "only a master account can manage sub-accounts");
-        }
-        return accounts.require(caller.accountId());
     }
 
     private static AccountId parse(String id) {

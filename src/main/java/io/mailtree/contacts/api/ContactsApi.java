@@ -7,6 +7,7 @@ import io.mailtree.contacts.CsvExport;
 import io.mailtree.contacts.CursorPage;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Ids;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
 import io.swagger.v3.oas.annotations.Operation;
@@ -66,7 +67,7 @@ class ContactsApi {
 
     @GetMapping("/{id}")
     ContactJson get(Caller caller, @PathVariable String id) {
-        return ContactJson.of(contacts.get(caller.accountId(), Ids.parse(id, "contact_not_found", "contact")));
+        return ContactJson.of(contacts.get(caller.accountId(), Ids.positive(id, "contact_not_found", "contact")));
     }
 
     @PatchMapping("/{id}")
@@ -75,14 +76,14 @@ class ContactsApi {
             throw DomainProblem.invalid("email_immutable", "a contact's address cannot change; create another contact")
                     .with("field", "email");
         }
-        return ContactJson.of(contacts.update(caller.accountId(), Ids.parse(id, "contact_not_found", "contact"),
+        return ContactJson.of(contacts.update(caller.accountId(), Ids.positive(id, "contact_not_found", "contact"),
                 request.name(), request.status(), request.properties()));
     }
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable String id) {
-        contacts.delete(caller.accountId(), Ids.parse(id, "contact_not_found", "contact"));
+        contacts.delete(caller.accountId(), Ids.positive(id, "contact_not_found", "contact"));
     }
 
     @GetMapping(value = "/export")

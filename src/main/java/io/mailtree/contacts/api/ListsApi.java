@@ -8,6 +8,7 @@ import io.mailtree.contacts.CursorPage;
 import io.mailtree.contacts.Sharing;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Ids;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Permission;
@@ -131,7 +132,7 @@ class ListsApi {
     }
 
     private static long listId(String id) {
-        return Ids.parse(id, "list_not_found", "list");
+        return Ids.positive(id, "list_not_found", "list");
     }
 
     @Schema(name = "ListRequest")

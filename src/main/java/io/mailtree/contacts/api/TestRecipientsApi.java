@@ -4,6 +4,7 @@ import io.mailtree.contacts.Sharing;
 import io.mailtree.contacts.TestRecipient;
 import io.mailtree.contacts.TestRecipients;
 import io.mailtree.shared.Caller;
+import io.mailtree.shared.Ids;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
 import io.swagger.v3.oas.annotations.Operation;
@@ -50,7 +51,7 @@ class TestRecipientsApi {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void remove(Caller caller, @PathVariable String id) {
-        recipients.remove(caller.accountId(), Ids.parse(id, "test_recipient_not_found", "test recipient"));
+        recipients.remove(caller.accountId(), Ids.positive(id, "test_recipient_not_found", "test recipient"));
     }
 
     @PostMapping("/share")

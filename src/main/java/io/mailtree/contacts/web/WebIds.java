@@ -10,16 +10,9 @@ final class WebIds {
     private WebIds() {
     }
 
+    /** Forms and query strings may carry spaces around an id; the page forgives them. */
     static long parse(String text, String code, String what) {
-        try {
-            long id = Long.parseLong(text == null ? "" : text.strip());
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException notNumber) {
-            // fall through
-        }
-        throw DomainProblem.notFound(code, what);
+        return Ids.positive(text == null ? null : text.strip(), code, what);
     }
 
     /** An optional list id of a filter or a form: blank means none. */

@@ -9,6 +9,7 @@ import io.mailtree.content.EmailStatus;
 import io.mailtree.content.Emails;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Ids;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Permission;
@@ -116,7 +117,7 @@ class EmailsApi {
     @DeleteMapping("/{id}/attachments/{attachmentId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void detach(Caller caller, @PathVariable String id, @PathVariable String attachmentId) throws IOException {
-        emails.detach(caller.accountId(), emailId(id), ContentIds.parse(attachmentId, "attachment_not_found", "attachment"));
+        emails.detach(caller.accountId(), emailId(id), Ids.positive(attachmentId, "attachment_not_found", "attachment"));
     }
 
     @PostMapping("/{id}/share")
@@ -130,7 +131,7 @@ class EmailsApi {
     }
 
     static long emailId(String id) {
-        return ContentIds.parse(id, "email_not_found", "e-mail");
+        return Ids.positive(id, "email_not_found", "e-mail");
     }
 
     static EmailStatus status(String status) {

@@ -4,6 +4,7 @@ import io.mailtree.content.ContentSharing;
 import io.mailtree.content.Image;
 import io.mailtree.content.Images;
 import io.mailtree.shared.Caller;
+import io.mailtree.shared.Ids;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Permission;
@@ -59,13 +60,13 @@ class ImagesApi {
 
     @GetMapping("/{id}")
     ImageJson get(Caller caller, @PathVariable String id) {
-        return json(images.get(caller.accountId(), ContentIds.parse(id, "image_not_found", "image")));
+        return json(images.get(caller.accountId(), Ids.positive(id, "image_not_found", "image")));
     }
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable String id) throws IOException {
-        images.delete(caller.accountId(), ContentIds.parse(id, "image_not_found", "image"));
+        images.delete(caller.accountId(), Ids.positive(id, "image_not_found", "image"));
     }
 
     @PostMapping("/share")

@@ -3,7 +3,6 @@ package io.mailtree.content.api;
 import io.mailtree.content.Emails;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
-import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Permission;
@@ -32,12 +31,9 @@ class SubaccountEmailsApi {
     PageOf<Row> list(Caller caller, @RequestParam(required = false) String status,
             @RequestParam(required = false) String subaccountId, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
-        if (!caller.master()) {
-            throw DomainProblem.forbidden("not_a_master", "only a master account oversees sub-accounts");
-        }
         AccountId sub = subaccountId == null || subaccountId.isBlank() ? null
                 : AccountId.parse(subaccountId).orElseThrow(io.mailtree.accounts.SubaccountNotFound::new);
-        return emails.acrossSubaccounts(caller.accountId(), EmailsApi.status(status), sub, new PageRequest(page, size))
+        return emails.acrossSubaccounts(caller, EmailsApi.status(status), sub, new PageRequest(page, size))
                 .map(o -> new Row(o.email().id(), o.accountId(), o.accountName(), o.email().name(),
                         o.email().subject(), o.email().type().name(), o.email().status().name(), o.email().missing(),
                         o.email().sentAt(), o.email().updatedAt()));

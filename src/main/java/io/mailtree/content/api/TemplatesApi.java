@@ -5,6 +5,7 @@ import io.mailtree.content.HtmlText;
 import io.mailtree.content.Template;
 import io.mailtree.content.Templates;
 import io.mailtree.shared.Caller;
+import io.mailtree.shared.Ids;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Permission;
@@ -105,7 +106,7 @@ class TemplatesApi {
     }
 
     private static long templateId(String id) {
-        return ContentIds.parse(id, "template_not_found", "template");
+        return Ids.positive(id, "template_not_found", "template");
     }
 
     @Schema(name = "TemplateRequest")

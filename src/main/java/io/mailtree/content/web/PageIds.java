@@ -1,6 +1,6 @@
 package io.mailtree.content.web;
 
-import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Ids;
 import java.util.Set;
 
 /** Ids taken from paths and forms: anything that is not one answers 404, never 500. */
@@ -12,16 +12,9 @@ final class PageIds {
     private PageIds() {
     }
 
+    /** Forms and query strings may carry spaces around an id; the page forgives them. */
     static long parse(String text, String code, String what) {
-        try {
-            long id = Long.parseLong(text == null ? "" : text.strip());
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException notNumber) {
-            // fall through
-        }
-        throw DomainProblem.notFound(code, what);
+        return Ids.positive(text == null ? null : text.strip(), code, what);
     }
 
     /** An optional id of a select: blank means none. */

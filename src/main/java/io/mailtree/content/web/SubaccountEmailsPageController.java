@@ -6,7 +6,6 @@ import io.mailtree.content.EmailStatus;
 import io.mailtree.content.Emails;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
-import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
@@ -36,14 +35,11 @@ class SubaccountEmailsPageController {
     String oversight(Caller caller, @RequestParam(required = false) String status,
             @RequestParam(required = false) String subaccountId, @RequestParam(defaultValue = "0") int page,
             Model model) {
-        if (!caller.master()) {
-            throw DomainProblem.forbidden("not_a_master", "only a master account oversees sub-accounts");
-        }
         List<Account> subaccounts = shareView.targets(caller);
         AccountId sub = subaccountId == null || subaccountId.isBlank() ? null
                 : AccountId.parse(subaccountId).orElseThrow(SubaccountNotFound::new);
         EmailStatus filter = EmailPagesController.status(status);
-        model.addAttribute("rows", emails.acrossSubaccounts(caller.accountId(), filter, sub,
+        model.addAttribute("rows", emails.acrossSubaccounts(caller, filter, sub,
                 new PageRequest(Math.max(page, 0), 50)));
         model.addAttribute("subaccounts", subaccounts);
         model.addAttribute("statuses", EmailStatus.values());

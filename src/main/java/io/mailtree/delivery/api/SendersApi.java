@@ -6,6 +6,7 @@ import io.mailtree.delivery.SendingDomain;
 import io.mailtree.delivery.SendingDomains;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Ids;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
 import io.swagger.v3.oas.annotations.Operation;
@@ -57,13 +58,13 @@ class SendersApi {
     @PostMapping("/api/v1/senders/{id}/resend")
     @ResponseStatus(HttpStatus.ACCEPTED)
     void resend(Caller caller, @PathVariable String id) {
-        senders.resendConfirmation(caller.accountId(), parse(id, "sender_not_found", "sender"));
+        senders.resendConfirmation(caller.accountId(), Ids.positive(id, "sender_not_found", "sender"));
     }
 
     @DeleteMapping("/api/v1/senders/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void removeSender(Caller caller, @PathVariable String id) {
-        senders.remove(caller.accountId(), parse(id, "sender_not_found", "sender"));
+        senders.remove(caller.accountId(), Ids.positive(id, "sender_not_found", "sender"));
     }
 
     @GetMapping("/api/v1/domains")
@@ -81,14 +82,14 @@ class SendersApi {
 
     @GetMapping("/api/v1/domains/{id}")
     DomainJson domain(Caller caller, @PathVariable String id) {
-        return json(domains.get(caller.accountId(), parse(id, "domain_not_found", "domain")));
+        return json(domains.get(caller.accountId(), Ids.positive(id, "domain_not_found", "domain")));
     }
 
     @PatchMapping("/api/v1/domains/{id}")
     @Operation(summary = "Change a sending domain", description = "ed25519: true adds a second DKIM signature with "
             + "Ed25519 (RFC 8463) and answers its record to publish at mt2._domainkey; false removes it.")
     DomainJson changeDomain(Caller caller, @PathVariable String id, @RequestBody DomainPatch patch) {
-        long domainId = parse(id, "domain_not_found", "domain");
+        long domainId = Ids.positive(id, "domain_not_found", "domain");
         if (patch == null || patch.ed25519() == null) {
             throw DomainProblem.invalid("nothing_to_change", "send ed25519: true or false").with("field", "ed25519");
         }
@@ -98,24 +99,12 @@ class SendersApi {
     @DeleteMapping("/api/v1/domains/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void removeDomain(Caller caller, @PathVariable String id) {
-        domains.remove(caller.accountId(), parse(id, "domain_not_found", "domain"));
+        domains.remove(caller.accountId(), Ids.positive(id, "domain_not_found", "domain"));
     }
 
     private DomainJson json(SendingDomain domain) {
         return new DomainJson(domain.id(), domain.domain(), domain.selector(), domain.ed25519(),
                 domain.dnsRecords(spfInclude), domain.createdAt());
-    }
-
-    private static long parse(String text, String code, String what) {
-        try {
-            long id = Long.parseLong(text);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException notNumber) {
-            // fall through
-        }
-        throw DomainProblem.notFound(code, what);
     }
 
     @Schema(name = "SenderRequest")

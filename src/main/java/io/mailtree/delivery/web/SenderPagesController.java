@@ -6,6 +6,7 @@ import io.mailtree.delivery.SendingDomain;
 import io.mailtree.delivery.SendingDomains;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Ids;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
 import java.util.List;
@@ -137,16 +138,8 @@ class SenderPagesController {
         return parse(id, "sender_not_found", "sender");
     }
 
-    /** Ids taken from paths: anything that is not one answers 404, never 500. */
-    static long parse(String text, String code, String what) {
-        try {
-            long id = Long.parseLong(text == null ? "" : text.strip());
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException notNumber) {
-            // fall through
-        }
-        throw DomainProblem.notFound(code, what);
+    /** Ids taken from paths and forms, spaces around them forgiven: anything that is not one answers 404, never 500. */
+    private static long parse(String text, String code, String what) {
+        return Ids.positive(text == null ? null : text.strip(), code, what);
     }
 }

@@ -4,7 +4,6 @@ import io.mailtree.accounts.api.ApiKeyJson;
 import io.mailtree.accounts.api.SubaccountJson;
 import io.mailtree.onboarding.Onboarding;
 import io.mailtree.shared.Caller;
-import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
 import io.swagger.v3.oas.annotations.Operation;
@@ -32,12 +31,10 @@ class SubaccountCreationApi {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a sub-account", description = """
             Takes the allocation from the master's available allowance (D-8); refused with
-            contact_allowance_exceeded naming the numbers, or subaccounts_not_allowed_on_plan (D-3).
+            contact_allowance_exceeded naming the numbers, or subaccounts_not_allowed_on_plan (D-3);
+            a sub-account's key is refused with masters_only (D-5).
             The answer carries the sub-account's API key secret, shown this once.""")
     Created create(Caller caller, @RequestBody NewSubaccount request) {
-        if (!caller.master()) {
-            throw DomainProblem.forbidden("not_a_master", "only a master account can manage sub-accounts");
-        }
         var created = onboarding.createSubaccount(caller, request.name(), request.ownerEmail(), request.password(),
                 request.contactAllocation());
         var key = created.apiKey();

@@ -6,6 +6,7 @@ import io.mailtree.accounts.Allowance;
 import io.mailtree.onboarding.Onboarding;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.MastersOnly;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
 import org.springframework.stereotype.Controller;
@@ -30,7 +31,6 @@ class NewSubaccountController {
 
     @GetMapping("/subaccounts/new")
     String form(Caller caller, Model model) {
-        requireMaster(caller);
         prepare(caller, model);
         return "onboarding/new-subaccount";
     }
@@ -39,7 +39,6 @@ class NewSubaccountController {
     String create(Caller caller, @RequestParam(defaultValue = "") String name,
             @RequestParam(defaultValue = "") String ownerEmail, @RequestParam(defaultValue = "") String password,
             @RequestParam(required = false) String contactAllocation, Model model, RedirectAttributes redirect) {
-        requireMaster(caller);
         try {
             Integer allocation = parseAllocation(contactAllocation);
             var created = onboarding.createSubaccount(caller, name, ownerEmail, password.isEmpty() ? null : password,
@@ -48,6 +47,8 @@ class NewSubaccountController {
             redirect.addFlashAttribute("createdKey", created.apiKey().key().publicKey());
             redirect.addFlashAttribute("createdSecret", created.apiKey().secret());
             return "redirect:/subaccounts";
+        } catch (MastersOnly refused) {
+            throw refused;
         } catch (DomainProblem problem) {
             model.addAttribute("problem", problem);
             model.addAttribute("name", name);
@@ -59,7 +60,7 @@ class NewSubaccountController {
     }
 
     private void prepare(Caller caller, Model model) {
-        var master = accounts.require(caller.accountId());
+        var master = accounts.master(caller);
         Allowance allowance = accounts.allowance(master.id());
         model.addAttribute("allowance", allowance);
         model.addAttribute("tiers", AllocationTiers.ALL);
@@ -76,12 +77,6 @@ class NewSubaccountController {
             return Integer.valueOf(text.strip());
         } catch (NumberFormatException notNumber) {
             throw DomainProblem.invalid("allocation_not_a_tier", "not an allocation tier", text);
-        }
-    }
-
-    private static void requireMaster(Caller caller) {
-        if (!caller.master()) {
-            throw DomainProblem.forbidden("not_a_master", "only a master account can manage sub-accounts");
         }
     }
 }
