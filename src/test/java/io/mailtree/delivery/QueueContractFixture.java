@@ -6,7 +6,6 @@ import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.notifications.DevMailbox;
 import io.mailtree.notifications.MailTransport;
-import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.NodeIdentity;
 import io.mailtree.shared.PageRequest;
@@ -212,10 +211,6 @@ final class QueueContractFixture implements AutoCloseable {
     List<String> events(long id) {
         return jdbc.sql("select event_type from message_event where message_id = ? order by id").param(id)
                 .query(String.class).list();
-    }
-
-    AccountId account(Tenant tenant) {
-        return tenant.sub().accountId();
     }
 
     @Override
