@@ -1,0 +1,283 @@
+package io.mailtree.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailtree.delivery.ControllableRelay.Answer;
+import io.mailtree.delivery.QueueContractFixture.Row;
+import io.mailtree.delivery.QueueContractFixture.Tenant;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the outbound queue promises, whatever database holds it: one set of behaviours that every
+ * backend runs ({@link PostgreSqlMessageQueueIntegrationTests}, {@link H2MessageQueueIntegrationTests}),
+ * the way mail servers test their queue implementations (a contract interface with default test
+ * methods, implemented once per backend). Mail goes in through the send service, comes out through
+ * the delivery workers' own claim and outcome writer, and meets a real SMTP relay; time moves only
+ * when a behaviour moves the clock.
+ *
+ * <p>An implementation is a Mailtree context with no worker threads, a lease of {@value #LEASE_SECONDS}
+ * seconds and a retry base of {@value #RETRY_BASE_SECONDS} seconds, importing
+ * {@link QueueContractFixture.Beans}. Behaviours that differ by backend (whose leases a restart
+ * releases) are tested in the implementation.
+ */
+interface MessageQueueContract {
+
+    int LEASE_SECONDS = 120;
+    int RETRY_BASE_SECONDS = 30;
+    Duration LEASE = Duration.ofSeconds(LEASE_SECONDS);
+    Duration RETRY_BASE = Duration.ofSeconds(RETRY_BASE_SECONDS);
+    /** A claim larger than anything a behaviour queues, when the limit is not what is tested. */
+    int ANY = 100;
+
+    /** The queue under test. */
+    QueueContractFixture queue();
+
+    @BeforeEach
+    default void startFromAnEmptyQueue() {
+        queue().empty();
+    }
+
+    // --- claim ------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("A claim leases the due messages oldest first, up to its limit, to this node, counting the attempt")
+    default void claimLeasesDueMessagesOldestFirstUpToItsLimit() {
+        Tenant tenant = queue().tenant();
+        long first = queue().send(tenant, QueueContractFixture.recipient("first"));
+        long second = queue().send(tenant, QueueContractFixture.recipient("second"));
+        long third = queue().send(tenant, QueueContractFixture.recipient("third"));
+
+        Instant before = queue().clock().instant();
+        List<DeliveryWorkers.Claimed> claimed = queue().claim(2);
+        Instant after = queue().clock().instant();
+
+        assertThat(QueueContractFixture.ids(claimed)).containsExactly(first, second);
+        for (DeliveryWorkers.Claimed message : claimed) {
+            Row row = queue().row(message.id());
+            assertThat(row.status()).isEqualTo("QUEUED");
+            assertThat(row.attempts()).as("attempts of a first claim").isEqualTo(1);
+            assertThat(message.attempts()).isEqualTo(1);
+            assertThat(row.claimedBy()).as("the claiming node").isEqualTo(queue().node());
+            assertThat(row.leaseUntil()).as("the lease the claim answered").isEqualTo(message.leaseUntil());
+            assertThat(row.leaseUntil()).as("a lease from the claim's instant")
+                    .isBetween(before.plus(LEASE).minusMillis(1), after.plus(LEASE));
+        }
+        Row untouched = queue().row(third);
+        assertThat(untouched.leaseUntil()).as("the message past the limit is not leased").isNull();
+        assertThat(untouched.attempts()).isZero();
+
+        assertThat(QueueContractFixture.ids(queue().claim(ANY))).as("the next claim: only what is not leased")
+                .containsExactly(third);
+        assertThat(queue().claim(ANY)).as("nothing left to claim").isEmpty();
+    }
+
+    // --- lease expiry -----------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("A leased message is not claimed again while its lease holds, even a second before it ends")
+    default void leasedMessageIsNotClaimedAgainWhileItsLeaseHolds() {
+        Tenant tenant = queue().tenant();
+        long message = queue().send(tenant, QueueContractFixture.recipient("leased"));
+        assertThat(QueueContractFixture.ids(queue().claim(ANY))).containsExactly(message);
+
+        assertThat(queue().claim(ANY)).as("claimed again at once").isEmpty();
+        queue().clock().advance(LEASE.minusSeconds(1));
+        assertThat(queue().claim(ANY)).as("claimed again a second before the lease ends").isEmpty();
+        assertThat(queue().row(message).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("Once its lease has passed, a claimed message is claimed again under a new lease, the attempt counted")
+    default void expiredLeaseHandsTheMessageToTheNextClaim() {
+        Tenant tenant = queue().tenant();
+        long message = queue().send(tenant, QueueContractFixture.recipient("expired"));
+        DeliveryWorkers.Claimed first = queue().claim(ANY).get(0);
+
+        queue().clock().advance(LEASE.plusSeconds(1));
+        List<DeliveryWorkers.Claimed> again = queue().claim(ANY);
+
+        assertThat(QueueContractFixture.ids(again)).containsExactly(message);
+        assertThat(again.get(0).leaseUntil()).as("the new lease").isAfter(first.leaseUntil().plus(LEASE).minusSeconds(1));
+        Row row = queue().row(message);
+        assertThat(row.leaseUntil()).isEqualTo(again.get(0).leaseUntil());
+        assertThat(row.attempts()).as("attempts after the lease passed and the message was claimed again").isEqualTo(2);
+        assertThat(row.status()).isEqualTo("QUEUED");
+    }
+
+    // --- hold and release (D-12) ------------------------------------------------------------------
+
+    @Test
+    @DisplayName("D-12: an inactive sub-account's queued mail is held: never claimed, still queued, nothing lost")
+    default void d12InactiveAccountsMailIsHeldNotClaimedAndNotLost() {
+        Tenant held = queue().tenant();
+        Tenant active = queue().tenant();
+        long heldMessage = queue().send(held, QueueContractFixture.recipient("held"));
+        long activeMessage = queue().send(active, QueueContractFixture.recipient("active"));
+        queue().deactivate(held);
+
+        List<DeliveryWorkers.Claimed> claimed = queue().claim(ANY);
+        assertThat(QueueContractFixture.ids(claimed)).as("claimed while the account is inactive")
+                .containsExactly(activeMessage);
+        queue().deliver(claimed, Answer.ACCEPT);
+        queue().clock().advance(Duration.ofHours(6));
+        assertThat(queue().claim(ANY)).as("claimed six hours later").isEmpty();
+
+        Row row = queue().row(heldMessage);
+        assertThat(row.status()).isEqualTo("QUEUED");
+        assertThat(row.leaseUntil()).isNull();
+        assertThat(row.attempts()).as("attempts of a held message").isZero();
+        assertThat(queue().events(heldMessage)).containsExactly("ACCEPTED", "QUEUED");
+    }
+
+    @Test
+    @DisplayName("D-12: once the sub-account is active again, its held mail is claimed and delivered")
+    default void d12ReactivatedAccountsHeldMailIsClaimedAndDelivered() {
+        Tenant tenant = queue().tenant();
+        String to = QueueContractFixture.recipient("released");
+        long message = queue().send(tenant, to);
+        queue().deactivate(tenant);
+        assertThat(queue().claim(ANY)).as("claimed while inactive").isEmpty();
+
+        queue().activate(tenant);
+        List<DeliveryWorkers.Claimed> released = queue().claim(ANY);
+
+        assertThat(QueueContractFixture.ids(released)).containsExactly(message);
+        queue().deliver(released, Answer.ACCEPT);
+        assertThat(queue().row(message).status()).isEqualTo("DELIVERED");
+        assertThat(queue().acceptedAtTheRelay(to)).isEqualTo(1);
+        assertThat(queue().events(message)).containsExactly("ACCEPTED", "QUEUED", "DELIVERED");
+    }
+
+    // --- retry ------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("A temporary failure defers the message with growing backoff; it is claimed again when due, not before")
+    default void temporaryFailureIsDeferredWithBackoffAndClaimedAgainWhenDue() {
+        Tenant tenant = queue().tenant();
+        String to = QueueContractFixture.recipient("retried");
+        long message = queue().send(tenant, to);
+
+        // First attempt: 451, retried after the base (30 s) with 20 % jitter either way.
+        Instant firstNext = deferOnce(message, queue().claim(ANY), RETRY_BASE);
+        assertThat(queue().claim(ANY)).as("claimed before it is due").isEmpty();
+        moveClockTo(firstNext.minusSeconds(1));
+        assertThat(queue().claim(ANY)).as("claimed a second before it is due").isEmpty();
+        moveClockTo(firstNext.plusSeconds(1));
+        List<DeliveryWorkers.Claimed> second = queue().claim(ANY);
+        assertThat(QueueContractFixture.ids(second)).as("claimed once due").containsExactly(message);
+        assertThat(second.get(0).attempts()).isEqualTo(2);
+
+        // Second attempt: 451 again, retried after twice the base.
+        Instant secondNext = deferOnce(message, second, RETRY_BASE.multipliedBy(2));
+        moveClockTo(secondNext.plusSeconds(1));
+        List<DeliveryWorkers.Claimed> third = queue().claim(ANY);
+        assertThat(QueueContractFixture.ids(third)).containsExactly(message);
+
+        queue().deliver(third, Answer.ACCEPT);
+        Row delivered = queue().row(message);
+        assertThat(delivered.status()).isEqualTo("DELIVERED");
+        assertThat(delivered.attempts()).isEqualTo(3);
+        assertThat(delivered.leaseUntil()).isNull();
+        assertThat(queue().events(message)).containsExactly("ACCEPTED", "QUEUED", "DEFERRED", "DEFERRED", "DELIVERED");
+        assertThat(queue().acceptedAtTheRelay(to)).isEqualTo(1);
+    }
+
+    /**
+     * Delivers a claimed batch of one message against a relay answering 451 at RCPT; checks that it is
+     * deferred by {@code backoff} give or take the 20 % jitter, with its lease given up. Answers when it is due.
+     */
+    private Instant deferOnce(long message, List<DeliveryWorkers.Claimed> claimed, Duration backoff) {
+        assertThat(QueueContractFixture.ids(claimed)).containsExactly(message);
+        Instant before = queue().clock().instant();
+        queue().deliver(claimed, Answer.TEMPORARY_AT_RCPT);
+        Instant after = queue().clock().instant();
+        Row row = queue().row(message);
+        assertThat(row.status()).isEqualTo("QUEUED");
+        assertThat(row.leaseUntil()).as("the lease is given up with the deferral").isNull();
+        assertThat(row.lastError()).as("the reason of the deferral").isNotBlank();
+        assertThat(row.nextAttemptAt()).as("next attempt after a backoff of %s with 20 %% jitter", backoff)
+                .isBetween(before.plus(backoff.multipliedBy(8).dividedBy(10)),
+                        after.plus(backoff.multipliedBy(12).dividedBy(10)));
+        assertThat(queue().events(message)).last().isEqualTo("DEFERRED");
+        return row.nextAttemptAt();
+    }
+
+    private void moveClockTo(Instant at) {
+        queue().clock().advance(Duration.between(queue().clock().instant(), at));
+    }
+
+    // --- outcome under a lost lease ---------------------------------------------------------------
+
+    @Test
+    @DisplayName("A worker whose lease passed to another writes no status and no event; the new holder's outcome counts")
+    default void workerThatLostItsLeaseWritesNoStatusAndNoEvent() {
+        Tenant tenant = queue().tenant();
+        String to = QueueContractFixture.recipient("lost");
+        long message = queue().send(tenant, to);
+        List<DeliveryWorkers.Claimed> slow = queue().claim(ANY);
+        queue().clock().advance(LEASE.plusSeconds(1));
+        List<DeliveryWorkers.Claimed> takeover = queue().claim(ANY);
+        assertThat(QueueContractFixture.ids(takeover)).as("taken over after the lease").containsExactly(message);
+
+        queue().deliver(slow, Answer.ACCEPT);
+
+        Row afterSlow = queue().row(message);
+        assertThat(afterSlow.status()).as("status written by the worker that lost the lease").isEqualTo("QUEUED");
+        assertThat(afterSlow.leaseUntil()).as("the new holder's lease stays").isEqualTo(takeover.get(0).leaseUntil());
+        assertThat(afterSlow.attempts()).isEqualTo(2);
+        assertThat(queue().events(message)).as("events written by the worker that lost the lease")
+                .containsExactly("ACCEPTED", "QUEUED");
+        // At least once: the slow worker did hand it to the relay; only its record is refused.
+        assertThat(queue().acceptedAtTheRelay(to)).isEqualTo(1);
+
+        queue().deliver(takeover, Answer.ACCEPT);
+        assertThat(queue().row(message).status()).isEqualTo("DELIVERED");
+        assertThat(queue().acceptedAtTheRelay(to)).as("handed over by both workers").isEqualTo(2);
+        assertThat(queue().events(message)).containsExactly("ACCEPTED", "QUEUED", "DELIVERED");
+
+        queue().clock().advance(LEASE.plusSeconds(1));
+        assertThat(queue().claim(ANY)).as("a delivered message is never claimed again").isEmpty();
+    }
+
+    @Test
+    @DisplayName("A worker whose lease passed to another cannot defer the message: the retry time, lease and error stay")
+    default void workerThatLostItsLeaseCannotDeferTheMessage() {
+        Tenant tenant = queue().tenant();
+        long message = queue().send(tenant, QueueContractFixture.recipient("lost-deferral"));
+        List<DeliveryWorkers.Claimed> slow = queue().claim(ANY);
+        queue().clock().advance(LEASE.plusSeconds(1));
+        List<DeliveryWorkers.Claimed> takeover = queue().claim(ANY);
+        Row held = queue().row(message);
+
+        queue().deliver(slow, Answer.TEMPORARY_AT_RCPT);
+
+        assertThat(queue().row(message)).as("the row after the slow worker's 451").isEqualTo(held);
+        assertThat(held.leaseUntil()).isEqualTo(takeover.get(0).leaseUntil());
+        assertThat(queue().events(message)).as("events written by the worker that lost the lease")
+                .containsExactly("ACCEPTED", "QUEUED");
+    }
+
+    // --- restart ----------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("A restart releases the leases this node held: what it had claimed is claimable at once, not after the lease")
+    default void restartReleasesTheNodesOwnLeases() {
+        Tenant tenant = queue().tenant();
+        long first = queue().send(tenant, QueueContractFixture.recipient("restart"));
+        long second = queue().send(tenant, QueueContractFixture.recipient("restart"));
+        assertThat(QueueContractFixture.ids(queue().claim(ANY))).containsExactly(first, second);
+        assertThat(queue().claim(ANY)).as("claimable before the restart").isEmpty();
+
+        queue().restart();
+
+        assertThat(queue().row(first).leaseUntil()).as("lease after the restart").isNull();
+        assertThat(QueueContractFixture.ids(queue().claim(ANY))).as("claimable at once after the restart")
+                .containsExactly(first, second);
+        assertThat(queue().row(first).claimedBy()).isEqualTo(queue().node());
+    }
+}
