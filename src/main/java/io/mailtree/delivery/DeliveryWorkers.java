@@ -1,5 +1,6 @@
 package io.mailtree.delivery;
 
+import io.mailtree.shared.BackgroundThreads;
 import io.mailtree.notifications.DevMailbox;
 import io.mailtree.notifications.MailTransport;
 import io.mailtree.shared.AccountId;
@@ -70,7 +71,7 @@ class DeliveryWorkers implements SmartLifecycle {
     private final Settings settings;
     private final ReturnPaths returnPaths;
     private final Semaphore wake = new Semaphore(0);
-    private final List<Thread> threads = new ArrayList<>();
+    private final BackgroundThreads threads = new BackgroundThreads();
     private volatile boolean running;
 
     /** Worker and relay settings, from {@code mailtree.delivery.*} and {@code mailtree.relay.*}. */
@@ -540,25 +541,14 @@ class DeliveryWorkers implements SmartLifecycle {
         }
         running = true;
         for (int i = 0; i < settings.workers(); i++) {
-            Thread thread = new Thread(this::work, "delivery-" + i);
-            thread.setDaemon(true);
-            thread.start();
-            threads.add(thread);
+            threads.start("delivery-" + i, this::work);
         }
     }
 
     @Override
     public void stop() {
         running = false;
-        threads.forEach(Thread::interrupt);
-        for (Thread thread : threads) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        threads.clear();
+        threads.interruptAndJoin(Duration.ofSeconds(5));
     }
 
     @Override

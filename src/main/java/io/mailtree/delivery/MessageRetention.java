@@ -1,5 +1,6 @@
 package io.mailtree.delivery;
 
+import io.mailtree.shared.PeriodicTask;
 import io.mailtree.shared.SqlLists;
 import io.mailtree.shared.Times;
 import java.time.Clock;
@@ -7,9 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -45,7 +43,7 @@ class MessageRetention implements SmartLifecycle {
     private final Duration history;
     private final Duration every;
     private final Duration idempotency;
-    private ScheduledExecutorService schedule;
+    private final PeriodicTask task = new PeriodicTask("message-retention", log);
     /**
      * Content of messages created before this instant is already cleared (this node's pass got that
      * far). A message still queued then and finished later keeps its content until it is deleted.
@@ -138,34 +136,23 @@ class MessageRetention implements SmartLifecycle {
 
     @Override
     public void start() {
-        schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "message-retention");
-            thread.setDaemon(true);
-            return thread;
-        });
-        schedule.scheduleWithFixedDelay(() -> {
-            try {
-                Purged purged = runOnce();
-                if (purged.contentCleared() + purged.messagesDeleted() + purged.idempotencyRecordsDeleted() > 0) {
-                    log.info("retention: content of {} messages cleared, {} messages deleted, {} idempotency records "
-                            + "deleted", purged.contentCleared(), purged.messagesDeleted(),
-                            purged.idempotencyRecordsDeleted());
-                }
-            } catch (RuntimeException failure) {
-                log.warn("message retention failed; trying again later", failure);
+        task.start(every, () -> {
+            Purged purged = runOnce();
+            if (purged.contentCleared() + purged.messagesDeleted() + purged.idempotencyRecordsDeleted() > 0) {
+                log.info("retention: content of {} messages cleared, {} messages deleted, {} idempotency records "
+                        + "deleted", purged.contentCleared(), purged.messagesDeleted(),
+                        purged.idempotencyRecordsDeleted());
             }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override
     public void stop() {
-        if (schedule != null) {
-            schedule.shutdownNow();
-        }
+        task.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return schedule != null && !schedule.isShutdown();
+        return task.isRunning();
     }
 }

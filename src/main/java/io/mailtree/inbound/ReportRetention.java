@@ -1,14 +1,12 @@
 package io.mailtree.inbound;
 
+import io.mailtree.shared.PeriodicTask;
 import io.mailtree.shared.SqlLists;
 import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -33,7 +31,7 @@ class ReportRetention implements SmartLifecycle {
     private final Clock clock;
     private final Duration keep;
     private final Duration every;
-    private ScheduledExecutorService schedule;
+    private final PeriodicTask task = new PeriodicTask("report-retention", log);
 
     ReportRetention(JdbcClient jdbc, Clock clock,
             @Value("${mailtree.retention.reports:${mailtree.retention.history:90d}}") Duration keep,
@@ -66,32 +64,21 @@ class ReportRetention implements SmartLifecycle {
 
     @Override
     public void start() {
-        schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "report-retention");
-            thread.setDaemon(true);
-            return thread;
-        });
-        schedule.scheduleWithFixedDelay(() -> {
-            try {
-                int deleted = runOnce();
-                if (deleted > 0) {
-                    log.info("retention: {} inbound reports deleted", deleted);
-                }
-            } catch (RuntimeException failure) {
-                log.warn("inbound report retention failed; trying again later", failure);
+        task.start(every, () -> {
+            int deleted = runOnce();
+            if (deleted > 0) {
+                log.info("retention: {} inbound reports deleted", deleted);
             }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override
     public void stop() {
-        if (schedule != null) {
-            schedule.shutdownNow();
-        }
+        task.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return schedule != null && !schedule.isShutdown();
+        return task.isRunning();
     }
 }

@@ -1,5 +1,6 @@
 package io.mailtree.shared.outcomes;
 
+import io.mailtree.shared.BackgroundThreads;
 import io.mailtree.shared.DatabaseKind;
 import io.mailtree.shared.Times;
 import io.micrometer.core.instrument.Gauge;
@@ -39,7 +40,7 @@ public class OutcomeConsumers implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final Duration poll;
     private final Duration maxBackoff;
-    private final List<Thread> threads = new ArrayList<>();
+    private final BackgroundThreads threads = new BackgroundThreads();
     private volatile boolean running;
 
     OutcomeConsumers(List<OutcomeConsumer> consumers, OutcomeSource source, JdbcClient jdbc,
@@ -158,25 +159,14 @@ public class OutcomeConsumers implements SmartLifecycle {
     public void start() {
         running = true;
         for (OutcomeConsumerRunner runner : runners) {
-            Thread thread = new Thread(() -> work(runner), "outcomes-" + runner.name());
-            thread.setDaemon(true);
-            thread.start();
-            threads.add(thread);
+            threads.start("outcomes-" + runner.name(), () -> work(runner));
         }
     }
 
     @Override
     public void stop() {
         running = false;
-        threads.forEach(Thread::interrupt);
-        for (Thread thread : threads) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        threads.clear();
+        threads.interruptAndJoin(Duration.ofSeconds(5));
     }
 
     @Override
