@@ -1,5 +1,7 @@
 package io.mailtree.delivery;
 
+import static io.mailtree.support.SmtpLines.command;
+import static io.mailtree.support.SmtpLines.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -251,25 +253,5 @@ class SmtpSubmissionIntegrationTests extends MailtreeTestBase {
             Thread.sleep(50);
         }
         throw new AssertionError("no message " + subject + " in the mailbox of " + address);
-    }
-
-    /** Sends one SMTP command (or a message ending with its dot line) and answers its whole reply. */
-    private static String command(Writer out, BufferedReader in, String line) throws IOException {
-        out.write(line + "\r\n");
-        out.flush();
-        return reply(in);
-    }
-
-    private static String reply(BufferedReader in) throws IOException {
-        StringBuilder all = new StringBuilder();
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                break;
-            }
-            all.append(all.isEmpty() ? "" : "\n").append(line);
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return all.toString();
     }
 }

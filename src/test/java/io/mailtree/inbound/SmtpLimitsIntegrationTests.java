@@ -1,5 +1,6 @@
 package io.mailtree.inbound;
 
+import static io.mailtree.support.SmtpLines.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtree.access.LoginThrottle;
@@ -266,18 +267,5 @@ class SmtpLimitsIntegrationTests extends MailtreeTestBase {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static String reply(BufferedReader in) throws IOException {
-        StringBuilder all = new StringBuilder();
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                break;
-            }
-            all.append(all.isEmpty() ? "" : "\n").append(line);
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return all.toString();
     }
 }

@@ -1,5 +1,7 @@
 package io.mailtree.inbound;
 
+import static io.mailtree.support.SmtpLines.command;
+import static io.mailtree.support.SmtpLines.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -62,24 +64,5 @@ class SubmissionRequiresTlsByDefaultIntegrationTests {
                     .isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
             assertThat(command(out, in, "STARTTLS")).startsWith("220");
         }
-    }
-
-    private static String command(Writer out, BufferedReader in, String line) throws IOException {
-        out.write(line + "\r\n");
-        out.flush();
-        return reply(in);
-    }
-
-    private static String reply(BufferedReader in) throws IOException {
-        StringBuilder all = new StringBuilder();
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                break;
-            }
-            all.append(all.isEmpty() ? "" : "\n").append(line);
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return all.toString();
     }
 }

@@ -1,5 +1,7 @@
 package io.mailtree.inbound;
 
+import static io.mailtree.support.SmtpLines.command;
+import static io.mailtree.support.SmtpLines.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -284,26 +286,6 @@ class SubmissionTlsIntegrationTests extends MailtreeTestBase {
             assertThat(command(out, in, "NOOP")).startsWith("250");
             command(out, in, "QUIT");
         }
-    }
-
-    /** Sends one SMTP command and answers its whole reply, the lines of a multi-line one joined. */
-    private static String command(Writer out, BufferedReader in, String line) throws IOException {
-        out.write(line + "\r\n");
-        out.flush();
-        return reply(in);
-    }
-
-    private static String reply(BufferedReader in) throws IOException {
-        StringBuilder all = new StringBuilder();
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                break;
-            }
-            all.append(all.isEmpty() ? "" : "\n").append(line);
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return all.toString();
     }
 
     /** Delegates to a real factory and keeps the last socket, so the test can read what TLS was agreed. */
