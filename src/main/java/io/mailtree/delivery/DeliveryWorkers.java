@@ -38,10 +38,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * LOCKED on PostgreSQL, so several nodes share one queue without taking the same row), signs each
  * once, hands it to the relay over its own reused connection, and records the outcome: delivered,
  * deferred with exponential backoff and jitter (4xx, relay down) until the retry horizon, or bounced
- * (5xx). Each outcome is an event of {@link MessageEvents}; what follows from it (the suppression of
- * a hard-bounced address, the contact's status, the account's last send) is up to the modules that
- * consume that stream, which delivery does not know (ADR 0010). Messages of an inactive account
- * are not claimed: they are held, neither sent nor lost, until it is active again (D-12). No SMTP
+ * (5xx), as {@link SmtpOutcomes} classifies the relay's answer. Each outcome is an event of
+ * {@link MessageEvents}; what follows from it (the suppression of a hard-bounced address, the
+ * contact's status, the account's last send) is up to the modules that consume that stream, which
+ * delivery does not know (ADR 0010). Messages of an inactive account are not claimed: they are
+ * held, neither sent nor lost, until it is active again (D-12). No SMTP
  * call runs inside a database transaction; a batch's outcomes are written together, under the lease
  * they were claimed with (ADR 0006, ADR 0007). A claim names this node ({@link NodeIdentity}); at
  * start the node releases the leases it held before it stopped, so a node that crashed delivers what
