@@ -9,9 +9,6 @@ import io.mailtree.shared.NodeIdentity;
 import io.mailtree.shared.SqlLists;
 import io.mailtree.shared.SuppressedRecipients;
 import io.mailtree.shared.Times;
-import jakarta.mail.Address;
-import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,9 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -44,10 +38,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * LOCKED on PostgreSQL, so several nodes share one queue without taking the same row), signs each
  * once, hands it to the relay over its own reused connection, and records the outcome: delivered,
  * deferred with exponential backoff and jitter (4xx, relay down) until the retry horizon, or bounced
- * (5xx). Each outcome is an event of {@link MessageEvents}; what follows from it (the suppression of
- * a hard-bounced address, the contact's status, the account's last send) is up to the modules that
- * consume that stream, which delivery does not know (ADR 0010). Messages of an inactive account
- * are not claimed: they are held, neither sent nor lost, until it is active again (D-12). No SMTP
+ * (5xx), as {@link SmtpOutcomes} classifies the relay's answer. Each outcome is an event of
+ * {@link MessageEvents}; what follows from it (the suppression of a hard-bounced address, the
+ * contact's status, the account's last send) is up to the modules that consume that stream, which
+ * delivery does not know (ADR 0010). Messages of an inactive account are not claimed: they are
+ * held, neither sent nor lost, until it is active again (D-12). No SMTP
  * call runs inside a database transaction; a batch's outcomes are written together, under the lease
  * they were claimed with (ADR 0006, ADR 0007). A claim names this node ({@link NodeIdentity}); at
  * start the node releases the leases it held before it stopped, so a node that crashed delivers what
@@ -158,7 +153,8 @@ class DeliveryWorkers implements SmartLifecycle {
     }
 
     /** What one delivery attempt came to, before it is written down. */
-    record Attempt(Claimed message, List<String> suppressed, List<String> recipients, Exception failure) {
+    record Attempt(Claimed message, List<String> suppressed, List<String> recipients, Exception failure,
+            SmtpOutcome outcome) {
     }
 
     /**
@@ -237,40 +233,12 @@ class DeliveryWorkers implements SmartLifecycle {
                 }
             } catch (Exception sendFailure) {
                 failure = sendFailure;
-                // A later message of this batch to an address that just bounced hard is not sent.
-                suppressedAddresses.addAll(hardBounced(sendFailure, recipients));
             }
         }
-        return new Attempt(message, suppressed, recipients, failure);
-    }
-
-    /** The recipients that this failure bounces hard, as {@link #record} will judge them. */
-    private static List<String> hardBounced(Exception failure, List<String> recipients) {
-        if (failure instanceof SMTPSenderFailedException) {
-            return List.of();
-        }
-        if (failure instanceof SMTPSendFailedException refused) {
-            return refused.getReturnCode() >= 500 ? recipients : List.of();
-        }
-        if (failure instanceof SendFailedException partly) {
-            Map<String, Integer> codes = codes(partly);
-            return addresses(partly.getInvalidAddresses()).stream().filter(address -> {
-                int code = codes.getOrDefault(address.toLowerCase(), returnCode(partly));
-                return code >= 500 || code == 0;
-            }).toList();
-        }
-        return failure instanceof MessagingException messaging && returnCode(messaging) >= 500 ? recipients : List.of();
-    }
-
-    /** The reply code of each refused recipient of a partly failed send. */
-    private static Map<String, Integer> codes(SendFailedException failure) {
-        Map<String, Integer> codes = new HashMap<>();
-        for (Exception next = failure; next instanceof MessagingException messaging; next = messaging.getNextException()) {
-            if (next instanceof SMTPAddressFailedException address) {
-                codes.put(address.getAddress().getAddress().toLowerCase(), address.getReturnCode());
-            }
-        }
-        return codes;
+        SmtpOutcome outcome = SmtpOutcomes.classify(recipients, failure);
+        // A later message of this batch to an address that just bounced hard is not sent.
+        suppressedAddresses.addAll(outcome.hardBounced());
+        return new Attempt(message, suppressed, recipients, failure, outcome);
     }
 
     /** Writes the outcomes of attempts in the caller's transaction, with batched statements. */
@@ -303,9 +271,10 @@ class DeliveryWorkers implements SmartLifecycle {
                     bounceClass, detail));
         }
 
-        void finish(Claimed message, String status, String error) {
+        void finish(Claimed message, MessageStatus status, String error) {
             finishedMessages.add(message);
-            finished.add(new Object[] {status, truncate(error), Times.sql(now), status, Times.sql(now), message.id(),
+            finished.add(new Object[] {status.name(), truncate(error), Times.sql(now), status.name(), Times.sql(now),
+                    message.id(),
                     Times.sql(message.leaseUntil())});
         }
 
@@ -349,76 +318,48 @@ class DeliveryWorkers implements SmartLifecycle {
     private void record(Attempt attempt, Outcomes outcomes) {
         Claimed message = attempt.message();
         List<String> recipients = attempt.recipients();
-        Exception failure = attempt.failure();
         for (String recipient : attempt.suppressed()) {
             outcomes.event(message, "SUPPRESSED", recipient, "the address is on the account's suppression list");
         }
         if (recipients.isEmpty()) {
-            outcomes.finish(message, "SUPPRESSED", null);
-        } else if (failure == null) {
+            outcomes.finish(message, MessageStatus.SUPPRESSED, null);
+            return;
+        }
+        SmtpOutcome outcome = attempt.outcome();
+        if (outcome instanceof SmtpOutcome.Delivered) {
             for (String recipient : recipients) {
                 outcomes.event(message, "DELIVERED", recipient, null);
             }
-            outcomes.finish(message, "DELIVERED", null);
-        } else if (failure instanceof SMTPSenderFailedException senderRefused) {
+            outcomes.finish(message, MessageStatus.DELIVERED, null);
+        } else if (outcome instanceof SmtpOutcome.SenderRefused refused) {
             // The relay refused our sender: nothing is wrong with the recipients, so none is suppressed.
-            if (senderRefused.getReturnCode() >= 500) {
-                for (String recipient : recipients) {
-                    outcomes.event(message, "FAILED", recipient, "the relay refused the sender: " + senderRefused.getMessage());
-                }
-                outcomes.finish(message, "FAILED", senderRefused.getMessage());
-            } else {
-                defer(message, recipients, senderRefused.getMessage(), outcomes);
-            }
-        } else if (failure instanceof SMTPSendFailedException refusedAfterData) {
-            // A refusal of the whole message (after DATA): Angus lists the recipients as valid but unsent,
-            // so the reply code decides between a hard bounce and a retry.
-            if (refusedAfterData.getReturnCode() >= 500) {
-                for (String recipient : recipients) {
-                    bounce(message, recipient, refusedAfterData.getReturnCode() + " " + refusedAfterData.getMessage(),
-                            outcomes);
-                }
-                outcomes.finish(message, "BOUNCED", refusedAfterData.getMessage());
-            } else {
-                defer(message, recipients, refusedAfterData.getMessage(), outcomes);
-            }
-        } else if (failure instanceof SendFailedException partly) {
-            outcome(message, partly, outcomes);
-        } else if (failure instanceof MessagingException messaging && returnCode(messaging) >= 500) {
             for (String recipient : recipients) {
-                bounce(message, recipient, returnCode(messaging) + " " + messaging.getMessage(), outcomes);
+                outcomes.event(message, "FAILED", recipient, "the relay refused the sender: " + refused.reason());
             }
-            outcomes.finish(message, "BOUNCED", messaging.getMessage());
-        } else {
-            if (!(failure instanceof MessagingException)) {
-                log.warn("delivery of message {} failed; will retry", message.id(), failure);
+            outcomes.finish(message, MessageStatus.FAILED, refused.reason());
+        } else if (outcome instanceof SmtpOutcome.Bounced bounced) {
+            for (SmtpOutcome.Refusal refusal : bounced.refusals()) {
+                bounce(message, refusal, outcomes);
             }
-            defer(message, recipients, failure.getClass().getSimpleName() + ": " + failure.getMessage(), outcomes);
-        }
-    }
-
-    /** Some recipients taken, some refused: each refused one bounces (5xx) or is retried (4xx). */
-    private void outcome(Claimed message, SendFailedException failure, Outcomes outcomes) {
-        Map<String, Integer> codes = codes(failure);
-        List<String> sent = addresses(failure.getValidSentAddresses());
-        List<String> retry = new ArrayList<>(addresses(failure.getValidUnsentAddresses()));
-        boolean bounced = false;
-        for (String invalid : addresses(failure.getInvalidAddresses())) {
-            int code = codes.getOrDefault(invalid.toLowerCase(), returnCode(failure));
-            if (code >= 500 || code == 0) {
-                bounce(message, invalid, code + " " + failure.getMessage(), outcomes);
-                bounced = true;
+            outcomes.finish(message, MessageStatus.BOUNCED, bounced.reason());
+        } else if (outcome instanceof SmtpOutcome.Partly partly) {
+            for (SmtpOutcome.Refusal refusal : partly.bounced()) {
+                bounce(message, refusal, outcomes);
+            }
+            for (String recipient : partly.sent()) {
+                outcomes.event(message, "DELIVERED", recipient, null);
+            }
+            if (!partly.retry().isEmpty()) {
+                defer(message, partly.retry(), partly.reason(), outcomes);
             } else {
-                retry.add(invalid);
+                outcomes.finish(message, partly.sent().isEmpty() && !partly.bounced().isEmpty()
+                        ? MessageStatus.BOUNCED : MessageStatus.DELIVERED, null);
             }
-        }
-        for (String recipient : sent) {
-            outcomes.event(message, "DELIVERED", recipient, null);
-        }
-        if (!retry.isEmpty()) {
-            defer(message, retry, failure.getMessage(), outcomes);
-        } else {
-            outcomes.finish(message, sent.isEmpty() && bounced ? "BOUNCED" : "DELIVERED", null);
+        } else if (outcome instanceof SmtpOutcome.Deferred deferred) {
+            if (deferred.unexpected()) {
+                log.warn("delivery of message {} failed; will retry", message.id(), attempt.failure());
+            }
+            defer(message, recipients, deferred.reason(), outcomes);
         }
     }
 
@@ -426,8 +367,8 @@ class DeliveryWorkers implements SmartLifecycle {
      * A hard bounce. The contacts module suppresses the address and marks its contact when it reads
      * the event; until then the rest of this batch skips the address (see {@link #attempt}).
      */
-    private void bounce(Claimed message, String recipient, String diagnostic, Outcomes outcomes) {
-        outcomes.event(message, "BOUNCED", recipient, "HARD", "hard: " + diagnostic);
+    private void bounce(Claimed message, SmtpOutcome.Refusal refusal, Outcomes outcomes) {
+        outcomes.event(message, "BOUNCED", refusal.recipient(), "HARD", "hard: " + refusal.diagnostic());
     }
 
     /** A temporary failure: retried with exponential backoff and jitter, or a soft bounce past the horizon. */
@@ -438,7 +379,7 @@ class DeliveryWorkers implements SmartLifecycle {
                 outcomes.event(message, "BOUNCED", recipient, "SOFT",
                         "soft: no delivery within the retry horizon; last error: " + reason);
             }
-            outcomes.finish(message, "BOUNCED", reason);
+            outcomes.finish(message, MessageStatus.BOUNCED, reason);
             return;
         }
         long base = Math.min(settings.horizon().toMillis(),
@@ -448,29 +389,6 @@ class DeliveryWorkers implements SmartLifecycle {
             outcomes.event(message, "DEFERRED", recipient, reason);
         }
         outcomes.defer(message, recipients, now.plusMillis(Math.max(100, delay)), reason);
-    }
-
-    private static int returnCode(MessagingException failure) {
-        for (Exception next = failure; next != null;
-                next = next instanceof MessagingException m ? m.getNextException() : null) {
-            if (next instanceof SMTPSendFailedException send) {
-                return send.getReturnCode();
-            }
-            if (next instanceof SMTPAddressFailedException address) {
-                return address.getReturnCode();
-            }
-        }
-        return 0;
-    }
-
-    private static List<String> addresses(Address[] addresses) {
-        List<String> out = new ArrayList<>();
-        if (addresses != null) {
-            for (Address address : addresses) {
-                out.add(((jakarta.mail.internet.InternetAddress) address).getAddress());
-            }
-        }
-        return out;
     }
 
     private static String truncate(String text) {

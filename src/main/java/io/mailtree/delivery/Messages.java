@@ -119,7 +119,7 @@ public class Messages {
         String status = rs.getString("status");
         Object key = rs.getObject("api_key_id");
         return new Summary(rs.getObject("public_id").toString(), status,
-                "QUEUED".equals(status) && accountHeld, rs.getString("from_email"),
+                MessageStatus.QUEUED.name().equals(status) && accountHeld, rs.getString("from_email"),
                 Arrays.asList(rs.getString("recipients").split("\n")), rs.getString("subject"), rs.getString("custom_id"),
                 key == null ? null : key.toString(), rs.getInt("attempts"), rs.getString("last_error"),
                 Times.instant(rs, "created_at"), Times.instant(rs, "delivered_at"));
