@@ -450,10 +450,12 @@ class ContentBrowserIntegrationTests extends BrowserTestSupport {
 
     /** Clicks what leads to another page and waits until the old page is gone. */
     private void go(By by) {
-        // The previous page may still be settling (htmx, a redirect): retry when the node went stale.
+        // The previous page may still be settling (htmx, a redirect): wait until what is to be clicked is
+        // there and clickable (a full run found it missing for a moment twice), and retry when the node
+        // went stale. A target that never appears still fails, after the wait.
         for (int attempt = 1; ; attempt++) {
             try {
-                go(browser.findElement(by));
+                go(new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(by)));
                 return;
             } catch (org.openqa.selenium.WebDriverException gone) {
                 boolean stale = gone instanceof org.openqa.selenium.StaleElementReferenceException
