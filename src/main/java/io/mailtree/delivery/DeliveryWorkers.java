@@ -125,7 +125,7 @@ class DeliveryWorkers implements SmartLifecycle {
                     select m.id from message m
                     where m.status = 'QUEUED' and m.next_attempt_at <= ? and (m.lease_until is null or m.lease_until < ?)
                       and exists (select 1 from account a where a.id = m.account_id and a.status = 'ACTIVE')
-                    order by m.next_attempt_at, m.id limit ? for update""" + (postgres ? " skip locked" : ""))
+                    order by m.priority, m.next_attempt_at, m.id limit ? for update""" + (postgres ? " skip locked" : ""))
                     .params(Times.sql(now), Times.sql(now), limit).query(Long.class).list();
             if (ids.isEmpty()) {
                 return List.<Claimed>of();
@@ -140,7 +140,8 @@ class DeliveryWorkers implements SmartLifecycle {
             jdbc.sql("update message set lease_until = ?, claimed_by = ?, attempts = attempts + 1, updated_at = ? where id in ("
                     + in + ")")
                     .params(params).update();
-            List<Claimed> claimed = jdbc.sql("select * from message where id in (" + in + ") order by next_attempt_at, id")
+            List<Claimed> claimed = jdbc.sql("select * from message where id in (" + in + ")"
+                    + " order by priority, next_attempt_at, id")
                     .params(new ArrayList<Object>(ids))
                     .query((rs, n) -> new Claimed(rs.getLong("id"), new AccountId(rs.getObject("account_id", UUID.class)),
                             rs.getObject("api_key_id", UUID.class), rs.getString("from_email"),
