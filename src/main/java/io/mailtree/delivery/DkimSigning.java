@@ -1,18 +1,10 @@
 package io.mailtree.delivery;
 
 import io.mailtree.shared.AccountId;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import org.simplejavamail.utils.mail.dkim.Canonicalization;
-import org.simplejavamail.utils.mail.dkim.DkimMessage;
-import org.simplejavamail.utils.mail.dkim.DkimSigner;
-import org.simplejavamail.utils.mail.dkim.SigningAlgorithm;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -24,24 +16,23 @@ import org.springframework.stereotype.Component;
  *
  * <p>Headers are canonicalised "relaxed"; the body "simple" by default, configurable with
  * {@code mailtree.dkim.body-canonicalization} (ADR 0007): the body bytes are Mailtree's own, CRLF
- * and transfer-encoded, and the library's relaxed body pass was 40 % of a delivery's CPU.
+ * and transfer-encoded. The signatures are written by {@link DkimSignature} over the message's bytes,
+ * without parsing it (ADR 0018).
  */
 @Component
 class DkimSigning {
 
-    private static final Session SESSION = Session.getInstance(new Properties());
-
     private final SendingDomains domains;
-    private final Canonicalization bodyCanonicalization;
+    private final boolean relaxedBody;
     private final java.time.Clock clock;
 
     DkimSigning(SendingDomains domains, java.time.Clock clock,
             @Value("${mailtree.dkim.body-canonicalization:simple}") String body) {
         this.domains = domains;
         this.clock = clock;
-        this.bodyCanonicalization = switch (body.strip().toLowerCase(Locale.ROOT)) {
-            case "simple" -> Canonicalization.SIMPLE;
-            case "relaxed" -> Canonicalization.RELAXED;
+        this.relaxedBody = switch (body.strip().toLowerCase(Locale.ROOT)) {
+            case "simple" -> false;
+            case "relaxed" -> true;
             default -> throw new IllegalArgumentException(
                     "mailtree.dkim.body-canonicalization must be simple or relaxed, not " + body);
         };
@@ -57,16 +48,12 @@ class DkimSigning {
         if (key.isEmpty()) {
             return mime;
         }
-        DkimSigner rsa = new DkimSigner(key.get().domain(), key.get().selector(), key.get().privateKey());
-        rsa.setSigningAlgorithm(SigningAlgorithm.SHA256_WITH_RSA);
-        byte[] signed = sign(mime, rsa, clientBody ? Canonicalization.RELAXED : bodyCanonicalization);
-        if (key.get().ed25519() != null) {
-            // RFC 8463's second signature, over the same headers; receivers that know Ed25519 check it,
-            // the others keep to RSA. It goes on top, so it does not cover the RSA signature.
-            signed = Ed25519Signature.addTo(signed, key.get().domain(), SendingDomain.ED25519_SELECTOR,
-                    key.get().ed25519(), clock.instant());
-        }
-        return signed;
+        SendingDomains.SigningKey signing = key.get();
+        // RFC 8463's second signature goes over the same headers; receivers that know Ed25519 check it,
+        // the others keep to RSA.
+        return DkimSignature.sign(mime, new DkimSignature.Keys(signing.domain(), signing.selector(),
+                signing.privateKey(), signing.ed25519() == null ? null : SendingDomain.ED25519_SELECTOR,
+                signing.ed25519()), clientBody || relaxedBody, clock.instant());
     }
 
     /** A fresh memo of signing keys, for one claimed batch. */
@@ -87,15 +74,4 @@ class DkimSigning {
         }
     }
 
-    private static byte[] sign(byte[] mime, DkimSigner signer, Canonicalization body) throws Exception {
-        signer.setHeaderCanonicalization(Canonicalization.RELAXED);
-        signer.setBodyCanonicalization(body);
-        signer.setCheckDomainKey(false);
-        signer.addHeaderToSign("List-Unsubscribe");
-        signer.addHeaderToSign("List-Unsubscribe-Post");
-        MimeMessage message = new MimeMessage(SESSION, new ByteArrayInputStream(mime));
-        UnsyncBytes out = new UnsyncBytes(mime.length + 1024);
-        new DkimMessage(message, signer).writeTo(out);
-        return out.toByteArray();
-    }
 }
