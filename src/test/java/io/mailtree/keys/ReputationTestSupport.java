@@ -1,0 +1,87 @@
+package io.mailtree.keys;
+
+import io.mailtree.shared.AccountId;
+import io.mailtree.shared.outcomes.Outcome;
+import io.mailtree.shared.outcomes.StreamPosition;
+import io.mailtree.support.MailtreeTestBase;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What the reputation tests share: the real consumer applied to batches of outcomes in a
+ * transaction (as its runner does), and the thresholds put back to D-19's defaults after each test.
+ */
+abstract class ReputationTestSupport extends MailtreeTestBase {
+
+    /** Positions below anything PostgreSQL assigns to real events (their tx is an xid, well above 0). */
+    private static final AtomicLong POSITION = new AtomicLong(1);
+
+    @Autowired
+    KeyReputationConsumer consumer;
+    @Autowired
+    ReputationThresholds thresholds;
+    @Autowired
+    PlatformTransactionManager transactionManager;
+
+    @AfterEach
+    void defaultThresholds() {
+        thresholds.change(500, 168, Map.of(
+                "hard_bounce.warn", new ReputationThresholds.Change(new BigDecimal("5"), "WARN"),
+                "hard_bounce.pause", new ReputationThresholds.Change(new BigDecimal("8"), "PAUSE"),
+                "complaint.warn", new ReputationThresholds.Change(new BigDecimal("0.08"), "WARN"),
+                "complaint.pause", new ReputationThresholds.Change(new BigDecimal("0.3"), "PAUSE")), "test");
+    }
+
+    void minimumVolume(int volume) {
+        thresholds.change(volume, 168, Map.of(), "test");
+    }
+
+    UUID primaryKey(String accountId) {
+        return jdbc.sql("select id from api_key where account_id = ? and is_primary").param(UUID.fromString(accountId))
+                .query(UUID.class).single();
+    }
+
+    /** Applies the outcomes as one batch, the way the runner does: in one transaction. */
+    void apply(List<Outcome> outcomes) {
+        new TransactionTemplate(transactionManager).executeWithoutResult(status -> consumer.apply(outcomes));
+    }
+
+    static Outcome event(String account, UUID key, String type, String recipient, String bounceClass, String detail,
+            Instant at) {
+        return new Outcome(new StreamPosition(0, POSITION.getAndIncrement()), new AccountId(UUID.fromString(account)),
+                key, 1, type, recipient, bounceClass, detail, at);
+    }
+
+    /** {@code accepted} recipients accepted in one message, {@code delivered} of them delivered. */
+    List<Outcome> sentAndDelivered(String account, UUID key, int accepted, int delivered, Instant at) {
+        List<Outcome> events = new ArrayList<>();
+        events.add(event(account, key, "ACCEPTED", null, null, accepted + " recipients", at));
+        for (int i = 0; i < delivered; i++) {
+            events.add(event(account, key, "DELIVERED", "r" + i + "@example.test", null, null, at));
+        }
+        return events;
+    }
+
+    static Outcome complaint(String account, UUID key, Instant at) {
+        return event(account, key, "COMPLAINED", "c" + POSITION.get() + "@example.test", null, "feedback type abuse", at);
+    }
+
+    long alerts(UUID key, String threshold) {
+        return jdbc.sql("select count(*) from key_alert where api_key_id = ? and threshold_code = ?")
+                .params(key, threshold).query(Long.class).single();
+    }
+
+    boolean paused(UUID key) {
+        return jdbc.sql("select count(*) from key_reputation where api_key_id = ? and paused_at is not null")
+                .param(key).query(Long.class).single() > 0;
+    }
+}
