@@ -22,7 +22,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 abstract class ReputationTestSupport extends MailtreeTestBase {
 
-    /** Positions below anything PostgreSQL assigns to real events (their tx is an xid, well above 0). */
+    /**
+     * Positions past anything PostgreSQL assigns to real events (their tx is an xid), so the real
+     * events a test's key had before are not mistaken for a replay of these.
+     */
+    private static final long TX = Long.MAX_VALUE / 2;
     private static final AtomicLong POSITION = new AtomicLong(1);
 
     @Autowired
@@ -50,14 +54,21 @@ abstract class ReputationTestSupport extends MailtreeTestBase {
                 .query(UUID.class).single();
     }
 
-    /** Applies the outcomes as one batch, the way the runner does: in one transaction. */
+    /**
+     * Applies the outcomes as one batch, the way the runner does: in one transaction, holding the
+     * consumer's row, so the running consumer never applies a batch at the same time.
+     */
     void apply(List<Outcome> outcomes) {
-        new TransactionTemplate(transactionManager).executeWithoutResult(status -> consumer.apply(outcomes));
+        new TransactionTemplate(transactionManager).executeWithoutResult(status -> {
+            jdbc.sql("select name from event_consumer where name = ? for update").param(KeyReputationConsumer.NAME)
+                    .query(String.class).list();
+            consumer.apply(outcomes);
+        });
     }
 
     static Outcome event(String account, UUID key, String type, String recipient, String bounceClass, String detail,
             Instant at) {
-        return new Outcome(new StreamPosition(0, POSITION.getAndIncrement()), new AccountId(UUID.fromString(account)),
+        return new Outcome(new StreamPosition(TX, POSITION.getAndIncrement()), new AccountId(UUID.fromString(account)),
                 key, 1, type, recipient, bounceClass, detail, at);
     }
 
