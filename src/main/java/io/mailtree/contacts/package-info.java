@@ -9,7 +9,8 @@
  * master's lock and to find an account's sub-accounts for sharing (D-7, D-11); {@code audit} for
  * shares (D-32); {@code shared} for ids, problems and the delivery outcome stream that its
  * suppression consumer reads ({@code shared.outcomes}), which is how bounces and complaints reach
- * the suppression list without contacts depending on delivery.
+ * the suppression list without contacts depending on delivery; {@code keys} to name on the
+ * suppressions page the key whose mail caused each suppression (D-20).
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "audit", "shared"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "audit", "keys", "shared"})
 package io.mailtree.contacts;
