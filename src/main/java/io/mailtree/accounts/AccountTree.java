@@ -132,14 +132,12 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
      */
     @Transactional
     public Account changeMasterSettings(AccountId masterId, MasterSettings change, String operator, String address) {
-        String planCode = change.planCode();
-        Integer enterpriseContactLimit = change.enterpriseContactLimit();
         Instant now = clock.instant();
         Account master = accounts.lock(masterId).filter(Account::isMaster)
                 .orElseThrow(() -> DomainProblem.notFound("master_not_found", "master"));
         StringBuilder detail = new StringBuilder();
-        if (planCode != null) {
-            Plan plan = plans.require(planCode);
+        if (change.planCode() != null) {
+            Plan plan = plans.require(change.planCode());
             master.changePlan(plan.code());
             detail.append("plan=").append(plan.code()).append(' ');
             accounts.changePlanOfSubaccounts(master.id(), plan.code());
@@ -151,13 +149,13 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
             master.overrideSubaccounts(change.subaccountsEnabled());
             detail.append("subaccounts=").append(change.subaccountsEnabled() ? "on " : "off ");
         }
-        if (enterpriseContactLimit != null) {
-            if (enterpriseContactLimit < 0 || enterpriseContactLimit > 100_000_000) {
+        if (change.enterpriseContactLimit() != null) {
+            if (change.enterpriseContactLimit() < 0 || change.enterpriseContactLimit() > 100_000_000) {
                 throw DomainProblem.invalid("invalid_contact_limit", "the contact limit must be between 0 and 100000000")
                         .with("field", "enterpriseContactLimit");
             }
-            master.setContactLimitOverride(enterpriseContactLimit);
-            detail.append("contactLimit=").append(enterpriseContactLimit);
+            master.setContactLimitOverride(change.enterpriseContactLimit());
+            detail.append("contactLimit=").append(change.enterpriseContactLimit());
         }
         accounts.update(master, now);
         audit.recordOperator(operator, address, master.id(), master.id(), "master.settings_changed",
