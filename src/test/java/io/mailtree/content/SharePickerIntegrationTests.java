@@ -21,8 +21,6 @@ import tools.jackson.databind.JsonNode;
  */
 class SharePickerIntegrationTests extends ContentTestSupport {
 
-    private static final String PASSWORD = "master-password-1";
-
     /** One kind of share: the page the picker is on and the fields its form posts beside the targets. */
     private record Kind(String name, String page, String action, Map<String, String> fields) {
     }
@@ -62,7 +60,7 @@ class SharePickerIntegrationTests extends ContentTestSupport {
         Map<String, String> refusedSentence = Map.of("fr", "Le sous-compte Nantes est désactivé.",
                 "ja", "サブアカウント Nantes は無効化されています。");
 
-        WebSession web = signIn(master);
+        WebSession web = signInAsOwner(master);
         for (String lang : new String[] {"fr", "ja"}) {
             sharedSentence.forEach((kind, sentences) -> {
                 String picker = web.get(kind.page() + "?lang=" + lang).body();
@@ -100,15 +98,5 @@ class SharePickerIntegrationTests extends ContentTestSupport {
                 Pattern.DOTALL).matcher(page);
         assertThat(row.find()).as("an outcome row for %s", name).isTrue();
         return row.group();
-    }
-
-    private WebSession signIn(Master account) {
-        String owner = jdbc.sql("select email from app_user where account_id = ?").param(UUID.fromString(account.id()))
-                .query(String.class).single();
-        jdbc.sql("update app_user set password_hash = ? where account_id = ?")
-                .params("{noop}" + PASSWORD, UUID.fromString(account.id())).update();
-        WebSession session = new WebSession(port);
-        assertThat(session.signIn(owner, PASSWORD)).endsWith("/home");
-        return session;
     }
 }
