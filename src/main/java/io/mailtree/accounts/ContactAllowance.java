@@ -40,11 +40,6 @@ public class ContactAllowance {
         return accounts.pendingRelease(sub, clock.instant());
     }
 
-    /** How many more active contacts the account may register now; null without a contact allowance. */
-    public Long availableContacts(AccountId accountId) {
-        return allowance(accountId).available();
-    }
-
     /**
      * D-11: takes {@code count} new active contacts from an account's allowance (a master's plan
      * limit, or a sub-account's allocation), in the caller's transaction and under a row lock on
