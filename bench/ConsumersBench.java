@@ -1,7 +1,3 @@
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Outcome consumer benchmark against a running Mailtree on PostgreSQL (started by
@@ -24,9 +17,7 @@ import java.util.regex.Pattern;
  */
 public class ConsumersBench {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     static final List<String> CONSUMERS = List.of("contacts.suppressions", "accounts.last-send");
-    static final long TICKS = 100; // USER_HZ of /proc/<pid>/stat on Linux
     static String base;
     static String psql;
 
@@ -40,20 +31,20 @@ public class ConsumersBench {
         long serverPid = Long.parseLong(System.getenv("BENCH_SERVER_PID"));
         String database = System.getenv("BENCH_DB_NAME");
 
-        String created = send("POST", "/api/platform/v1/masters", "Bearer " + token,
+        String created = Bench.send(base, "POST", "/api/platform/v1/masters", "Bearer " + token,
                 "{\"name\":\"Bench outcomes\",\"ownerEmail\":\"bench-outcomes@example.test\",\"plan\":\"enterprise\"}", 201);
-        String masterId = group(created, "\"master\":\\{\"id\":\"([^\"]+)\"");
-        send("PATCH", "/api/platform/v1/masters/" + masterId, "Bearer " + token, "{\"enterpriseContactLimit\":10000000}", 200);
-        String auth = "Basic " + Base64.getEncoder().encodeToString((group(created, "\"publicKey\":\"([^\"]+)\"") + ":"
-                + group(created, "\"secret\":\"([^\"]+)\"")).getBytes(StandardCharsets.UTF_8));
+        String masterId = Bench.group(created, "\"master\":\\{\"id\":\"([^\"]+)\"");
+        Bench.send(base, "PATCH", "/api/platform/v1/masters/" + masterId, "Bearer " + token, "{\"enterpriseContactLimit\":10000000}", 200);
+        String auth = "Basic " + Base64.getEncoder().encodeToString((Bench.group(created, "\"publicKey\":\"([^\"]+)\"") + ":"
+                + Bench.group(created, "\"secret\":\"([^\"]+)\"")).getBytes(StandardCharsets.UTF_8));
         Path csv = work.resolve("contacts.csv");
         StringBuilder rows = new StringBuilder("email\n");
         for (int i = 0; i < contacts; i++) {
             rows.append('c').append(i).append("@bench.example.test\n");
         }
         Files.writeString(csv, rows);
-        String job = upload(auth, csv);
-        awaitImport(auth, group(job, "\"id\":\"([^\"]+)\""));
+        String job = Bench.upload(base, auth, csv, null);
+        Bench.awaitImport(base, auth, Bench.group(job, "\"id\":\"([^\"]+)\""));
         System.out.printf("setup: master %s with %,d subscribed contacts%n", masterId, contacts);
 
         List<String> results = new ArrayList<>();
@@ -81,7 +72,7 @@ public class ConsumersBench {
             long appended = System.nanoTime();
             // The consumer's CPU only: the append's (psql and its backend) is not counted.
             List<Long> backends = backends(database);
-            long cpuBefore = cpu(serverPid) + cpu(backends);
+            double cpuBefore = Bench.cpuSeconds(serverPid) + Bench.cpuSeconds(backends);
             long last = query("select max(id) from message_event");
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (query("select position_id from event_consumer where name = '" + consumer + "'") < last) {
@@ -91,10 +82,10 @@ public class ConsumersBench {
                 Thread.sleep(100);
             }
             long finished = System.nanoTime();
-            long cpuAfter = cpu(serverPid) + cpu(backends);
+            double cpuAfter = Bench.cpuSeconds(serverPid) + Bench.cpuSeconds(backends);
             double seconds = (finished - appended) / 1e9;
             long count = last - before;
-            double cpuSeconds = (cpuAfter - cpuBefore) / (double) TICKS;
+            double cpuSeconds = cpuAfter - cpuBefore;
             String line = String.format("consumer %-22s %,d events in %.1f s: %,.0f events/s, CPU %.1f µs/event "
                     + "(server JVM + its PostgreSQL backends; the append before took %.1f s)", consumer, count, seconds,
                     count / seconds, cpuSeconds * 1e6 / count, (appended - started) / 1e9);
@@ -107,22 +98,6 @@ public class ConsumersBench {
         System.out.println("summary:");
         results.forEach(r -> System.out.println("  " + r));
     }
-
-    /** utime + stime of a process, in clock ticks; 0 when it is gone. */
-    static long cpu(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (Exception gone) {
-            return 0;
-        }
-    }
-
-    static long cpu(List<Long> pids) {
-        return pids.stream().mapToLong(ConsumersBench::cpu).sum();
-    }
-
     /** The PostgreSQL backends serving Mailtree's database (its connection pool), not this tool's psql. */
     static List<Long> backends(String database) throws Exception {
         List<Long> pids = new ArrayList<>();
@@ -157,57 +132,5 @@ public class ConsumersBench {
         if (process.waitFor() != 0) {
             throw new IllegalStateException("psql failed: " + out);
         }
-    }
-
-    static String upload(String auth, Path csv) throws Exception {
-        String boundary = "----bench" + UUID.randomUUID();
-        String head = "--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"contacts.csv\"\r\nContent-Type: text/csv\r\n\r\n";
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/imports"))
-                .header("Authorization", auth).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofString(head),
-                        HttpRequest.BodyPublishers.ofFile(csv),
-                        HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n")))
-                .timeout(Duration.ofMinutes(10)).build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202) {
-            throw new IllegalStateException("upload: " + response.statusCode() + " " + response.body());
-        }
-        return response.body();
-    }
-
-    static void awaitImport(String auth, String id) throws Exception {
-        while (true) {
-            String job = send("GET", "/api/v1/imports/" + id, auth, null, 200);
-            if (!job.contains("\"status\":\"RUNNING\"")) {
-                if (!job.contains("\"status\":\"DONE\"")) {
-                    throw new IllegalStateException("import did not succeed: " + job);
-                }
-                return;
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    static String send(String method, String path, String authorization, String json, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5))
-                .header("Authorization", authorization)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
-        }
-        return response.body();
-    }
-
-    static String group(String text, String regex) {
-        Matcher matcher = Pattern.compile(regex).matcher(text);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no " + regex + " in " + text);
-        }
-        return matcher.group(1);
     }
 }

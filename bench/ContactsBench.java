@@ -1,17 +1,14 @@
 import java.io.BufferedWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +21,6 @@ import java.util.regex.Pattern;
  */
 public class ContactsBench {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     static String base;
     static String token;
     static String auth;
@@ -48,27 +44,27 @@ public class ContactsBench {
         run(psql + " -q -c \"drop table bench_bare\"");
 
         // A master with room for everything.
-        String created = send("POST", "/api/platform/v1/masters", "Bearer " + token,
+        String created = Bench.send(base, "POST", "/api/platform/v1/masters", "Bearer " + token,
                 "{\"name\":\"Bench contacts\",\"ownerEmail\":\"bench-contacts@example.test\",\"plan\":\"enterprise\"}", 201);
-        String masterId = group(created, "\"master\":\\{\"id\":\"([^\"]+)\"");
-        send("PATCH", "/api/platform/v1/masters/" + masterId, "Bearer " + token, "{\"enterpriseContactLimit\":10000000}", 200);
-        auth = "Basic " + Base64.getEncoder().encodeToString((group(created, "\"publicKey\":\"([^\"]+)\"") + ":"
-                + group(created, "\"secret\":\"([^\"]+)\"")).getBytes(StandardCharsets.UTF_8));
+        String masterId = Bench.group(created, "\"master\":\\{\"id\":\"([^\"]+)\"");
+        Bench.send(base, "PATCH", "/api/platform/v1/masters/" + masterId, "Bearer " + token, "{\"enterpriseContactLimit\":10000000}", 200);
+        auth = "Basic " + Base64.getEncoder().encodeToString((Bench.group(created, "\"publicKey\":\"([^\"]+)\"") + ":"
+                + Bench.group(created, "\"secret\":\"([^\"]+)\"")).getBytes(StandardCharsets.UTF_8));
 
         // 1. The import, watching the server's heap.
         HeapWatcher heap = new HeapWatcher();
         heap.start();
         long uploadStart = System.nanoTime();
-        String job = upload(csv, null);
+        String job = Bench.upload(base, auth, csv, null);
         long accepted = System.nanoTime();
-        String done = awaitImport(group(job, "\"id\":\"([^\"]+)\""));
+        String done = Bench.awaitImport(base, auth, Bench.group(job, "\"id\":\"([^\"]+)\""));
         long finished = System.nanoTime();
         heap.interrupt();
         heap.join();
         double importSeconds = (finished - accepted) / 1e9;
         System.out.printf("import: status=%s created=%s invalid=%s upload=%.1f s import=%.1f s rate=%,.0f rows/s "
-                + "(%,.0f rows/s counting the upload)%n", group(done, "\"status\":\"([A-Z]+)\""),
-                group(done, "\"rowsCreated\":(\\d+)"), group(done, "\"rowsInvalid\":(\\d+)"),
+                + "(%,.0f rows/s counting the upload)%n", Bench.group(done, "\"status\":\"([A-Z]+)\""),
+                Bench.group(done, "\"rowsCreated\":(\\d+)"), Bench.group(done, "\"rowsInvalid\":(\\d+)"),
                 (accepted - uploadStart) / 1e9, importSeconds, rows / importSeconds, rows / ((finished - uploadStart) / 1e9));
         System.out.printf("import: server peak heap used %.0f MB (of -Xmx512m)%n", heap.peak.get() / 1e6);
         System.out.printf("copy: plain COPY into a bare table %.1f s, %,.0f rows/s; import/COPY = %.2f%n", copySeconds,
@@ -78,21 +74,21 @@ public class ContactsBench {
         int listSize = Math.min(100_000, rows);
         Path listCsv = work.resolve("list.csv");
         generate(listCsv, "member", listSize);
-        String list = send("POST", "/api/v1/lists", auth, "{\"name\":\"Bench list\"}", 201);
-        String listId = group(list, "\"id\":(\\d+)");
-        String listJob = upload(listCsv, listId);
-        awaitImport(group(listJob, "\"id\":\"([^\"]+)\""));
+        String list = Bench.send(base, "POST", "/api/v1/lists", auth, "{\"name\":\"Bench list\"}", 201);
+        String listId = Bench.group(list, "\"id\":(\\d+)");
+        String listJob = Bench.upload(base, auth, listCsv, listId);
+        Bench.awaitImport(base, auth, Bench.group(listJob, "\"id\":\"([^\"]+)\""));
         List<String> subs = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            String sub = send("POST", "/api/v1/subaccounts", auth, "{\"name\":\"Bench sub " + i
+            String sub = Bench.send(base, "POST", "/api/v1/subaccounts", auth, "{\"name\":\"Bench sub " + i
                     + "\",\"ownerEmail\":\"bench-sub-" + i + "@example.test\",\"contactAllocation\":100000}", 201);
-            subs.add(group(sub, "\"subaccount\":\\{\"id\":\"([^\"]+)\""));
+            subs.add(Bench.group(sub, "\"subaccount\":\\{\"id\":\"([^\"]+)\""));
         }
         long shareStart = System.nanoTime();
-        String shared = send("POST", "/api/v1/lists/" + listId + "/share", auth,
+        String shared = Bench.send(base, "POST", "/api/v1/lists/" + listId + "/share", auth,
                 "{\"subaccountIds\":[\"" + String.join("\",\"", subs) + "\"]}", 200);
         double shareSeconds = (System.nanoTime() - shareStart) / 1e9;
-        int ok = count(shared, "\"status\":\"shared\"");
+        int ok = Bench.count(shared, "\"status\":\"shared\"");
         System.out.printf("share: %,d-contact list with %d sub-accounts in %.1f s (%d shared)%n", listSize, subs.size(),
                 shareSeconds, ok);
 
@@ -102,10 +98,10 @@ public class ContactsBench {
         long seen = 0;
         do {
             long start = System.nanoTime();
-            String page = send("GET", "/api/v1/contacts?limit=100" + (cursor == null ? "" : "&cursor=" + cursor), auth,
+            String page = Bench.send(base, "GET", "/api/v1/contacts?limit=100" + (cursor == null ? "" : "&cursor=" + cursor), auth,
                     null, 200);
             latencies.add((System.nanoTime() - start) / 1e6);
-            seen += count(page, "\"email\":");
+            seen += Bench.count(page, "\"email\":");
             Matcher next = Pattern.compile("\"nextCursor\":\"([^\"]+)\"").matcher(page);
             cursor = next.find() ? next.group(1) : null;
         } while (cursor != null);
@@ -127,51 +123,6 @@ public class ContactsBench {
         }
     }
 
-    static String upload(Path csv, String listId) throws Exception {
-        String boundary = "----bench" + UUID.randomUUID();
-        String head = (listId == null ? "" : "--" + boundary + "\r\nContent-Disposition: form-data; name=\"listId\"\r\n\r\n"
-                + listId + "\r\n") + "--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"contacts.csv\"\r\nContent-Type: text/csv\r\n\r\n";
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/imports"))
-                .header("Authorization", auth).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofString(head),
-                        HttpRequest.BodyPublishers.ofFile(csv),
-                        HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n")))
-                .timeout(Duration.ofMinutes(10)).build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202) {
-            throw new IllegalStateException("upload: " + response.statusCode() + " " + response.body());
-        }
-        return response.body();
-    }
-
-    static String awaitImport(String id) throws Exception {
-        while (true) {
-            String job = send("GET", "/api/v1/imports/" + id, auth, null, 200);
-            if (!job.contains("\"status\":\"RUNNING\"")) {
-                if (!job.contains("\"status\":\"DONE\"")) {
-                    throw new IllegalStateException("import did not succeed: " + job);
-                }
-                return job;
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    static String send(String method, String path, String authorization, String json, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5))
-                .header("Authorization", authorization)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
-        }
-        return response.body();
-    }
-
     /** Samples the server's heap use from its Prometheus endpoint every 100 ms. */
     static final class HeapWatcher extends Thread {
         final AtomicLong peak = new AtomicLong();
@@ -181,7 +132,7 @@ public class ContactsBench {
             Pattern used = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} ([0-9.E+]+)", Pattern.MULTILINE);
             while (!isInterrupted()) {
                 try {
-                    String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
+                    String metrics = Bench.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
                             HttpResponse.BodyHandlers.ofString()).body();
                     Matcher m = used.matcher(metrics);
                     double sum = 0;
@@ -204,22 +155,6 @@ public class ContactsBench {
         if (process.waitFor() != 0) {
             throw new IllegalStateException("failed: " + command);
         }
-    }
-
-    static String group(String text, String regex) {
-        Matcher matcher = Pattern.compile(regex).matcher(text);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no " + regex + " in " + text);
-        }
-        return matcher.group(1);
-    }
-
-    static int count(String text, String needle) {
-        int n = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-            n++;
-        }
-        return n;
     }
 
     static double percentile(List<Double> values, double p) {

@@ -87,14 +87,14 @@ public class SendBench {
         String created = http("POST", base + "/api/platform/v1/masters", "Bearer " + token,
                 "{\"name\":\"Bench send\",\"ownerEmail\":\"bench-send-owner@owner.example.test\",\"plan\":\"enterprise\"}",
                 201);
-        publicKey = group(created, "\"publicKey\":\"([^\"]+)\"");
-        secret = group(created, "\"secret\":\"([^\"]+)\"");
+        publicKey = Bench.group(created, "\"publicKey\":\"([^\"]+)\"");
+        secret = Bench.group(created, "\"secret\":\"([^\"]+)\"");
         auth = "Basic " + Base64.getEncoder().encodeToString((publicKey + ":" + secret).getBytes(StandardCharsets.UTF_8));
         http("POST", base + "/api/v1/domains", auth, "{\"domain\":\"" + DOMAIN + "\"}", 201);
         long senderAdded = System.nanoTime();
         http("POST", base + "/api/v1/senders", auth, "{\"email\":\"" + SENDER + "\",\"name\":\"Bench News\"}", 201);
         String confirmation = awaitSaved(SENDER, 60);
-        String link = group(decodedBody(confirmation), "(https?://\\S+/senders/confirm\\?token=[A-Za-z0-9_.%=-]+)");
+        String link = Bench.group(decodedBody(confirmation), "(https?://\\S+/senders/confirm\\?token=[A-Za-z0-9_.%=-]+)");
         System.out.printf("setup: confirmation e-mail in the sink after %.1f s; link %s%n",
                 (System.nanoTime() - senderAdded) / 1e9, link.replaceAll("token=.{12}.*", "token=…"));
         confirmLink(link);
@@ -109,14 +109,14 @@ public class SendBench {
         // --- warm-up: one batch, delivered end to end; its first message becomes the raw template --
         long warmStart = System.nanoTime();
         String warm = http("POST", base + "/api/v1/send", auth, batchJson(WARM_DOMAIN, "warm-", 0, batch), 200);
-        int warmAccepted = count(warm, "\"status\":\"accepted\"");
+        int warmAccepted = Bench.count(warm, "\"status\":\"accepted\"");
         if (warmAccepted != batch) {
-            throw new IllegalStateException("warm-up: " + warmAccepted + " of " + batch + " accepted: " + abbreviate(warm));
+            throw new IllegalStateException("warm-up: " + warmAccepted + " of " + batch + " accepted: " + Bench.abbreviate(warm));
         }
         long warmDeadline = System.nanoTime() + 120_000_000_000L;
         while (domainStat(sinkStats(), WARM_DOMAIN, "messages") < batch) {
             if (System.nanoTime() > warmDeadline) {
-                String id = group(warm, "\"id\":\"([^\"]+)\"");
+                String id = Bench.group(warm, "\"id\":\"([^\"]+)\"");
                 throw new IllegalStateException("warm-up: the sink got " + domainStat(sinkStats(), WARM_DOMAIN, "messages")
                         + " of " + batch + " messages in 120 s; first message: "
                         + http("GET", base + "/api/v1/messages/" + id, auth, null, 200));
@@ -168,7 +168,7 @@ public class SendBench {
                     if (response.statusCode() != 200) {
                         failures.computeIfAbsent("HTTP " + response.statusCode(), k -> new LongAdder()).increment();
                         if (sampleShown.getAndIncrement() < 3) {
-                            System.out.println("send: HTTP " + response.statusCode() + ": " + abbreviate(response.body()));
+                            System.out.println("send: HTTP " + response.statusCode() + ": " + Bench.abbreviate(response.body()));
                         }
                         continue;
                     }
@@ -185,7 +185,7 @@ public class SendBench {
                             Matcher code = Pattern.compile("\"code\":\"([^\"]+)\"").matcher(result);
                             refused.computeIfAbsent(code.find() ? code.group(1) : "?", k -> new LongAdder()).increment();
                             if (sampleShown.getAndIncrement() < 3) {
-                                System.out.println("send: refused: " + abbreviate(result));
+                                System.out.println("send: refused: " + Bench.abbreviate(result));
                             }
                         }
                     }
@@ -224,12 +224,12 @@ public class SendBench {
         Collections.shuffle(sample);
         for (String id : sample.subList(0, Math.min(20, sample.size()))) {
             String detail = http("GET", base + "/api/v1/messages/" + id, auth, null, 200);
-            sampledStatus.computeIfAbsent(group(detail, "\"status\":\"([A-Z]+)\""), k -> new LongAdder()).increment();
+            sampledStatus.computeIfAbsent(Bench.group(detail, "\"status\":\"([A-Z]+)\""), k -> new LongAdder()).increment();
         }
         String queued = http("GET", base + "/api/v1/messages?status=QUEUED&limit=200", auth, null, 200);
-        int queuedSeen = count(queued, "\"status\":\"QUEUED\"");
+        int queuedSeen = Bench.count(queued, "\"status\":\"QUEUED\"");
         if (queuedSeen > 0) {
-            System.out.println("queue: still QUEUED (first): " + abbreviate(queued));
+            System.out.println("queue: still QUEUED (first): " + Bench.abbreviate(queued));
         }
         String psql = System.getenv("BENCH_PSQL");
         if (psql != null && !psql.isBlank()) {
@@ -441,7 +441,7 @@ public class SendBench {
                                 replies.computeIfAbsent(reply.length() < 3 ? reply : reply.substring(0, 3),
                                         k -> new LongAdder()).increment();
                                 if (sampleShown.getAndIncrement() < 3) {
-                                    System.out.println("smtp: " + abbreviate(reply));
+                                    System.out.println("smtp: " + Bench.abbreviate(reply));
                                 }
                                 connection.reset();
                             }
@@ -801,7 +801,7 @@ public class SendBench {
                 .cookieHandler(new java.net.CookieManager()).build();
         String page = browser.send(HttpRequest.newBuilder(URI.create(link)).timeout(Duration.ofMinutes(1)).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        String csrf = group(page, "name=\"_csrf\"\\s+value=\"([^\"]+)\"");
+        String csrf = Bench.group(page, "name=\"_csrf\"\\s+value=\"([^\"]+)\"");
         String token = link.substring(link.indexOf("token=") + 6);
         String form = "token=" + java.net.URLEncoder.encode(java.net.URLDecoder.decode(token, StandardCharsets.UTF_8),
                 StandardCharsets.UTF_8) + "&_csrf=" + java.net.URLEncoder.encode(csrf, StandardCharsets.UTF_8);
@@ -810,7 +810,7 @@ public class SendBench {
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         if (confirmed.statusCode() != 200 || !confirmed.body().contains("sender-confirmed")) {
             throw new IllegalStateException("confirming the sender: " + confirmed.statusCode() + " "
-                    + abbreviate(confirmed.body()));
+                    + Bench.abbreviate(confirmed.body()));
         }
     }
 
@@ -826,7 +826,7 @@ public class SendBench {
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {
             throw new IllegalStateException(method + " " + url + ": " + response.statusCode() + " "
-                    + abbreviate(response.body()));
+                    + Bench.abbreviate(response.body()));
         }
         return response.body();
     }
@@ -930,25 +930,5 @@ public class SendBench {
             return 0;
         }
         return sorted.get(Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(p / 100 * sorted.size()) - 1))) / 1e6;
-    }
-
-    static String group(String text, String regex) {
-        Matcher matcher = Pattern.compile(regex).matcher(text);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no " + regex + " in " + abbreviate(text));
-        }
-        return matcher.group(1);
-    }
-
-    static int count(String text, String needle) {
-        int n = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-            n++;
-        }
-        return n;
-    }
-
-    static String abbreviate(String text) {
-        return text.length() <= 600 ? text : text.substring(0, 600) + "…";
     }
 }

@@ -13,4 +13,4 @@ source "$SCRIPT_DIR/server.sh"
 start_mailtree 512m
 
 BENCH_OPERATOR_TOKEN="$TOKEN" BENCH_WORK="$WORK" BENCH_PSQL="psql -h $PGHOST -p $PGPORT -U $PGUSER -d $DB" \
-    "$JAVA" -Xmx256m "$SCRIPT_DIR/ContactsBench.java" "$BASE" "$ROWS"
+    run_bench_program 256m ContactsBench "$BASE" "$ROWS"

@@ -84,7 +84,7 @@ PSQL=""
 [[ "$BENCH_DATABASE" == "postgresql" ]] && PSQL="psql -h $PGHOST -p $PGPORT -U $PGUSER -d $DB"
 log "database: $BENCH_DATABASE"
 BENCH_OPERATOR_TOKEN="$TOKEN" BENCH_PSQL="$PSQL" \
-    "$JAVA" -Xmx512m "$SCRIPT_DIR/SendBench.java" "$BASE" "$SINK_SMTP" "$SINK_HTTP" "$SECONDS_TO_SEND" || BENCH_RC=$?
+    run_bench_program 512m SendBench "$BASE" "$SINK_SMTP" "$SINK_HTTP" "$SECONDS_TO_SEND" || BENCH_RC=$?
 
 echo "cpu:       Mailtree used $(cpu_seconds "$SERVER_PID") - $SERVER_CPU_BEFORE s of CPU, the sink" \
     "$(cpu_seconds "$SINK_PID") - $SINK_CPU_BEFORE s (start-up excluded)"

@@ -116,3 +116,17 @@ until curl -fsS --max-time 5 "$BASE/actuator/health" 2>/dev/null | grep -q '"sta
 done
 log "server UP (${SECONDS}s since the script started)"
 }
+
+# Compiles a benchmark program together with the helpers the programs share (bench/Bench.java) and
+# runs it: JDK 17's single-file launcher would see only the one file. Environment assignments before
+# the call reach the program. Usage: run_bench_program HEAP Program ARGS...  (Program without .java)
+run_bench_program() {
+    local heap="$1" program="$2"
+    shift 2
+    local javac="${JAVAC:-$(dirname "$(command -v "$JAVA")")/javac}"
+    local classes="$WORK/bench-classes"
+    mkdir -p "$classes"
+    "$javac" -d "$classes" "$ROOT/bench/Bench.java" "$ROOT/bench/$program.java" \
+        || { log "could not compile bench/$program.java (JAVAC=$javac)"; return 1; }
+    "$JAVA" "-Xmx$heap" -cp "$classes" "$program" "$@"
+}

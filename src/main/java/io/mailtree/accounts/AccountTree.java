@@ -16,10 +16,12 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The public face of the account tree: creating masters and sub-accounts, editing, deactivating
- * and activating them, and the allowance arithmetic of D-7 … D-10. Every change that touches the
- * master's counters first row-locks the master, so two concurrent creations cannot both take the
- * last free slot.
+ * The public face of the account tree: reading it, creating masters and the operator's changes to
+ * them, and the sub-account lifecycle (creating, editing, deactivating and activating sub-accounts,
+ * D-6, D-8, D-10, D-15). Every change that touches the master's counters first row-locks the master
+ * and checks the allocation against {@link ContactAllowance}, so two concurrent creations cannot
+ * both take the last free slot. The allowance itself is {@link ContactAllowance}; sharing into
+ * sub-accounts is {@link io.mailtree.accounts.sharing.SubaccountShares}.
  */
 @Service
 public class AccountTree implements io.mailtree.shared.AccountNames {
@@ -28,18 +30,16 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
 
     private final Accounts accounts;
     private final Plans plans;
+    private final ContactAllowance allowance;
     private final AuditLog audit;
     private final Clock clock;
 
-    private final org.springframework.transaction.support.TransactionTemplate eachInItsOwnTransaction;
-
-    AccountTree(Accounts accounts, Plans plans, AuditLog audit, Clock clock,
-            org.springframework.transaction.PlatformTransactionManager transactionManager) {
+    AccountTree(Accounts accounts, Plans plans, ContactAllowance allowance, AuditLog audit, Clock clock) {
         this.accounts = accounts;
         this.plans = plans;
+        this.allowance = allowance;
         this.audit = audit;
         this.clock = clock;
-        this.eachInItsOwnTransaction = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
     }
 
     // --- reading -----------------------------------------------------------------------------
@@ -101,22 +101,6 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
         return plans.all();
     }
 
-    /** The allowance figures of D-7, read from counters: no recount of contacts or sub-accounts. */
-    public Allowance allowance(AccountId id) {
-        Account account = require(id);
-        return allowanceOf(account, clock.instant());
-    }
-
-    private Allowance allowanceOf(Account account, Instant now) {
-        List<Allowance.PendingRelease> pending = account.isMaster() ? accounts.pendingReleases(account.id(), now) : List.of();
-        return Allowance.of(account, plans.require(account.planCode()), pending);
-    }
-
-    /** When the allocation of a deactivated sub-account frees up, if it is still pending (D-10). */
-    public Optional<Allowance.PendingRelease> pendingRelease(AccountId sub) {
-        return accounts.pendingRelease(sub, clock.instant());
-    }
-
     /** Whether {@code master} may create sub-accounts now (plan eligibility with the operator's override). */
     public boolean maySubaccounts(Account master) {
         return master.maySubaccounts(plans.require(master.planCode()));
@@ -143,37 +127,35 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
     }
 
     /**
-     * The operator's changes to a master: plan, sub-account feature override (null = plan default)
-     * and enterprise contact limit. Null arguments leave a setting as it is, except that
-     * {@code clearOverride} resets the override to the plan's default.
+     * The operator's changes to a master, {@link MasterSettings}: what it leaves null stays as it is.
+     * Recorded in the audit log under {@code operator}, from {@code address}.
      */
     @Transactional
-    public Account changeMasterSettings(AccountId masterId, String planCode, Boolean subaccountsEnabled,
-            boolean clearOverride, Integer enterpriseContactLimit, String operator, String address) {
+    public Account changeMasterSettings(AccountId masterId, MasterSettings change, String operator, String address) {
         Instant now = clock.instant();
         Account master = accounts.lock(masterId).filter(Account::isMaster)
                 .orElseThrow(() -> DomainProblem.notFound("master_not_found", "master"));
         StringBuilder detail = new StringBuilder();
-        if (planCode != null) {
-            Plan plan = plans.require(planCode);
+        if (change.planCode() != null) {
+            Plan plan = plans.require(change.planCode());
             master.changePlan(plan.code());
             detail.append("plan=").append(plan.code()).append(' ');
             accounts.changePlanOfSubaccounts(master.id(), plan.code());
         }
-        if (clearOverride) {
+        if (change.resetSubaccounts()) {
             master.overrideSubaccounts(null);
             detail.append("subaccounts=plan-default ");
-        } else if (subaccountsEnabled != null) {
-            master.overrideSubaccounts(subaccountsEnabled);
-            detail.append("subaccounts=").append(subaccountsEnabled ? "on " : "off ");
+        } else if (change.subaccountsEnabled() != null) {
+            master.overrideSubaccounts(change.subaccountsEnabled());
+            detail.append("subaccounts=").append(change.subaccountsEnabled() ? "on " : "off ");
         }
-        if (enterpriseContactLimit != null) {
-            if (enterpriseContactLimit < 0 || enterpriseContactLimit > 100_000_000) {
+        if (change.enterpriseContactLimit() != null) {
+            if (change.enterpriseContactLimit() < 0 || change.enterpriseContactLimit() > 100_000_000) {
                 throw DomainProblem.invalid("invalid_contact_limit", "the contact limit must be between 0 and 100000000")
                         .with("field", "enterpriseContactLimit");
             }
-            master.setContactLimitOverride(enterpriseContactLimit);
-            detail.append("contactLimit=").append(enterpriseContactLimit);
+            master.setContactLimitOverride(change.enterpriseContactLimit());
+            detail.append("contactLimit=").append(change.enterpriseContactLimit());
         }
         accounts.update(master, now);
         audit.recordOperator(operator, address, master.id(), master.id(), "master.settings_changed",
@@ -202,7 +184,7 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
         Integer granted = null;
         if (plan.usesContactAllocation()) {
             granted = requireTier(allocation);
-            requireAvailable(master, granted, now);
+            allowance.requireAvailable(master, granted, now);
             master.allocate(granted);
         } else if (allocation != null) {
             throw DomainProblem.invalid("allocation_not_applicable",
@@ -242,7 +224,7 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
             sub.changeAllocation(granted);
             int delta = granted - previous;
             if (delta > 0) {
-                requireAvailable(master, delta, now);
+                allowance.requireAvailable(master, delta, now);
             }
             master.allocate(delta);
             accounts.update(master, now);
@@ -297,7 +279,7 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
             if (pending.isPresent()) {
                 detail = "allocation " + allocation + " taken back from pending release";
             } else {
-                requireAvailable(master, allocation, now);
+                allowance.requireAvailable(master, allocation, now);
                 detail = "allocation " + allocation + " taken from available allowance";
             }
             master.allocate(allocation);
@@ -309,110 +291,13 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
         return sub;
     }
 
-    /** D-10's clock: delivery calls this for each message handed to the relay. */
+    /**
+     * D-10's clock, set by hand: in the running system the {@code accounts.last-send} outcome
+     * consumer moves it, and delivery never calls it.
+     */
     @Transactional
     public void recordSend(AccountId account, Instant at) {
         accounts.recordSend(account, at);
-    }
-
-    /**
-     * D-11: takes {@code count} new active contacts from an account's allowance (a master's plan
-     * limit, or a sub-account's allocation), in the caller's transaction and under a row lock on
-     * the account, or refuses the whole batch with the numbers. Plans without a contact allowance
-     * only count.
-     *
-     * @throws ContactAllowanceExceeded when fewer than {@code count} are available
-     */
-    @Transactional
-    public void reserveActiveContacts(AccountId accountId, long count) {
-        if (count <= 0) {
-            return;
-        }
-        Instant now = clock.instant();
-        Account account = accounts.lock(accountId).orElseThrow(() -> DomainProblem.notFound("account_not_found", "account"));
-        Allowance allowance = allowanceOf(account, now);
-        if (allowance.available() != null && count > allowance.available()) {
-            throw new ContactAllowanceExceeded(count, allowance.available());
-        }
-        accounts.adjustOwnActiveContacts(accountId, Math.toIntExact(count));
-    }
-
-    /**
-     * Row-locks an account for the rest of the caller's transaction, so that a bulk change to its
-     * contacts (an import) runs alone; {@link #reserveActiveContacts} then finds the lock held.
-     */
-    @Transactional
-    public void lockForContactChanges(AccountId accountId) {
-        accounts.lock(accountId).orElseThrow(() -> DomainProblem.notFound("account_not_found", "account"));
-    }
-
-    /** Returns active contacts to the allowance (a contact deleted, unsubscribed, bounced or complained). */
-    @Transactional
-    public void releaseActiveContacts(AccountId accountId, long count) {
-        if (count > 0) {
-            accounts.adjustOwnActiveContacts(accountId, -Math.toIntExact(count));
-        }
-    }
-
-    /** How many more active contacts the account may register now; null without a contact allowance. */
-    public Long availableContacts(AccountId accountId) {
-        return allowance(accountId).available();
-    }
-
-    /** A sub-account a master shares with, or why that id cannot receive a share. */
-    private record ShareTarget(String requestedId, Account subaccount, DomainProblem refusal) {
-    }
-
-    public static final int MAX_SHARE_TARGETS = 100;
-
-    /**
-     * D-26: resolves the sub-accounts a master shares with, in the order given and once each. Ids
-     * that are not the master's active sub-accounts come back with their refusal, so one bad target
-     * never stops the others.
-     */
-    private List<ShareTarget> shareTargets(Caller caller, List<String> subaccountIds) {
-        caller.requireMaster();
-        if (subaccountIds == null || subaccountIds.isEmpty()) {
-            throw DomainProblem.invalid("no_targets", "choose at least one sub-account").with("field", "subaccountIds");
-        }
-        if (subaccountIds.size() > MAX_SHARE_TARGETS) {
-            throw DomainProblem.invalid("too_many_targets", "at most " + MAX_SHARE_TARGETS + " sub-accounts at once",
-                    MAX_SHARE_TARGETS);
-        }
-        return new java.util.LinkedHashSet<>(subaccountIds).stream().map(id -> {
-            try {
-                Account sub = subaccount(caller.accountId(), AccountId.parse(id).orElseThrow(SubaccountNotFound::new));
-                if (!sub.isActive()) {
-                    throw SubaccountInactive.of(sub);
-                }
-                return new ShareTarget(id, sub, null);
-            } catch (DomainProblem refused) {
-                return new ShareTarget(id, null, refused);
-            }
-        }).toList();
-    }
-
-    /**
-     * Runs a share into each target in a transaction of its own: a target refused (not the master's,
-     * inactive, or by the copy itself, such as D-11's allowance) gets its refusal while the others
-     * proceed. Answers one result per distinct target, in the order given.
-     */
-    public <R> List<R> shareToEach(Caller caller, List<String> subaccountIds,
-            java.util.function.Function<Account, R> copy,
-            java.util.function.BiFunction<String, DomainProblem, R> refused) {
-        List<R> results = new java.util.ArrayList<>();
-        for (ShareTarget target : shareTargets(caller, subaccountIds)) {
-            if (target.refusal() != null) {
-                results.add(refused.apply(target.requestedId(), target.refusal()));
-                continue;
-            }
-            try {
-                results.add(eachInItsOwnTransaction.execute(status -> copy.apply(target.subaccount())));
-            } catch (DomainProblem refusal) {
-                results.add(refused.apply(target.requestedId(), refusal));
-            }
-        }
-        return results;
     }
 
     // --- helpers -----------------------------------------------------------------------------
@@ -420,13 +305,6 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
     private Account lockCallerMaster(Caller caller) {
         caller.requireMaster();
         return accounts.lock(caller.accountId()).filter(Account::isMaster).orElseThrow(MastersOnly::new);
-    }
-
-    private void requireAvailable(Account master, long amount, Instant now) {
-        Allowance allowance = allowanceOf(master, now);
-        if (allowance.available() != null && amount > allowance.available()) {
-            throw new ContactAllowanceExceeded(amount, allowance.available());
-        }
     }
 
     private static int requireTier(Integer allocation) {

@@ -1,6 +1,6 @@
 package io.mailtree.contacts;
 
-import io.mailtree.accounts.AccountTree;
+import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
@@ -59,16 +59,16 @@ public class ContactImports {
     private final int maxRunningPerAccount;
     private final TransactionTemplate transactions;
 
-    private final AccountTree accounts;
+    private final ContactAllowance allowance;
 
     ContactImports(JdbcClient jdbc, ContactLists lists, Clock clock, ImportRun run,
             @Value("${mailtree.data-path}") String dataPath,
             @Value("${mailtree.imports.max-bytes:1073741824}") long maxBytes,
             @Value("${mailtree.imports.workers:2}") int workers,
             @Value("${mailtree.imports.max-running-per-account:3}") int maxRunningPerAccount,
-            PlatformTransactionManager transactionManager, AccountTree accounts) {
+            PlatformTransactionManager transactionManager, ContactAllowance allowance) {
         this.jdbc = jdbc;
-        this.accounts = accounts;
+        this.allowance = allowance;
         this.maxRunningPerAccount = maxRunningPerAccount;
         this.transactions = new TransactionTemplate(transactionManager);
         this.lists = lists;
@@ -126,7 +126,7 @@ public class ContactImports {
         String safeName = fileName == null ? "upload.csv" : fileName.replaceAll("[\\p{Cntrl}/\\\\]", "_");
         try {
             transactions.executeWithoutResult(status -> {
-                accounts.lockForContactChanges(account);
+                allowance.lockForContactChanges(account);
                 refuseWhenBusy(account);
                 jdbc.sql("""
                         insert into contact_import (id, account_id, status, phase, file_name, list_id, bytes_total,

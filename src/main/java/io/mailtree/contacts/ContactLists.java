@@ -1,6 +1,6 @@
 package io.mailtree.contacts;
 
-import io.mailtree.accounts.AccountTree;
+import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.EmailAddresses;
@@ -32,12 +32,12 @@ public class ContactLists {
             rs.getInt("member_count"), Times.instant(rs, "created_at"));
 
     private final JdbcClient jdbc;
-    private final AccountTree accounts;
+    private final ContactAllowance allowance;
     private final Clock clock;
 
-    ContactLists(JdbcClient jdbc, AccountTree accounts, Clock clock) {
+    ContactLists(JdbcClient jdbc, ContactAllowance allowance, Clock clock) {
         this.jdbc = jdbc;
-        this.accounts = accounts;
+        this.allowance = allowance;
         this.clock = clock;
     }
 
@@ -107,7 +107,7 @@ public class ContactLists {
         List<String> keys = new ArrayList<>(byKey.keySet());
         List<String> existing = existingKeys(account, keys);
         List<String> missing = keys.stream().filter(k -> !existing.contains(k)).toList();
-        accounts.reserveActiveContacts(account, missing.size());
+        allowance.reserveActiveContacts(account, missing.size());
         Instant now = clock.instant();
         if (!missing.isEmpty()) {
             var batch = new ArrayList<Object[]>();

@@ -1,6 +1,6 @@
 package io.mailtree.contacts;
 
-import io.mailtree.accounts.AccountTree;
+import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.EmailAddresses;
@@ -38,13 +38,13 @@ public class Contacts {
             Times.instant(rs, "updated_at"));
 
     private final JdbcClient jdbc;
-    private final AccountTree accounts;
+    private final ContactAllowance allowance;
     private final ContactProperties properties;
     private final Clock clock;
 
-    Contacts(JdbcClient jdbc, AccountTree accounts, ContactProperties properties, Clock clock) {
+    Contacts(JdbcClient jdbc, ContactAllowance allowance, ContactProperties properties, Clock clock) {
         this.jdbc = jdbc;
-        this.accounts = accounts;
+        this.allowance = allowance;
         this.properties = properties;
         this.clock = clock;
     }
@@ -64,7 +64,7 @@ public class Contacts {
         ContactStatus validStatus = ContactStatus.parse(status);
         String json = ContactProperties.toJson(ContactProperties.typed(values, properties.byKey(account)));
         if (validStatus.isActive()) {
-            accounts.reserveActiveContacts(account, 1);
+            allowance.reserveActiveContacts(account, 1);
         }
         Instant now = clock.instant();
         try {
@@ -120,9 +120,9 @@ public class Contacts {
             merged.putAll(typed);
         }
         if (!current.status().isActive() && newStatus.isActive()) {
-            accounts.reserveActiveContacts(account, 1);
+            allowance.reserveActiveContacts(account, 1);
         } else if (current.status().isActive() && !newStatus.isActive()) {
-            accounts.releaseActiveContacts(account, 1);
+            allowance.releaseActiveContacts(account, 1);
         }
         jdbc.sql("update contact set name = ?, status = ?, properties = ?, updated_at = ? where account_id = ? and id = ?")
                 .params(newName, newStatus.name(), ContactProperties.toJson(merged), Times.sql(clock.instant()),
@@ -145,7 +145,7 @@ public class Contacts {
         }
         jdbc.sql("delete from contact where account_id = ? and id = ?").params(account.value(), id).update();
         if (current.status().isActive()) {
-            accounts.releaseActiveContacts(account, 1);
+            allowance.releaseActiveContacts(account, 1);
         }
     }
 

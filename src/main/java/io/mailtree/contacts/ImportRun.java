@@ -1,6 +1,7 @@
 package io.mailtree.contacts;
 
 import io.mailtree.accounts.AccountTree;
+import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.accounts.ContactAllowanceExceeded;
 import io.mailtree.audit.AuditLog;
 import io.mailtree.contacts.internal.CsvFiles;
@@ -56,6 +57,7 @@ class ImportRun {
 
     private final JdbcClient jdbc;
     private final AccountTree accounts;
+    private final ContactAllowance allowance;
     private final ContactProperties properties;
     private final StagingLoader loader;
     private final AuditLog audit;
@@ -63,10 +65,11 @@ class ImportRun {
     private final TransactionTemplate transactions;
     private final TransactionTemplate ownTransaction;
 
-    ImportRun(JdbcClient jdbc, AccountTree accounts, ContactProperties properties, StagingLoader loader, AuditLog audit,
-            Clock clock, PlatformTransactionManager transactionManager) {
+    ImportRun(JdbcClient jdbc, AccountTree accounts, ContactAllowance allowance, ContactProperties properties,
+            StagingLoader loader, AuditLog audit, Clock clock, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.accounts = accounts;
+        this.allowance = allowance;
         this.properties = properties;
         this.loader = loader;
         this.audit = audit;
@@ -139,7 +142,7 @@ class ImportRun {
         }
         try {
             return transactions.execute(status -> {
-                accounts.lockForContactChanges(account);
+                allowance.lockForContactChanges(account);
                 boolean empty = jdbc.sql("select count(*) from (select 1 from contact where account_id = ? limit 1) x")
                         .param(account.value()).query(Long.class).single() == 0;
                 if (!empty) {
@@ -162,7 +165,7 @@ class ImportRun {
                 }
                 phase(request.id(), "CHECKING", counts);
                 try {
-                    accounts.reserveActiveContacts(account, counts.rowsValid);
+                    allowance.reserveActiveContacts(account, counts.rowsValid);
                 } catch (ContactAllowanceExceeded exceeded) {
                     throw new Stop(refusal(counts.rowsValid, exceeded));
                 }
@@ -374,7 +377,7 @@ class ImportRun {
                     select 1 from contact c where c.account_id = ? and c.email_key = s.email_key)""")
                 .params(request.id(), account.value()).query(Long.class).single();
         try {
-            accounts.reserveActiveContacts(account, newContacts);
+            allowance.reserveActiveContacts(account, newContacts);
         } catch (ContactAllowanceExceeded exceeded) {
             throw refusal(newContacts, exceeded);
         }

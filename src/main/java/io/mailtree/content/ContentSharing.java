@@ -1,11 +1,11 @@
 package io.mailtree.content;
 
-import io.mailtree.accounts.AccountTree;
+import io.mailtree.accounts.sharing.ShareResult;
+import io.mailtree.accounts.sharing.SubaccountShares;
 import io.mailtree.audit.AuditLog;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
-import io.mailtree.shared.RefusalArguments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,7 +21,8 @@ import org.springframework.stereotype.Service;
 /**
  * D-26, D-27: a master shares templates, images and e-mails with its sub-accounts by copying them.
  * Images an HTML part references are copied into the target's library and the references rewritten,
- * so the copy never depends on the master's library. Each target is a transaction of its own.
+ * so the copy never depends on the master's library. Each target is a transaction of its own, through
+ * the fan-out of {@link SubaccountShares}.
  */
 @Service
 public class ContentSharing {
@@ -30,64 +31,51 @@ public class ContentSharing {
     private static final Pattern IMAGE_REFERENCE = Pattern.compile("/i/([A-Za-z0-9]{32})(?![A-Za-z0-9])");
 
     private final JdbcClient jdbc;
-    private final AccountTree accounts;
+    private final SubaccountShares shares;
     private final Templates templates;
     private final Images images;
     private final Emails emails;
     private final AuditLog audit;
 
-    ContentSharing(JdbcClient jdbc, AccountTree accounts, Templates templates, Images images, Emails emails,
+    ContentSharing(JdbcClient jdbc, SubaccountShares shares, Templates templates, Images images, Emails emails,
             AuditLog audit) {
         this.jdbc = jdbc;
-        this.accounts = accounts;
+        this.shares = shares;
         this.templates = templates;
         this.images = images;
         this.emails = emails;
         this.audit = audit;
     }
 
-    /**
-     * What one target received: the id of the copy, the images copied, or why it was refused (the
-     * code, the English message and the refusal's named arguments, which pages format themselves).
-     */
-    public record Result(String subaccountId, String status, String code, String message,
-            Map<String, Object> arguments, Long createdId, List<Long> imageIds, Integer attachments) {
-
-        static Result refused(String subaccountId, DomainProblem problem) {
-            return new Result(subaccountId, "refused", problem.code(), problem.getMessage(),
-                    RefusalArguments.of(problem), null, null, null);
-        }
-    }
-
-    public List<Result> shareTemplate(Caller caller, long templateId, List<String> subaccountIds) {
+    public List<ShareResult> shareTemplate(Caller caller, long templateId, List<String> subaccountIds) {
         caller.requireMaster();
         Template source = templates.get(caller.accountId(), templateId);
-        return accounts.shareToEach(caller, subaccountIds, target -> {
+        return shares.shareToEach(caller, subaccountIds, target -> {
             Map<Long, Image> copied = new LinkedHashMap<>();
             String html = copyImages(caller.accountId(), target.id(), source.html(), copied);
             Template copy = templates.create(target.id(), source.name(), source.subject(), html, source.text());
             audit.record(caller, caller.accountId(), target.id(), "template.shared", "template",
                     String.valueOf(source.id()), "template " + source.name() + " -> " + copy.id());
-            return new Result(target.id().toString(), "shared", null, null, null, copy.id(),
-                    copied.values().stream().map(Image::id).toList(), null);
-        }, Result::refused);
+            return ShareResult.template(target.id().toString(), copy.id(),
+                    copied.values().stream().map(Image::id).toList());
+        });
     }
 
-    public List<Result> shareImages(Caller caller, List<Long> imageIds, List<String> subaccountIds) {
+    public List<ShareResult> shareImages(Caller caller, List<Long> imageIds, List<String> subaccountIds) {
         caller.requireMaster();
         if (imageIds == null || imageIds.isEmpty() || imageIds.size() > 100) {
             throw DomainProblem.invalid("invalid_image_ids", "give 1 to 100 image ids").with("field", "imageIds");
         }
         List<Image> sources = new LinkedHashSet<>(imageIds).stream().map(id -> images.get(caller.accountId(), id)).toList();
-        return accounts.shareToEach(caller, subaccountIds, target -> {
+        return shares.shareToEach(caller, subaccountIds, target -> {
             List<Long> created = new ArrayList<>();
             for (Image image : sources) {
                 created.add(copy(target.id(), image).id());
             }
             audit.record(caller, caller.accountId(), target.id(), "images.shared", "image",
                     sources.size() == 1 ? String.valueOf(sources.get(0).id()) : null, created.size() + " images");
-            return new Result(target.id().toString(), "shared", null, null, null, null, created, null);
-        }, Result::refused);
+            return ShareResult.images(target.id().toString(), created);
+        });
     }
 
     /**
@@ -95,12 +83,12 @@ public class ContentSharing {
      * subject, sender, text, HTML, images (copied, links rewritten), other links and attachments.
      * Recipients, send history and statistics stay with the original.
      */
-    public List<Result> shareEmail(Caller caller, long emailId, List<String> subaccountIds) {
+    public List<ShareResult> shareEmail(Caller caller, long emailId, List<String> subaccountIds) {
         caller.requireMaster();
         Email source = emails.get(caller.accountId(), emailId);
         source.requireShareable();
         List<Attachment> attachments = emails.attachments(caller.accountId(), emailId);
-        return accounts.shareToEach(caller, subaccountIds, target -> {
+        return shares.shareToEach(caller, subaccountIds, target -> {
             Map<Long, Image> copied = new LinkedHashMap<>();
             String html = copyImages(caller.accountId(), target.id(), source.html(), copied);
             Email copy = emails.create(target.id(), new EmailDraft(source.name(), EmailType.REGULAR.name(),
@@ -117,9 +105,9 @@ public class ContentSharing {
                     .params("e-mail " + source.id() + " of the master account", copy.id()).update();
             audit.record(caller, caller.accountId(), target.id(), "email.shared", "email", String.valueOf(source.id()),
                     "e-mail " + source.name() + " -> draft " + copy.id());
-            return new Result(target.id().toString(), "shared", null, null, null, copy.id(),
+            return ShareResult.email(target.id().toString(), copy.id(),
                     copied.values().stream().map(Image::id).toList(), attachments.size());
-        }, Result::refused);
+        });
     }
 
     /** Copies the images of {@code from} that the HTML references into {@code to}; answers the rewritten HTML. */

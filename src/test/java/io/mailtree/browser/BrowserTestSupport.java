@@ -1,7 +1,6 @@
 package io.mailtree.browser;
 
 import io.mailtree.support.MailtreeTestBase;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.openqa.selenium.By;
@@ -23,14 +22,6 @@ abstract class BrowserTestSupport extends MailtreeTestBase {
         if (browser != null) {
             browser.quit();
         }
-    }
-
-    /** Gives a master's owner a known password and answers the owner's login e-mail. */
-    protected String ownerOf(Master master, String password) {
-        jdbc.sql("update app_user set password_hash = ? where account_id = ?")
-                .params("{noop}" + password, UUID.fromString(master.id())).update();
-        return jdbc.sql("select email from app_user where account_id = ?").param(UUID.fromString(master.id()))
-                .query(String.class).single();
     }
 
     /** Fills and submits the sign-in form; callers check where it led. */

@@ -20,8 +20,6 @@ import tools.jackson.databind.JsonNode;
  */
 class RefusalLanguagesIntegrationTests extends ContactsTestSupport {
 
-    private static final String PASSWORD = "master-password-1";
-
     @Test
     @DisplayName("D-11: a share refused for allowance names both numbers in French and Japanese, formatted for each")
     void d11RefusedShareNamesTheNumbersInFrenchAndJapanese() {
@@ -37,7 +35,7 @@ class RefusalLanguagesIntegrationTests extends ContactsTestSupport {
         assertThat(refused.get("arguments").get("requested").asLong()).isEqualTo(1200);
         assertThat(refused.get("arguments").get("available").asLong()).isEqualTo(1000);
 
-        WebSession web = signIn(master);
+        WebSession web = signInAsOwner(master);
         String french = shareOnPage(web, list, sub, "fr");
         assertThat(french).contains("Nouveaux contacts nécessaires : " + number(1200, Locale.FRENCH)
                 + " ; disponibles dans son allocation : " + number(1000, Locale.FRENCH) + ". Rien n’a été copié.");
@@ -64,7 +62,7 @@ class RefusalLanguagesIntegrationTests extends ContactsTestSupport {
         String japaneseSentence = "インポートすると新しいアクティブなコンタクトが " + number(1500, Locale.JAPANESE)
                 + " 件追加されますが、利用可能なのは " + number(1000, Locale.JAPANESE) + " 件のみです。何もインポートされていません。";
 
-        WebSession web = signIn(master);
+        WebSession web = signInAsOwner(master);
         assertThat(web.get("/imports/" + id + "?lang=fr").body()).contains(frenchSentence);
         assertThat(web.get("/imports/" + id + "?lang=ja").body()).contains(japaneseSentence);
 
@@ -83,16 +81,6 @@ class RefusalLanguagesIntegrationTests extends ContactsTestSupport {
         WebSession.Page posted = web.post("/lists/" + list + "/share", Map.of("subaccountId", sub));
         assertThat(posted.status()).isEqualTo(302);
         return web.get(posted.location().replaceFirst("^https?://[^/]+", "").replaceFirst("#.*$", "")).body();
-    }
-
-    private WebSession signIn(Master account) {
-        String owner = jdbc.sql("select email from app_user where account_id = ?").param(UUID.fromString(account.id()))
-                .query(String.class).single();
-        jdbc.sql("update app_user set password_hash = ? where account_id = ?")
-                .params("{noop}" + PASSWORD, UUID.fromString(account.id())).update();
-        WebSession session = new WebSession(port);
-        assertThat(session.signIn(owner, PASSWORD)).endsWith("/home");
-        return session;
     }
 
     private static String number(long value, Locale locale) {

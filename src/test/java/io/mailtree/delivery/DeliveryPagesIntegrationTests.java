@@ -33,7 +33,6 @@ import tools.jackson.databind.JsonNode;
  */
 class DeliveryPagesIntegrationTests extends MailtreeTestBase {
 
-    private static final String PASSWORD = "master-password-1";
     private static final Pattern MESSAGE_ROW = Pattern.compile("<tr class=\"message\" data-id=\"([0-9a-f-]{36})\"");
     private static final Pattern OLDER = Pattern.compile("id=\"older-page\"\\s+href=\"([^\"]+)\"");
 
@@ -46,17 +45,7 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
     @BeforeEach
     void signedIn() {
         master = master("pro-1000");
-        web = signIn(master);
-    }
-
-    private WebSession signIn(Master account) {
-        String owner = jdbc.sql("select email from app_user where account_id = ?").param(UUID.fromString(account.id()))
-                .query(String.class).single();
-        jdbc.sql("update app_user set password_hash = ? where account_id = ?")
-                .params("{noop}" + PASSWORD, UUID.fromString(account.id())).update();
-        WebSession session = new WebSession(port);
-        assertThat(session.signIn(owner, PASSWORD)).endsWith("/home");
-        return session;
+        web = signInAsOwner(master);
     }
 
     private WebSession collaborator(String permissions) {
@@ -166,7 +155,7 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
         page = web.follow(web.post("/senders/domains/" + domainId + "/remove", Map.of())).body();
         assertThat(page).contains("The domain " + domain + " is removed").contains("id=\"no-domains\"");
 
-        WebSession intruder = signIn(master("pro-1000"));
+        WebSession intruder = signInAsOwner(master("pro-1000"));
         intruder.get("/senders");
         assertThat(intruder.post("/senders/domains/" + domainId + "/remove", Map.of()).status()).isEqualTo(404);
         assertThat(intruder.post("/senders/999999999/resend", Map.of()).status()).isEqualTo(404);
@@ -210,7 +199,7 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
         assertThat(web.get("/senders?lang=ja").body()).contains("送信者とドメイン");
         web.get("/messages?lang=en");
 
-        WebSession other = signIn(master("pro-1000"));
+        WebSession other = signInAsOwner(master("pro-1000"));
         assertThat(other.get("/messages/" + id).status()).isEqualTo(404);
         assertThat(other.get("/messages").body()).doesNotContain(id);
         assertThat(web.get("/messages/not-a-uuid").status()).isEqualTo(404);

@@ -65,6 +65,24 @@ public abstract class MailtreeTestBase {
         return new Master(json.get("master").get("id").asString(), Api.withKey(port, json.get("apiKey")));
     }
 
+    /** Gives a master's owner a known password and answers the owner's login e-mail. */
+    protected String ownerOf(Master master, String password) {
+        jdbc.sql("update app_user set password_hash = ? where account_id = ?")
+                .params("{noop}" + password, UUID.fromString(master.id())).update();
+        return jdbc.sql("select email from app_user where account_id = ?").param(UUID.fromString(master.id()))
+                .query(String.class).single();
+    }
+
+    /** A web session signed in as the master's owner, through the real sign-in form. */
+    protected WebSession signInAsOwner(Master master) {
+        String password = "owner-password-1";
+        WebSession session = new WebSession(port);
+        if (!session.signIn(ownerOf(master, password), password).endsWith("/home")) {
+            throw new AssertionError("the owner of " + master.id() + " could not sign in");
+        }
+        return session;
+    }
+
     /** Creates a sub-account through the API; answers the raw response. */
     protected Api.Response createSubaccount(Api master, String name, String ownerEmail, String password,
             Integer allocation) {

@@ -3,6 +3,7 @@ package io.mailtree.accounts.api;
 import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.accounts.Allowance;
+import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.shared.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -20,16 +21,18 @@ import org.springframework.web.bind.annotation.RestController;
 class AccountApi {
 
     private final AccountTree accounts;
+    private final ContactAllowance contactAllowance;
 
-    AccountApi(AccountTree accounts) {
+    AccountApi(AccountTree accounts, ContactAllowance contactAllowance) {
         this.accounts = accounts;
+        this.contactAllowance = contactAllowance;
     }
 
     @GetMapping
     @Operation(summary = "The caller's account", description = "With X-Mailtree-On-Behalf-Of, the sub-account's.")
     AccountJson account(Caller caller) {
         Account account = accounts.require(caller.accountId());
-        Allowance allowance = accounts.allowance(account.id());
+        Allowance allowance = contactAllowance.allowance(account.id());
         return new AccountJson(account.id().toString(), account.name(), account.kind().name(),
                 account.parentId() == null ? null : account.parentId().toString(), account.planCode(),
                 account.status().name(), account.isVerified(), new AllowanceJson(allowance.limit(),

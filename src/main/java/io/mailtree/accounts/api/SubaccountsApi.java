@@ -3,6 +3,7 @@ package io.mailtree.accounts.api;
 import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.accounts.Allowance;
+import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.accounts.SubaccountNotFound;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
@@ -33,9 +34,11 @@ import org.springframework.web.bind.annotation.RestController;
 class SubaccountsApi {
 
     private final AccountTree accounts;
+    private final ContactAllowance contactAllowance;
 
-    SubaccountsApi(AccountTree accounts) {
+    SubaccountsApi(AccountTree accounts, ContactAllowance contactAllowance) {
         this.accounts = accounts;
+        this.contactAllowance = contactAllowance;
     }
 
     @GetMapping
@@ -75,7 +78,7 @@ class SubaccountsApi {
     }
 
     private SubaccountJson json(Account sub) {
-        Allowance.PendingRelease pending = sub.isActive() ? null : accounts.pendingRelease(sub.id()).orElse(null);
+        Allowance.PendingRelease pending = sub.isActive() ? null : contactAllowance.pendingRelease(sub.id()).orElse(null);
         return SubaccountJson.of(sub, pending);
     }
 

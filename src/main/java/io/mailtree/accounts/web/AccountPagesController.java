@@ -4,6 +4,7 @@ import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.accounts.AllocationTiers;
 import io.mailtree.accounts.Allowance;
+import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
@@ -29,16 +30,18 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class AccountPagesController {
 
     private final AccountTree accounts;
+    private final ContactAllowance contactAllowance;
 
-    AccountPagesController(AccountTree accounts) {
+    AccountPagesController(AccountTree accounts, ContactAllowance contactAllowance) {
         this.accounts = accounts;
+        this.contactAllowance = contactAllowance;
     }
 
     @GetMapping("/home")
     String home(Caller caller, Model model) {
         Account account = accounts.require(caller.accountId());
         model.addAttribute("account", account);
-        model.addAttribute("allowance", accounts.allowance(account.id()));
+        model.addAttribute("allowance", contactAllowance.allowance(account.id()));
         model.addAttribute("plan", accounts.planOf(account));
         model.addAttribute("subaccountsAllowed", account.isMaster() && accounts.maySubaccounts(account));
         return "accounts/home";
@@ -51,7 +54,7 @@ class AccountPagesController {
         Account master = accounts.master(caller);
         var subs = accounts.subaccounts(master.id(), q, new PageRequest(Math.max(page, 0), 50));
         Map<AccountId, Allowance.PendingRelease> pending = new LinkedHashMap<>();
-        Allowance allowance = accounts.allowance(master.id());
+        Allowance allowance = contactAllowance.allowance(master.id());
         allowance.pendingRelease().forEach(p -> pending.put(p.subaccountId(), p));
         model.addAttribute("subaccounts", subs);
         model.addAttribute("pending", pending);
@@ -123,7 +126,7 @@ class AccountPagesController {
 
     private void prepareEdit(Account master, Account sub, Model model) {
         model.addAttribute("sub", sub);
-        model.addAttribute("allowance", accounts.allowance(master.id()));
+        model.addAttribute("allowance", contactAllowance.allowance(master.id()));
         model.addAttribute("tiers", AllocationTiers.ALL);
         model.addAttribute("usesAllocation", sub.contactAllocation() != null);
     }

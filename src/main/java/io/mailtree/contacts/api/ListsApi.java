@@ -1,5 +1,6 @@
 package io.mailtree.contacts.api;
 
+import io.mailtree.accounts.sharing.ShareResult;
 import io.mailtree.contacts.ContactList;
 import io.mailtree.contacts.ContactLists;
 import io.mailtree.contacts.Contacts;
@@ -117,7 +118,7 @@ class ListsApi {
     @Operation(summary = "Share the list with sub-accounts (D-26, D-28)", description = """
             Copies the list and its subscribed contacts into each sub-account; each copy counts in its own account
             (D-9). A target short of allowance is refused with the numbers while the others proceed.""")
-    Map<String, List<Sharing.Result>> share(Caller caller, @PathVariable String id, @RequestBody ShareRequest request) {
+    Map<String, List<ShareResult>> share(Caller caller, @PathVariable String id, @RequestBody ShareRequest request) {
         return Map.of("results", sharing.shareList(caller, listId(id), request.subaccountIds()));
     }
 

@@ -1,5 +1,6 @@
 package io.mailtree.contacts.api;
 
+import io.mailtree.accounts.sharing.ShareResult;
 import io.mailtree.contacts.Sharing;
 import io.mailtree.contacts.TestRecipient;
 import io.mailtree.contacts.TestRecipients;
@@ -56,7 +57,7 @@ class TestRecipientsApi {
 
     @PostMapping("/share")
     @Operation(summary = "Copy the test recipients into sub-accounts (D-26)")
-    Map<String, List<Sharing.Result>> share(Caller caller, @RequestBody ListsApi.ShareRequest request) {
+    Map<String, List<ShareResult>> share(Caller caller, @RequestBody ListsApi.ShareRequest request) {
         return Map.of("results", sharing.shareTestRecipients(caller, request.subaccountIds()));
     }
 

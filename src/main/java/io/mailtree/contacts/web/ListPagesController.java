@@ -1,5 +1,6 @@
 package io.mailtree.contacts.web;
 
+import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.contacts.ContactList;
 import io.mailtree.contacts.ContactLists;
 import io.mailtree.contacts.Contacts;
@@ -30,13 +31,13 @@ class ListPagesController {
     private final ContactLists lists;
     private final Contacts contacts;
     private final Sharing sharing;
-    private final SharingView sharingView;
+    private final SharePicker sharePicker;
 
-    ListPagesController(ContactLists lists, Contacts contacts, Sharing sharing, SharingView sharingView) {
+    ListPagesController(ContactLists lists, Contacts contacts, Sharing sharing, SharePicker sharePicker) {
         this.lists = lists;
         this.contacts = contacts;
         this.sharing = sharing;
-        this.sharingView = sharingView;
+        this.sharePicker = sharePicker;
     }
 
     @GetMapping("/lists")
@@ -140,16 +141,8 @@ class ListPagesController {
     String share(Caller caller, @PathVariable String id,
             @RequestParam(name = "subaccountId", required = false) List<String> targets, RedirectAttributes redirect) {
         long listId = listId(id);
-        try {
-            List<Sharing.Result> results = sharing.shareList(caller, listId, targets == null ? List.of() : targets);
-            redirect.addFlashAttribute("shareResults", sharingView.outcomes(caller, results));
-        } catch (DomainProblem problem) {
-            if (problem.status() == 404) {
-                throw problem;
-            }
-            redirect.addFlashAttribute("problemCode", problem.code());
-            redirect.addFlashAttribute("problemArgs", problem.arguments());
-        }
+        sharePicker.flash(caller, redirect,
+                () -> sharing.shareList(caller, listId, targets == null ? List.of() : targets));
         return "redirect:/lists/" + listId + "#share";
     }
 
@@ -165,7 +158,7 @@ class ListPagesController {
                 new Contacts.Query(null, null, listId, null, null), cursor, ContactPagesController.PAGE));
         model.addAttribute("cursor", cursor == null || cursor.isBlank() ? null : cursor);
         model.addAttribute("maxBatch", ContactLists.MAX_BATCH);
-        sharingView.addTargets(caller, model);
+        sharePicker.addTargets(caller, model);
     }
 
     private static long listId(String id) {

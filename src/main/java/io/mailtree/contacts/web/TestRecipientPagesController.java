@@ -1,5 +1,6 @@
 package io.mailtree.contacts.web;
 
+import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.contacts.Sharing;
 import io.mailtree.contacts.TestRecipient;
 import io.mailtree.contacts.TestRecipients;
@@ -23,12 +24,12 @@ class TestRecipientPagesController {
 
     private final TestRecipients testRecipients;
     private final Sharing sharing;
-    private final SharingView sharingView;
+    private final SharePicker sharePicker;
 
-    TestRecipientPagesController(TestRecipients testRecipients, Sharing sharing, SharingView sharingView) {
+    TestRecipientPagesController(TestRecipients testRecipients, Sharing sharing, SharePicker sharePicker) {
         this.testRecipients = testRecipients;
         this.sharing = sharing;
-        this.sharingView = sharingView;
+        this.sharePicker = sharePicker;
     }
 
     @GetMapping("/test-recipients")
@@ -64,22 +65,14 @@ class TestRecipientPagesController {
     @PostMapping("/test-recipients/share")
     String share(Caller caller, @RequestParam(name = "subaccountId", required = false) List<String> targets,
             RedirectAttributes redirect) {
-        try {
-            List<Sharing.Result> results = sharing.shareTestRecipients(caller, targets == null ? List.of() : targets);
-            redirect.addFlashAttribute("shareResults", sharingView.outcomes(caller, results));
-        } catch (DomainProblem problem) {
-            if (problem.status() == 404) {
-                throw problem;
-            }
-            redirect.addFlashAttribute("problemCode", problem.code());
-            redirect.addFlashAttribute("problemArgs", problem.arguments());
-        }
+        sharePicker.flash(caller, redirect,
+                () -> sharing.shareTestRecipients(caller, targets == null ? List.of() : targets));
         return "redirect:/test-recipients#share";
     }
 
     private void prepare(Caller caller, Model model) {
         model.addAttribute("recipients", testRecipients.of(caller.accountId()));
         model.addAttribute("max", TestRecipients.MAX);
-        sharingView.addTargets(caller, model);
+        sharePicker.addTargets(caller, model);
     }
 }

@@ -1,5 +1,6 @@
 package io.mailtree.content.api;
 
+import io.mailtree.accounts.sharing.ShareResult;
 import io.mailtree.content.AbTest;
 import io.mailtree.content.Attachment;
 import io.mailtree.content.ContentSharing;
@@ -125,7 +126,7 @@ class EmailsApi {
             Only regular e-mails in draft or sent status: an A/B test or an incomplete e-mail answers
             email_not_shareable. Each target gets a new draft with subject, sender, text, HTML, images and
             attachments; send history and statistics are not copied.""")
-    Map<String, List<ContentSharing.Result>> share(Caller caller, @PathVariable String id,
+    Map<String, List<ShareResult>> share(Caller caller, @PathVariable String id,
             @RequestBody ShareRequest request) {
         return Map.of("results", sharing.shareEmail(caller, emailId(id), request.subaccountIds()));
     }

@@ -1,5 +1,6 @@
 package io.mailtree.content.api;
 
+import io.mailtree.accounts.sharing.ShareResult;
 import io.mailtree.content.ContentSharing;
 import io.mailtree.content.Image;
 import io.mailtree.content.Images;
@@ -71,7 +72,7 @@ class ImagesApi {
 
     @PostMapping("/share")
     @Operation(summary = "Copy images into sub-accounts (D-26)", description = "{\"imageIds\": [...], \"subaccountIds\": [...]}")
-    Map<String, List<ContentSharing.Result>> share(Caller caller, @RequestBody ShareRequest request) {
+    Map<String, List<ShareResult>> share(Caller caller, @RequestBody ShareRequest request) {
         return Map.of("results", sharing.shareImages(caller, request.imageIds(), request.subaccountIds()));
     }
 

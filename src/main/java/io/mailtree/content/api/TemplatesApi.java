@@ -1,5 +1,6 @@
 package io.mailtree.content.api;
 
+import io.mailtree.accounts.sharing.ShareResult;
 import io.mailtree.content.ContentSharing;
 import io.mailtree.content.HtmlText;
 import io.mailtree.content.Template;
@@ -100,7 +101,7 @@ class TemplatesApi {
 
     @PostMapping("/{id}/share")
     @Operation(summary = "Copy the template (and the images it uses) into sub-accounts (D-26)")
-    Map<String, List<ContentSharing.Result>> share(Caller caller, @PathVariable String id,
+    Map<String, List<ShareResult>> share(Caller caller, @PathVariable String id,
             @RequestBody ShareRequest request) {
         return Map.of("results", sharing.shareTemplate(caller, templateId(id), request.subaccountIds()));
     }

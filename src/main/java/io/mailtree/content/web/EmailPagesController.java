@@ -1,5 +1,6 @@
 package io.mailtree.content.web;
 
+import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.contacts.ContactLists;
 import io.mailtree.content.AbTest;
 import io.mailtree.content.Attachment;
@@ -53,18 +54,18 @@ class EmailPagesController {
     private final ContactLists lists;
     private final Images images;
     private final ContentSharing sharing;
-    private final ShareView shareView;
+    private final SharePicker sharePicker;
     private final Previews previews;
     private final PublicUrls urls;
 
     EmailPagesController(Emails emails, Templates templates, ContactLists lists, Images images, ContentSharing sharing,
-            ShareView shareView, Previews previews, PublicUrls urls) {
+            SharePicker sharePicker, Previews previews, PublicUrls urls) {
         this.emails = emails;
         this.templates = templates;
         this.lists = lists;
         this.images = images;
         this.sharing = sharing;
-        this.shareView = shareView;
+        this.sharePicker = sharePicker;
         this.previews = previews;
         this.urls = urls;
     }
@@ -189,7 +190,7 @@ class EmailPagesController {
             @RequestParam(name = "subaccountId", required = false) List<String> targets,
             @RequestParam(defaultValue = "") String back, RedirectAttributes redirect) {
         long emailId = emailId(id);
-        shareView.flash(caller, redirect,
+        sharePicker.flash(caller, redirect,
                 () -> sharing.shareEmail(caller, emailId, targets == null ? List.of() : targets));
         return "redirect:/emails/" + emailId + ("report".equals(back) ? "/report" : "") + "#share";
     }
@@ -200,7 +201,7 @@ class EmailPagesController {
         Email email = emails.get(caller.accountId(), emailId(id));
         model.addAttribute("email", email);
         model.addAttribute("shareable", email.isShareable());
-        shareView.addTargets(caller, model);
+        sharePicker.addTargets(caller, model);
         return "content/email-report";
     }
 
@@ -297,7 +298,7 @@ class EmailPagesController {
         model.addAttribute("status", filter == null ? null : filter.name());
         model.addAttribute("statuses", EmailStatus.values());
         model.addAttribute("templates", templates.list(caller.accountId(), new PageRequest(0, 200)).items());
-        shareView.addTargets(caller, model);
+        sharePicker.addTargets(caller, model);
     }
 
     private void prepareEdit(Caller caller, Email email, EmailForm form, Long contactId, Model model) {
@@ -325,7 +326,7 @@ class EmailPagesController {
         }
         model.addAttribute("rendered", rendered);
         model.addAttribute("previewUrl", "/emails/" + email.id() + "/preview.html");
-        shareView.addTargets(caller, model);
+        sharePicker.addTargets(caller, model);
     }
 
     /** An image of the library as the "insert an image" select offers it. */

@@ -1,5 +1,6 @@
 package io.mailtree.content.web;
 
+import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.content.ContentSharing;
 import io.mailtree.content.Image;
 import io.mailtree.content.Images;
@@ -33,13 +34,13 @@ class ImagePagesController {
 
     private final Images images;
     private final ContentSharing sharing;
-    private final ShareView shareView;
+    private final SharePicker sharePicker;
     private final PublicUrls urls;
 
-    ImagePagesController(Images images, ContentSharing sharing, ShareView shareView, PublicUrls urls) {
+    ImagePagesController(Images images, ContentSharing sharing, SharePicker sharePicker, PublicUrls urls) {
         this.images = images;
         this.sharing = sharing;
-        this.shareView = shareView;
+        this.sharePicker = sharePicker;
         this.urls = urls;
     }
 
@@ -92,7 +93,7 @@ class ImagePagesController {
     @PostMapping("/images/share")
     String share(Caller caller, @RequestParam(name = "imageId", required = false) List<Long> imageIds,
             @RequestParam(name = "subaccountId", required = false) List<String> targets, RedirectAttributes redirect) {
-        shareView.flash(caller, redirect, () -> sharing.shareImages(caller, imageIds == null ? List.of() : imageIds,
+        sharePicker.flash(caller, redirect, () -> sharing.shareImages(caller, imageIds == null ? List.of() : imageIds,
                 targets == null ? List.of() : targets));
         return "redirect:/images#share";
     }
@@ -104,7 +105,7 @@ class ImagePagesController {
         if (!model.containsAttribute("maxMegabytes")) {
             model.addAttribute("maxMegabytes", megabytes(images.maxBytes()));
         }
-        shareView.addTargets(caller, model);
+        sharePicker.addTargets(caller, model);
     }
 
     LibraryImage view(Image image) {

@@ -2,6 +2,7 @@ package io.mailtree.content.web;
 
 import io.mailtree.accounts.Account;
 import io.mailtree.accounts.SubaccountNotFound;
+import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.content.EmailStatus;
 import io.mailtree.content.Emails;
 import io.mailtree.shared.AccountId;
@@ -24,18 +25,18 @@ import org.springframework.web.bind.annotation.RequestParam;
 class SubaccountEmailsPageController {
 
     private final Emails emails;
-    private final ShareView shareView;
+    private final SharePicker sharePicker;
 
-    SubaccountEmailsPageController(Emails emails, ShareView shareView) {
+    SubaccountEmailsPageController(Emails emails, SharePicker sharePicker) {
         this.emails = emails;
-        this.shareView = shareView;
+        this.sharePicker = sharePicker;
     }
 
     @GetMapping("/subaccounts/emails")
     String oversight(Caller caller, @RequestParam(required = false) String status,
             @RequestParam(required = false) String subaccountId, @RequestParam(defaultValue = "0") int page,
             Model model) {
-        List<Account> subaccounts = shareView.targets(caller);
+        List<Account> subaccounts = sharePicker.targets(caller);
         AccountId sub = subaccountId == null || subaccountId.isBlank() ? null
                 : AccountId.parse(subaccountId).orElseThrow(SubaccountNotFound::new);
         EmailStatus filter = EmailPagesController.status(status);

@@ -1,5 +1,6 @@
 package io.mailtree.content.web;
 
+import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.content.ContentSharing;
 import io.mailtree.content.HtmlText;
 import io.mailtree.content.Template;
@@ -38,15 +39,15 @@ class TemplatePagesController {
     private final Templates templates;
     private final TemplateLanguage language;
     private final ContentSharing sharing;
-    private final ShareView shareView;
+    private final SharePicker sharePicker;
     private final Previews previews;
 
-    TemplatePagesController(Templates templates, TemplateLanguage language, ContentSharing sharing, ShareView shareView,
+    TemplatePagesController(Templates templates, TemplateLanguage language, ContentSharing sharing, SharePicker sharePicker,
             Previews previews) {
         this.templates = templates;
         this.language = language;
         this.sharing = sharing;
-        this.shareView = shareView;
+        this.sharePicker = sharePicker;
         this.previews = previews;
     }
 
@@ -180,7 +181,7 @@ class TemplatePagesController {
     String share(Caller caller, @PathVariable String id,
             @RequestParam(name = "subaccountId", required = false) List<String> targets, RedirectAttributes redirect) {
         long templateId = templateId(id);
-        shareView.flash(caller, redirect,
+        sharePicker.flash(caller, redirect,
                 () -> sharing.shareTemplate(caller, templateId, targets == null ? List.of() : targets));
         return "redirect:/templates/" + templateId + "#share";
     }
@@ -214,7 +215,7 @@ class TemplatePagesController {
         }
         model.addAttribute("previewSubject", subject);
         model.addAttribute("previewUrl", "/templates/" + template.id() + "/preview.html");
-        shareView.addTargets(caller, model);
+        sharePicker.addTargets(caller, model);
     }
 
     /** A syntax error is shown at its line and column next to the editor; anything else in the flash. */

@@ -3,6 +3,7 @@ package io.mailtree.onboarding.web;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.accounts.AllocationTiers;
 import io.mailtree.accounts.Allowance;
+import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.onboarding.Onboarding;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
@@ -23,10 +24,12 @@ class NewSubaccountController {
 
     private final Onboarding onboarding;
     private final AccountTree accounts;
+    private final ContactAllowance contactAllowance;
 
-    NewSubaccountController(Onboarding onboarding, AccountTree accounts) {
+    NewSubaccountController(Onboarding onboarding, AccountTree accounts, ContactAllowance contactAllowance) {
         this.onboarding = onboarding;
         this.accounts = accounts;
+        this.contactAllowance = contactAllowance;
     }
 
     @GetMapping("/subaccounts/new")
@@ -61,7 +64,7 @@ class NewSubaccountController {
 
     private void prepare(Caller caller, Model model) {
         var master = accounts.master(caller);
-        Allowance allowance = accounts.allowance(master.id());
+        Allowance allowance = contactAllowance.allowance(master.id());
         model.addAttribute("allowance", allowance);
         model.addAttribute("tiers", AllocationTiers.ALL);
         model.addAttribute("usesAllocation", allowance.limit() != null);

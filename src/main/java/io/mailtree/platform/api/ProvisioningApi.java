@@ -3,6 +3,8 @@ package io.mailtree.platform.api;
 import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.accounts.Allowance;
+import io.mailtree.accounts.ContactAllowance;
+import io.mailtree.accounts.MasterSettings;
 import io.mailtree.onboarding.Onboarding;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
@@ -38,10 +40,12 @@ class ProvisioningApi {
 
     private final Onboarding onboarding;
     private final AccountTree accounts;
+    private final ContactAllowance contactAllowance;
 
-    ProvisioningApi(Onboarding onboarding, AccountTree accounts) {
+    ProvisioningApi(Onboarding onboarding, AccountTree accounts, ContactAllowance contactAllowance) {
         this.onboarding = onboarding;
         this.accounts = accounts;
+        this.contactAllowance = contactAllowance;
     }
 
     @PostMapping
@@ -73,8 +77,9 @@ class ProvisioningApi {
                     + "resetSubaccounts=true returns to it.")
     MasterJson patch(@PathVariable String id, @RequestBody MasterPatch patch, HttpServletRequest http) {
         Account master = master(id);
-        return json(accounts.changeMasterSettings(master.id(), patch.plan(), patch.subaccountsEnabled(),
-                Boolean.TRUE.equals(patch.resetSubaccounts()), patch.enterpriseContactLimit(), ACTOR, http.getRemoteAddr()));
+        return json(accounts.changeMasterSettings(master.id(), new MasterSettings(patch.plan(),
+                patch.subaccountsEnabled(), Boolean.TRUE.equals(patch.resetSubaccounts()), patch.enterpriseContactLimit()),
+                ACTOR, http.getRemoteAddr()));
     }
 
     private Account master(String id) {
@@ -83,7 +88,7 @@ class ProvisioningApi {
     }
 
     private MasterJson json(Account master) {
-        Allowance allowance = accounts.allowance(master.id());
+        Allowance allowance = contactAllowance.allowance(master.id());
         return new MasterJson(master.id().toString(), master.name(), master.planCode(), master.status().name(),
                 master.isVerified(), accounts.maySubaccounts(master), master.subaccountsOverride(),
                 master.contactLimitOverride(), master.subaccountCount(), allowance.limit(), allowance.available(),

@@ -3,6 +3,7 @@ package io.mailtree.platform.web;
 import io.mailtree.access.SignedInOperator;
 import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
+import io.mailtree.accounts.MasterSettings;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.PageRequest;
@@ -61,8 +62,9 @@ class ConsoleController {
                 case "off" -> false;
                 default -> null;
             };
-            accounts.changeMasterSettings(master.id(), plan == null || plan.isBlank() ? null : plan, enabled,
-                    enabled == null, limit, operator.email(), request.getRemoteAddr());
+            accounts.changeMasterSettings(master.id(),
+                    new MasterSettings(plan == null || plan.isBlank() ? null : plan, enabled, enabled == null, limit),
+                    operator.email(), request.getRemoteAddr());
             redirect.addFlashAttribute("notice", "platform.saved");
             redirect.addFlashAttribute("noticeArg", master.name());
         } catch (DomainProblem problem) {
