@@ -41,7 +41,8 @@ import org.subethamail.smtp.server.Session;
  * SMTP submission (D-29): applications hand mail to Mailtree over SMTP with AUTH PLAIN or LOGIN,
  * the public key as user name and the secret as password. What is accepted goes into the same queue
  * as the send API, tied to that key. An inactive sub-account's or revoked key's credentials are
- * refused (D-12); repeated wrong secrets are throttled. Port {@code MAILTREE_SUBMISSION_PORT}
+ * refused (D-12), and so is a rotated-out secret past its grace period (D-17); a successful AUTH
+ * records the key's last use and client address. Repeated wrong secrets are throttled. Port {@code MAILTREE_SUBMISSION_PORT}
  * (default 2587; 0 turns it off). STARTTLS is always offered (see {@link SubmissionTls}); with
  * {@code MAILTREE_SUBMISSION_REQUIRE_TLS} (on by default) AUTH and mail are refused until it is up,
  * so secrets never cross the network in clear. One address may hold
@@ -129,6 +130,7 @@ class SubmissionServer implements SmartLifecycle {
             throw new LoginFailedException("the account " + account.name() + " is deactivated");
         }
         throttle.recordSuccess(publicKey);
+        keys.recordUse(key.get(), address);
     }
 
     private Caller caller(MessageContext context) throws RejectException {
