@@ -29,6 +29,8 @@ import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.TooMuchDataException;
+import org.subethamail.smtp.AuthenticationHandler;
+import org.subethamail.smtp.AuthenticationHandlerFactory;
 import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
 import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.internal.server.Command;
@@ -198,6 +200,42 @@ class SubmissionServer implements SmartLifecycle {
         };
     }
 
+    /**
+     * SubEthaSMTP refuses failed credentials with a bare "535 Authentication credentials invalid";
+     * RFC 4954 gives that reply the enhanced code 5.7.8, which clients and their logs key on. The
+     * handlers are the library's; only the refusal's text is given its code.
+     */
+    private record EnhancedAuthReplies(AuthenticationHandlerFactory delegate) implements AuthenticationHandlerFactory {
+
+        @Override
+        public List<String> getAuthenticationMechanisms() {
+            return delegate.getAuthenticationMechanisms();
+        }
+
+        @Override
+        public AuthenticationHandler create() {
+            AuthenticationHandler handler = delegate.create();
+            return new AuthenticationHandler() {
+                @Override
+                public Optional<String> auth(String clientInput, MessageContext context) throws RejectException {
+                    try {
+                        return handler.auth(clientInput, context);
+                    } catch (RejectException refused) {
+                        if (refused.getCode() == 535 && !refused.getMessage().startsWith("5.")) {
+                            throw new RejectException(535, "5.7.8 " + refused.getMessage());
+                        }
+                        throw refused;
+                    }
+                }
+
+                @Override
+                public Object getIdentity() {
+                    return handler.getIdentity();
+                }
+            };
+        }
+    }
+
     private static String address(SocketAddress remote) {
         return remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
@@ -209,7 +247,7 @@ class SubmissionServer implements SmartLifecycle {
             return;
         }
         server = SMTPServer.port(port).softwareName("Mailtree").serverSocketFactory(NoDelayServerSocket::new)
-                .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory(this::login))
+                .authenticationHandlerFactory(new EnhancedAuthReplies(new EasyAuthenticationHandlerFactory(this::login)))
                 .requireAuth(true).maxRecipients(MessageQueue.MAX_RECIPIENTS).maxMessageSize(maxMessageBytes)
                 .enableTLS(true).startTlsSocketFactory(tls::wrap)
                 // Also keeps AUTH out of the EHLO answer before STARTTLS, so clients know to start TLS first.
