@@ -462,6 +462,22 @@ class KeyManagementIntegrationTests extends MailtreeTestBase {
         assertThat(web.get("/keys?lang=ja").body()).contains("API キー").contains("失効");
     }
 
+    @Test
+    @DisplayName("The OpenAPI document describes the keys endpoints and the rotation's grace")
+    void openApiDescribesKeys() {
+        JsonNode docs = Api.anonymous(port).get("/v3/api-docs").json();
+        JsonNode paths = docs.get("paths");
+        assertThat(paths.has("/api/v1/keys")).isTrue();
+        assertThat(paths.get("/api/v1/keys").has("post")).isTrue();
+        assertThat(paths.get("/api/v1/keys/{id}").has("patch")).isTrue();
+        assertThat(paths.has("/api/v1/keys/{id}/revoke")).isTrue();
+        assertThat(paths.has("/api/v1/keys/{id}/rotate")).isTrue();
+        JsonNode schemas = docs.get("components").get("schemas");
+        assertThat(schemas.get("ApiKeyRotation").get("properties").has("graceMinutes")).isTrue();
+        assertThat(schemas.get("ApiKey").get("properties").has("lastUsedAddress")).isTrue();
+        assertThat(schemas.get("ApiKeyWithSecret").get("properties").has("secret")).isTrue();
+    }
+
     // --- helpers -----------------------------------------------------------------------------
 
     private WebSession signedInOwner(Master master) {
