@@ -58,6 +58,7 @@ class KeysBrowserIntegrationTests extends BrowserTestSupport {
         assertThat(browser.findElements(By.id("secret-notice"))).isEmpty();
         assertThat(browser.getPageSource()).doesNotContain(secret);
         assertThat(browser.findElements(By.cssSelector("tr[data-key-name='Campaigns']"))).hasSize(1);
+        Chromium.screenshot(browser, "keys-02-after-reload");
     }
 
     private void wait(org.openqa.selenium.support.ui.ExpectedCondition<?> condition) {
