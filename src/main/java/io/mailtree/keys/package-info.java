@@ -1,9 +1,18 @@
 /**
- * API keys (D-16, D-17): every account gets a primary key when created; a key is a public key and a
- * secret that is shown once and stored only as a SHA-256 hash behind a recognisable prefix, so
- * leaked secrets can be scanned for. Authenticates API calls.
- * <p>Allowed dependencies: {@code shared} only. Whether a key's account may still use it is decided
- * by the caller's resolution in {@code access}, so keys need not know the tree.
+ * API keys (D-16, D-17): every account gets a primary key when created; a master adds keys for
+ * itself and its sub-accounts, names and labels them ({@code TRANSACTIONAL} or {@code MARKETING};
+ * the key an account is created with is {@code TRANSACTIONAL}), revokes them and rotates their
+ * secret with a grace period of at most 24 hours during which the old secret is still accepted. A
+ * key is a public key and a secret that is shown once and stored only as a SHA-256 hash behind a
+ * recognisable prefix, so leaked secrets can be scanned for (two hashes while a rotation is in its
+ * grace period). Authenticates API calls and SMTP submission, and keeps each key's last use and
+ * client address (written at most once a minute per key). Its pages ({@code keys.web}) and API
+ * ({@code keys.api}) serve {@code /keys} and {@code /api/v1/keys}.
+ * <p>Allowed dependencies, and why: {@code accounts} to know which sub-accounts are a master's, so
+ * a master reaches their keys and nobody else does, and to name the account of each key;
+ * {@code audit} to record every act on a key in its transaction (D-32); {@code shared} for ids,
+ * the caller, its master guard and problems. Whether a key's account may still use it (D-12) is
+ * decided by the caller's resolution in {@code access}.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "audit", "shared"})
 package io.mailtree.keys;
