@@ -54,7 +54,9 @@ final class SmtpLimits implements SessionHandler {
             if (perMinute == 0) {
                 return true;
             }
-            tokens = Math.min(perMinute, tokens + (now - refilledAt) * perMinute / 60_000.0);
+            // A clock stepped back (NTP, a test clock) refills nothing rather than draining the bucket
+            // for as long as it stepped.
+            tokens = Math.min(perMinute, tokens + Math.max(0, now - refilledAt) * perMinute / 60_000.0);
             refilledAt = now;
             if (tokens < 1) {
                 return false;
@@ -67,7 +69,7 @@ final class SmtpLimits implements SessionHandler {
             // A closed socket is a session that ended without telling us (the library skips the end
             // callback when the greeting itself fails): it holds no place.
             open.removeIf(session -> session.getSocket() == null || session.getSocket().isClosed());
-            return open.isEmpty() && (perMinute == 0 || tokens + (now - refilledAt) * perMinute / 60_000.0 >= perMinute);
+            return open.isEmpty() && (perMinute == 0 || tokens + Math.max(0, now - refilledAt) * perMinute / 60_000.0 >= perMinute);
         }
     }
 

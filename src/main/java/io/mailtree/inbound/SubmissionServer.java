@@ -29,6 +29,8 @@ import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.TooMuchDataException;
+import org.subethamail.smtp.AuthenticationHandler;
+import org.subethamail.smtp.AuthenticationHandlerFactory;
 import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
 import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.internal.server.Command;
@@ -41,7 +43,8 @@ import org.subethamail.smtp.server.Session;
  * SMTP submission (D-29): applications hand mail to Mailtree over SMTP with AUTH PLAIN or LOGIN,
  * the public key as user name and the secret as password. What is accepted goes into the same queue
  * as the send API, tied to that key. An inactive sub-account's or revoked key's credentials are
- * refused (D-12); repeated wrong secrets are throttled. Port {@code MAILTREE_SUBMISSION_PORT}
+ * refused (D-12), and so is a rotated-out secret past its grace period (D-17); a successful AUTH
+ * records the key's last use and client address. Repeated wrong secrets are throttled. Port {@code MAILTREE_SUBMISSION_PORT}
  * (default 2587; 0 turns it off). STARTTLS is always offered (see {@link SubmissionTls}); with
  * {@code MAILTREE_SUBMISSION_REQUIRE_TLS} (on by default) AUTH and mail are refused until it is up,
  * so secrets never cross the network in clear. One address may hold
@@ -129,6 +132,7 @@ class SubmissionServer implements SmartLifecycle {
             throw new LoginFailedException("the account " + account.name() + " is deactivated");
         }
         throttle.recordSuccess(publicKey);
+        keys.recordUse(key.get(), address);
     }
 
     private Caller caller(MessageContext context) throws RejectException {
@@ -196,6 +200,42 @@ class SubmissionServer implements SmartLifecycle {
         };
     }
 
+    /**
+     * SubEthaSMTP refuses failed credentials with a bare "535 Authentication credentials invalid";
+     * RFC 4954 gives that reply the enhanced code 5.7.8, which clients and their logs key on. The
+     * handlers are the library's; only the refusal's text is given its code.
+     */
+    private record EnhancedAuthReplies(AuthenticationHandlerFactory delegate) implements AuthenticationHandlerFactory {
+
+        @Override
+        public List<String> getAuthenticationMechanisms() {
+            return delegate.getAuthenticationMechanisms();
+        }
+
+        @Override
+        public AuthenticationHandler create() {
+            AuthenticationHandler handler = delegate.create();
+            return new AuthenticationHandler() {
+                @Override
+                public Optional<String> auth(String clientInput, MessageContext context) throws RejectException {
+                    try {
+                        return handler.auth(clientInput, context);
+                    } catch (RejectException refused) {
+                        if (refused.getCode() == 535 && !refused.getMessage().startsWith("5.")) {
+                            throw new RejectException(535, "5.7.8 " + refused.getMessage());
+                        }
+                        throw refused;
+                    }
+                }
+
+                @Override
+                public Object getIdentity() {
+                    return handler.getIdentity();
+                }
+            };
+        }
+    }
+
     private static String address(SocketAddress remote) {
         return remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
@@ -207,7 +247,7 @@ class SubmissionServer implements SmartLifecycle {
             return;
         }
         server = SMTPServer.port(port).softwareName("Mailtree").serverSocketFactory(NoDelayServerSocket::new)
-                .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory(this::login))
+                .authenticationHandlerFactory(new EnhancedAuthReplies(new EasyAuthenticationHandlerFactory(this::login)))
                 .requireAuth(true).maxRecipients(MessageQueue.MAX_RECIPIENTS).maxMessageSize(maxMessageBytes)
                 .enableTLS(true).startTlsSocketFactory(tls::wrap)
                 // Also keeps AUTH out of the EHLO answer before STARTTLS, so clients know to start TLS first.

@@ -296,7 +296,7 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
     @DisplayName("Hourly statistics per account and per key: the API counts each hour, the page charts it in en/fr/ja")
     void hourlyStatistics() {
         String from = confirmedSender("stats-" + UUID.randomUUID().toString().substring(0, 6) + ".example.test");
-        IssuedKey second = keys.issue(id(master.id()), "Shop", "shop", false);
+        IssuedKey second = keys.issue(id(master.id()), "Shop", io.mailtree.keys.KeyLabel.MARKETING, false);
         Api secondApi = Api.withKey(port, second.key().publicKey(), second.secret());
 
         Instant firstHour = clock().instant().truncatedTo(ChronoUnit.HOURS);

@@ -2,7 +2,6 @@ package io.mailtree.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailtree.shared.AccountId;
 import io.mailtree.support.Api;
 import io.mailtree.support.Eventually;
 import io.mailtree.support.TestInfrastructure;
@@ -23,7 +22,6 @@ import java.util.UUID;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import tools.jackson.databind.JsonNode;
 
@@ -40,8 +38,13 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
 
     @Value("${mailtree.inbound-port}")
     int inboundPort;
-    @Autowired
-    ApiKeys apiKeys;
+
+    private JsonNode createKey(Master master, String account, String name, String label) {
+        Api.Response created = master.api().post("/api/v1/keys", "{\"name\":\"" + name + "\",\"label\":\"" + label
+                + "\",\"account\":\"" + account + "\"}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json();
+    }
 
     private String confirmedSender(Api api) {
         String address = "news-" + UUID.randomUUID().toString().substring(0, 6) + "@shop.example.test";
@@ -179,12 +182,15 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
                 uniqueEmail("shop"), null, 500);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String shopId = created.json().get("subaccount").get("id").asString();
-        AccountId shop = id(shopId);
-        IssuedKey marketingKey = apiKeys.issue(shop, "Newsletter", "MARKETING", false);
-        IssuedKey transactionalKey = apiKeys.issue(shop, "Receipts", "TRANSACTIONAL", false);
-        Api marketing = Api.withKey(port, marketingKey.key().publicKey(), marketingKey.secret());
-        Api transactional = Api.withKey(port, transactionalKey.key().publicKey(), transactionalKey.secret());
-        UUID marketingId = marketingKey.key().id().value();
+        // The master creates both keys of its sub-account through the keys API (D-17).
+        JsonNode marketingKey = createKey(master, shopId, "Newsletter", "MARKETING");
+        JsonNode transactionalKey = createKey(master, shopId, "Receipts", "TRANSACTIONAL");
+        Api marketing = Api.withKey(port, marketingKey.get("key").get("publicKey").asString(),
+                marketingKey.get("secret").asString());
+        Api transactional = Api.withKey(port, transactionalKey.get("key").get("publicKey").asString(),
+                transactionalKey.get("secret").asString());
+        UUID marketingId = UUID.fromString(marketingKey.get("key").get("id").asString());
+        UUID transactionalId = UUID.fromString(transactionalKey.get("key").get("id").asString());
         String from = confirmedSender(marketing);
 
         // The campaign: 20 recipients, all delivered; and receipts meanwhile.
@@ -204,7 +210,7 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
                 .mapToLong(Long::longValue).sum()).isEqualTo(2));
         assertThat(alerts(marketingId, "complaint.pause")).isEqualTo(1);
         assertThat(alerts(marketingId, "complaint.warn")).isEqualTo(1);
-        assertThat(alerts(transactionalKey.key().id().value(), "complaint.pause")).isZero();
+        assertThat(alerts(transactionalId, "complaint.pause")).isZero();
         // D-20: the complaint suppressed the address as the marketing key's.
         JsonNode suppressed = master.api().onBehalfOf(shopId).get("/api/v1/suppressions?apiKeyId=" + marketingId)
                 .json().get("items");

@@ -29,7 +29,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Authenticates {@code /api/v1} calls with HTTP Basic (public key, secret) and resolves the
  * account they act on, including a master key's {@code X-Mailtree-On-Behalf-Of} header. Refuses
  * an inactive sub-account's key (D-12) and an on-behalf-of target that is not one of the key's
- * sub-accounts.
+ * sub-accounts. A revoked key and a rotated-out secret past its grace period are refused like a wrong
+ * secret (D-17). Records the key's last use and client address, which the keys module writes at
+ * most once a minute per key.
  */
 class ApiKeyFilter extends OncePerRequestFilter {
 
@@ -54,6 +56,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
                     request.getRequestURI());
             return;
         }
+        keys.recordUse(key.get(), request.getRemoteAddr());
         try {
             Caller caller = resolve(key.get(), request);
             request.setAttribute(CallerAttribute.NAME, caller);
