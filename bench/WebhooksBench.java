@@ -53,7 +53,8 @@ public class WebhooksBench {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         String[] secret = new String[1];
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
-        receiver.setExecutor(Executors.newFixedThreadPool(8));
+        java.util.concurrent.ExecutorService handlers = Executors.newFixedThreadPool(8);
+        receiver.setExecutor(handlers);
         receiver.createContext("/hook", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             long now = System.currentTimeMillis();
@@ -115,6 +116,7 @@ public class WebhooksBench {
         // CPU to the moment the last event arrived; the appends' own backend is psql's and not counted.
         long cpuAfter = cpu(serverPid) + cpu(backends);
         receiver.stop(0);
+        handlers.shutdownNow();
 
         double window = (offeredEnd - started) / 1e9;
         double total = (drained - started) / 1e9;
@@ -138,6 +140,7 @@ public class WebhooksBench {
         if (badSignatures.get() > 0 || events.get() < expected) {
             throw new IllegalStateException("not every event arrived correctly signed");
         }
+        System.exit(0);
     }
 
     static boolean verifies(String secret, String id, String timestamp, String signatures, String body) {
