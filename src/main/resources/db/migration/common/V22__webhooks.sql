@@ -31,7 +31,7 @@ create table webhook_delivery (
     source_key       varchar(80)   not null,
     event_count      integer       not null,
     first_type       varchar(40)   not null,
-    payload          text          not null,
+    payload          varchar(1000000) not null,      -- at most 100 events of a few hundred bytes
     status           varchar(12)   not null,               -- PENDING, DELIVERED, FAILED (given up or gone)
     attempts         integer       default 0 not null,
     next_attempt_at  timestamp with time zone not null,
@@ -56,7 +56,7 @@ create table webhook_attempt (
     status_code    integer,
     duration_ms    integer       not null,
     error          varchar(500),
-    response_body  text
+    response_body  varchar(70000)                -- at most 64 KB of the answer
 );
 create index webhook_attempt_by_delivery on webhook_attempt (delivery_id, id);
 create index webhook_attempt_by_endpoint on webhook_attempt (account_id, endpoint_id, id);
