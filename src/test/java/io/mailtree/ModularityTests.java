@@ -66,7 +66,7 @@ class ModularityTests {
 
     /**
      * ADR 0010: delivery publishes what happened and does not call the modules that react to it. The
-     * consumers sit in contacts and accounts; delivery and inbound (which writes complaints) import
+     * consumers sit in contacts, accounts and tracking; delivery and inbound (which writes complaints) import
      * no consumer, do not depend on contacts at all, and never call the effects themselves.
      */
     @Test
@@ -75,7 +75,7 @@ class ModularityTests {
                 .importPackages("io.mailtree");
         var consumers = classes.stream().filter(c -> c.isAssignableTo(OutcomeConsumer.class) && !c.isInterface())
                 .map(c -> c.getPackageName()).toList();
-        assertThat(consumers).as("the consumers of today").contains("io.mailtree.contacts", "io.mailtree.accounts");
+        assertThat(consumers).as("the consumers of today").contains("io.mailtree.contacts", "io.mailtree.accounts", "io.mailtree.tracking");
         for (String module : new String[] {"delivery", "inbound"}) {
             ApplicationModule writer = modules.getModuleByName(module).orElseThrow();
             assertThat(writer.getDirectDependencies(modules).stream().map(d -> d.getTargetModule().getName()))

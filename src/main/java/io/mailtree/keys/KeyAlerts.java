@@ -7,6 +7,8 @@ import io.mailtree.shared.AccountId;
 import io.mailtree.shared.AccountOwners;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.Times;
+import io.mailtree.tracking.WebhookEventTypes;
+import io.mailtree.tracking.Webhooks;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -34,7 +36,8 @@ import org.springframework.stereotype.Service;
  * that goes from below to above, so a key that stays above raises nothing more however much mail
  * follows (once per crossing, not once per message). An alert is a row with the numbers that
  * triggered it (shown to the account, its master and the operator), an e-mail to the owner of the
- * key's account and of its master, and, for a pause threshold, the key's pause.
+ * key's account and of its master, a {@code key.warned} or {@code key.paused} webhook event to both
+ * accounts' endpoints, and, for a pause threshold, the key's pause.
  */
 @Service
 public class KeyAlerts {
@@ -61,11 +64,12 @@ public class KeyAlerts {
     private final AccountOwners owners;
     private final SystemMail mail;
     private final MessageSource messages;
+    private final Webhooks webhooks;
     private final Clock clock;
 
     KeyAlerts(JdbcClient jdbc, JdbcTemplate jdbcTemplate, ReputationCounts counts, ReputationThresholds thresholds,
             KeyPauses pauses, AccountTree accounts, AccountOwners owners, SystemMail mail, MessageSource messages,
-            Clock clock) {
+            Webhooks webhooks, Clock clock) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.counts = counts;
@@ -75,6 +79,7 @@ public class KeyAlerts {
         this.owners = owners;
         this.mail = mail;
         this.messages = messages;
+        this.webhooks = webhooks;
         this.clock = clock;
     }
 
@@ -162,6 +167,26 @@ public class KeyAlerts {
         String body = messages.getMessage("mail.keyAlert.body", args, Locale.ENGLISH);
         for (String recipient : recipients) {
             mail.send(recipient, subject, body);
+        }
+        // The webhook event, to the key's account and to its master, enqueued in this transaction.
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("alertId", id);
+        data.put("apiKeyId", key.id().toString());
+        data.put("keyName", key.name());
+        data.put("accountId", key.account().toString());
+        data.put("threshold", threshold.code());
+        data.put("metric", threshold.metric().name());
+        data.put("action", threshold.action().name());
+        data.put("thresholdPercent", threshold.ratePercent());
+        data.put("ratePercent", ratePercent);
+        data.put("count", numerator);
+        data.put("outOf", denominator);
+        data.put("windowHours", windowHours);
+        String type = threshold.action() == ReputationThresholds.Action.PAUSE ? WebhookEventTypes.KEY_PAUSED
+                : WebhookEventTypes.KEY_WARNED;
+        webhooks.publish(key.account(), type, data);
+        if (!master.equals(key.account())) {
+            webhooks.publish(master, type, data);
         }
     }
 

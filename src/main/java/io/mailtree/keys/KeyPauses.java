@@ -42,13 +42,16 @@ public class KeyPauses {
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final AccountTree accounts;
+    private final io.mailtree.tracking.Webhooks webhooks;
 
-    KeyPauses(JdbcClient jdbc, Clock clock, ApplicationEventPublisher events, AuditLog audit, AccountTree accounts) {
+    KeyPauses(JdbcClient jdbc, Clock clock, ApplicationEventPublisher events, AuditLog audit, AccountTree accounts,
+            io.mailtree.tracking.Webhooks webhooks) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.events = events;
         this.audit = audit;
         this.accounts = accounts;
+        this.webhooks = webhooks;
     }
 
     /**
@@ -132,6 +135,12 @@ public class KeyPauses {
         audit.recordOperator(operator, address, root, pause.account(), "key.resumed",
                 "key " + pause.keyName() + " (" + key + ") resumed: " + why);
         events.publishEvent(new KeySendingResumed(new ApiKeyId(key), pause.account()));
+        java.util.Map<String, Object> data = java.util.Map.of("apiKeyId", key.toString(), "keyName", pause.keyName(),
+                "accountId", pause.account().toString(), "reason", why, "resumedAt", now.toString());
+        webhooks.publish(pause.account(), io.mailtree.tracking.WebhookEventTypes.KEY_RESUMED, data);
+        if (!root.equals(pause.account())) {
+            webhooks.publish(root, io.mailtree.tracking.WebhookEventTypes.KEY_RESUMED, data);
+        }
         return of(key).orElseThrow();
     }
 }

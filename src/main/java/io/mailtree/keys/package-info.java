@@ -14,9 +14,10 @@
  * a master reaches their keys and their reputation and nobody else does, to name the account of
  * each key and to find the master an alert also goes to; {@code audit} to record every act on a key
  * in its transaction, the operator's resume of a paused key included (D-32); {@code notifications}
- * for the alert e-mails (D-19); {@code shared} for ids, the caller, its master guard, problems, the
+ * for the alert e-mails (D-19); {@code tracking} for the key alerts' webhook events
+ * ({@code Webhooks.publish}, written in the alert's transaction); {@code shared} for ids, the caller, its master guard, problems, the
  * outcome stream and the owners' addresses. Whether a key's account may still use it (D-12) is
  * decided by the caller's resolution in {@code access}.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "notifications", "audit", "shared"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "notifications", "audit", "tracking", "shared"})
 package io.mailtree.keys;

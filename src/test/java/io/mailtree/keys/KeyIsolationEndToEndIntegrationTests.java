@@ -39,6 +39,67 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
     @Value("${mailtree.inbound-port}")
     int inboundPort;
 
+    /** A webhook endpoint of the account for the key events, at the test's own receiver. */
+    private String webhookSecret(Api api, String path) {
+        Api.Response created = api.post("/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:" + hooks.getAddress().getPort()
+                + path + "\",\"eventTypes\":[\"key.warned\",\"key.paused\",\"key.resumed\"]}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("secret").asString();
+    }
+
+    /**
+     * Verifies a delivery as the Standard Webhooks specification says a receiver does: the signed
+     * content is {@code webhook-id.webhook-timestamp.body}, HMAC-SHA256 with the base64 key after
+     * {@code whsec_}, compared in constant time with each {@code v1,} signature; the timestamp
+     * within five minutes.
+     */
+    private static boolean signed(Hook hook, String secret) throws Exception {
+        long timestamp = Long.parseLong(hook.headers().getFirst("webhook-timestamp"));
+        if (Math.abs(java.time.Instant.now().getEpochSecond() - timestamp) > 300) {
+            return false;
+        }
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(
+                java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+        byte[] expected = mac.doFinal((hook.headers().getFirst("webhook-id") + "." + timestamp + "." + hook.body())
+                .getBytes(StandardCharsets.UTF_8));
+        for (String signature : hook.headers().getFirst("webhook-signature").split(" ")) {
+            String[] parts = signature.split(",", 2);
+            if (parts.length == 2 && parts[0].equals("v1")
+                    && java.security.MessageDigest.isEqual(java.util.Base64.getDecoder().decode(parts[1]), expected)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private record Hook(String path, com.sun.net.httpserver.Headers headers, String body) {
+    }
+
+    private final List<Hook> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private com.sun.net.httpserver.HttpServer hooks;
+
+    @org.junit.jupiter.api.BeforeEach
+    void receiver() throws Exception {
+        hooks = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 10);
+        hooks.createContext("/", exchange -> {
+            received.add(new Hook(exchange.getRequestURI().getPath(), exchange.getRequestHeaders(),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        hooks.start();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopReceiver() {
+        hooks.stop(0);
+    }
+
+    private List<Hook> hooksAt(String path, String type) {
+        return received.stream().filter(h -> h.path().equals(path) && h.body().contains("\"" + type + "\"")).toList();
+    }
+
     private JsonNode createKey(Master master, String account, String name, String label) {
         Api.Response created = master.api().post("/api/v1/keys", "{\"name\":\"" + name + "\",\"label\":\"" + label
                 + "\",\"account\":\"" + account + "\"}");
@@ -192,6 +253,8 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
         UUID marketingId = UUID.fromString(marketingKey.get("key").get("id").asString());
         UUID transactionalId = UUID.fromString(transactionalKey.get("key").get("id").asString());
         String from = confirmedSender(marketing);
+        String shopHook = webhookSecret(transactional, "/shop");
+        String masterHook = webhookSecret(master.api(), "/master");
 
         // The campaign: 20 recipients, all delivered; and receipts meanwhile.
         List<String> campaign = readers("reader", 20);
@@ -237,6 +300,21 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
             assertThat(mailArrived(ownerOf(shopId), "API key paused: Newsletter")).isTrue();
             assertThat(mailArrived(ownerOf(master.id()), "API key paused: Newsletter")).isTrue();
         });
+        // And on the webhooks of both accounts, signed: one key.paused each, with the numbers.
+        Eventually.within(Duration.ofSeconds(20), () -> {
+            assertThat(hooksAt("/shop", "key.paused")).hasSize(1);
+            assertThat(hooksAt("/master", "key.paused")).hasSize(1);
+        });
+        for (String[] hook : new String[][] {{"/shop", shopHook}, {"/master", masterHook}}) {
+            Hook paused = hooksAt(hook[0], "key.paused").get(0);
+            assertThat(signed(paused, hook[1])).as("signature at " + hook[0]).isTrue();
+            assertThat(signed(paused, "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]))).isFalse();
+            JsonNode event = tools.jackson.databind.json.JsonMapper.builder().build().readTree(paused.body()).get(0);
+            assertThat(event.get("type").asString()).isEqualTo("key.paused");
+            assertThat(event.get("data").get("apiKeyId").asString()).isEqualTo(marketingId.toString());
+            assertThat(event.get("data").get("count").asLong()).isEqualTo(1);
+            assertThat(event.get("data").get("outOf").asLong()).isEqualTo(20);
+        }
         // The account sees why, with the numbers.
         JsonNode reputation = marketing.get("/api/v1/keys/" + marketingId + "/reputation").json();
         assertThat(reputation.get("status").asString()).isEqualTo("PAUSED");
@@ -247,6 +325,8 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
         operator.follow(operator.post("/platform/reputation/keys/" + marketingId + "/resume",
                 Map.of("reason", "complaining addresses removed from the list")));
         assertThat(paused(marketingId)).isFalse();
+        Eventually.within(Duration.ofSeconds(20), () -> assertThat(hooksAt("/shop", "key.resumed")).hasSize(1));
+        assertThat(signed(hooksAt("/shop", "key.resumed").get(0), shopHook)).isTrue();
         awaitDelivered(marketing, send(marketing, from, readers("reader", 2), "Spring sale, again"),
                 Duration.ofSeconds(30));
         awaitDelivered(transactional, send(transactional, from, readers("buyer", 2), "Your receipt"),

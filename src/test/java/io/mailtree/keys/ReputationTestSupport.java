@@ -19,7 +19,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * What the reputation tests share: the real consumer applied to batches of outcomes in a
  * transaction (as its runner does), and the thresholds put back to D-19's defaults after each test.
+ * Webhooks may reach the test's own endpoint on loopback, with the settings of the webhook delivery
+ * tests (so the two share one application context).
  */
+@org.springframework.test.context.TestPropertySource(properties = {
+        "mailtree.webhooks.allow-private-networks=127.0.0.0/8", "mailtree.webhooks.read-timeout=2s",
+        "mailtree.webhooks.connect-timeout=2s", "mailtree.webhooks.retry-base=1s", "mailtree.webhooks.poll=100ms"})
 abstract class ReputationTestSupport extends MailtreeTestBase {
 
     /**

@@ -17,7 +17,8 @@ class ConsoleConsumersIntegrationTests extends MailtreeTestBase {
         operator.signIn("operator@mailtree.test", "operator-password-123");
         String english = operator.get("/platform?lang=en").body();
         assertThat(english).contains("id=\"consumers\"").contains("data-consumer=\"contacts.suppressions\"")
-                .contains("data-consumer=\"accounts.last-send\"").contains("Events behind");
+                .contains("data-consumer=\"accounts.last-send\"")
+                .contains("data-consumer=\"tracking.webhooks\"").contains("Events behind");
         assertThat(operator.get("/platform?lang=fr").body()).contains("Consommateurs des résultats d&#39;envoi")
                 .contains("Événements en attente");
         assertThat(operator.get("/platform?lang=ja").body()).contains("配信結果のコンシューマー").contains("未処理イベント");
@@ -30,7 +31,7 @@ class ConsoleConsumersIntegrationTests extends MailtreeTestBase {
         String metrics = http.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        for (String consumer : new String[] {"contacts.suppressions", "accounts.last-send"}) {
+        for (String consumer : new String[] {"contacts.suppressions", "accounts.last-send", "tracking.webhooks"}) {
             for (String gauge : new String[] {"mailtree_outcomes_lag_events", "mailtree_outcomes_lag_seconds"}) {
                 assertThat(metrics).containsPattern(gauge + "\\{[^}]*consumer=\"" + consumer.replace(".", "\\.")
                         + "\"[^}]*\\} [0-9.E]+");

@@ -1,0 +1,37 @@
+package io.mailtree.tracking;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The event types an endpoint can subscribe to. Message events come from the delivery outcome
+ * stream; key events are published by the reputation feature through {@link Webhooks#publish}; the
+ * {@code test} event goes to one endpoint on request, whatever it subscribed to.
+ */
+public final class WebhookEventTypes {
+
+    public static final String DELIVERED = "message.delivered";
+    public static final String DEFERRED = "message.deferred";
+    public static final String BOUNCED = "message.bounced";
+    public static final String COMPLAINED = "message.complained";
+    public static final String SUPPRESSED = "message.suppressed";
+    public static final String KEY_WARNED = "key.warned";
+    public static final String KEY_PAUSED = "key.paused";
+    public static final String KEY_RESUMED = "key.resumed";
+    public static final String TEST = "test";
+
+    /** What an endpoint may choose, in the order pages list them. */
+    public static final List<String> SUBSCRIBABLE = List.of(DELIVERED, DEFERRED, BOUNCED, COMPLAINED, SUPPRESSED,
+            KEY_WARNED, KEY_PAUSED, KEY_RESUMED);
+
+    private static final Map<String, String> BY_OUTCOME = Map.of("DELIVERED", DELIVERED, "DEFERRED", DEFERRED,
+            "BOUNCED", BOUNCED, "COMPLAINED", COMPLAINED, "SUPPRESSED", SUPPRESSED);
+
+    private WebhookEventTypes() {
+    }
+
+    /** The webhook type of an outcome stream event, or null for the types no endpoint receives (ACCEPTED, QUEUED …). */
+    static String forOutcome(String outcomeType) {
+        return outcomeType == null ? null : BY_OUTCOME.get(outcomeType);
+    }
+}
