@@ -56,8 +56,8 @@ public class IsolationBench {
                 "(https?://\\S+/senders/confirm\\?token=[A-Za-z0-9_.%=-]+)");
         SendBench.confirmLink(link);
         String tx = key(primary, "Receipts", "TRANSACTIONAL");
-        String mk = key(primary, "Newsletter", "MARKETING");
         String txKeyId = keyId;
+        String mk = key(primary, "Newsletter", "MARKETING");
         System.out.println("setup: master, domain, confirmed sender, keys Receipts (TRANSACTIONAL) and Newsletter (MARKETING)");
 
         // Warm-up, so phase A does not pay the JIT.
@@ -169,7 +169,10 @@ public class IsolationBench {
                 + " percentile_cont(0.99) within group (order by extract(epoch from delivered_at - created_at))"
                 + " from message where api_key_id = '" + key + "' and status = 'DELIVERED' and recipients like '%@"
                 + phase + ".tx." + DOMAIN + "'");
-        String[] f = row.split("\\|");
+        String[] f = row.split("\\|", -1);
+        if (f.length < 4 || f[1].isEmpty()) {
+            throw new IllegalStateException("no delivered transactional message in phase " + phase + ": " + row);
+        }
         double n = Double.parseDouble(f[0]);
         return new double[] {n, n / Double.parseDouble(f[1]), Double.parseDouble(f[2]) * 1000,
                 Double.parseDouble(f[3]) * 1000};
