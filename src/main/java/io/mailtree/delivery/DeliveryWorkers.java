@@ -66,6 +66,7 @@ class DeliveryWorkers implements SmartLifecycle {
     private final Settings settings;
     private final ReturnPaths returnPaths;
     private final Semaphore wake = new Semaphore(0);
+    private final int priorityWorkers;
     private final BackgroundThreads threads = new BackgroundThreads();
     private volatile boolean running;
 
@@ -78,6 +79,7 @@ class DeliveryWorkers implements SmartLifecycle {
     DeliveryWorkers(JdbcClient jdbc, JdbcTemplate jdbcTemplate, SuppressedRecipients suppressions, MessageEvents events, DkimSigning dkim, MailTransport mailTransport, Clock clock,
             PlatformTransactionManager transactionManager, DatabaseKind database, NodeIdentity node, ReturnPaths returnPaths,
             @Value("${mailtree.delivery.workers:8}") int workers, @Value("${mailtree.delivery.batch:50}") int batch,
+            @Value("${mailtree.delivery.priority-workers:1}") int priorityWorkers,
             @Value("${mailtree.delivery.retry-horizon:72h}") Duration horizon,
             @Value("${mailtree.delivery.retry-base:30s}") Duration retryBase,
             @Value("${mailtree.delivery.lease:2m}") Duration lease,
@@ -99,6 +101,7 @@ class DeliveryWorkers implements SmartLifecycle {
         this.settings = new Settings(workers, batch, lease, horizon, retryBase, bounceDomain, relayHost, relayPort,
                 relayUsername, relayPassword, relayTls);
         this.returnPaths = returnPaths;
+        this.priorityWorkers = Math.max(0, priorityWorkers);
     }
 
     /** Wakes idle workers after new messages commit. */
@@ -113,6 +116,15 @@ class DeliveryWorkers implements SmartLifecycle {
 
     /** Claims up to {@code limit} due messages of active accounts, leasing them to this worker. */
     List<Claimed> claim(int limit) {
+        return claim(limit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Claims up to {@code limit} due messages of active accounts whose priority is at most
+     * {@code maxPriority} (D-20: the priority lane's workers take only TRANSACTIONAL and unlabelled
+     * mail, so a new receipt never waits behind a marketing batch a worker is in the middle of).
+     */
+    List<Claimed> claim(int limit, int maxPriority) {
         return transactions.execute(status -> {
             Instant now = clock.instant();
             if (postgres) {
@@ -123,10 +135,11 @@ class DeliveryWorkers implements SmartLifecycle {
             }
             List<Long> ids = jdbc.sql("""
                     select m.id from message m
-                    where m.status = 'QUEUED' and m.next_attempt_at <= ? and (m.lease_until is null or m.lease_until < ?)
+                    where m.status = 'QUEUED' and m.priority <= ? and m.next_attempt_at <= ?
+                      and (m.lease_until is null or m.lease_until < ?)
                       and exists (select 1 from account a where a.id = m.account_id and a.status = 'ACTIVE')
                     order by m.priority, m.next_attempt_at, m.id limit ? for update""" + (postgres ? " skip locked" : ""))
-                    .params(Times.sql(now), Times.sql(now), limit).query(Long.class).list();
+                    .params(maxPriority, Times.sql(now), Times.sql(now), limit).query(Long.class).list();
             if (ids.isEmpty()) {
                 return List.<Claimed>of();
             }
@@ -398,7 +411,7 @@ class DeliveryWorkers implements SmartLifecycle {
 
     // --- lifecycle ------------------------------------------------------------------------------
 
-    private void work() {
+    private void work(int maxPriority) {
         RelayConnection relay = settings.relayHost() == null || settings.relayHost().isBlank() ? null
                 : new RelayConnection(settings.relayHost(), settings.relayPort(), settings.relayUsername(),
                         settings.relayPassword(), settings.relayTls());
@@ -406,7 +419,7 @@ class DeliveryWorkers implements SmartLifecycle {
             while (running) {
                 List<Claimed> batch;
                 try {
-                    batch = claim(settings.batch());
+                    batch = claim(settings.batch(), maxPriority);
                 } catch (RuntimeException databaseTrouble) {
                     log.warn("claiming messages failed; retrying", databaseTrouble);
                     batch = List.of();
@@ -460,7 +473,9 @@ class DeliveryWorkers implements SmartLifecycle {
         }
         running = true;
         for (int i = 0; i < settings.workers(); i++) {
-            threads.start("delivery-" + i, this::work);
+            // D-20: the first priority-workers take only TRANSACTIONAL and unlabelled mail (priority 0 and 1).
+            int maxPriority = i < Math.min(priorityWorkers, settings.workers() - 1) ? 1 : Integer.MAX_VALUE;
+            threads.start("delivery-" + i, () -> work(maxPriority));
         }
     }
 
