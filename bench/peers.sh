@@ -12,9 +12,9 @@
 #
 # Usage: bench/peers.sh        (as root: it installs packages and starts Postfix instances)
 # Environment: BENCH_MESSAGE_BYTES (10240), BENCH_SESSIONS (16: smtp-source sessions, Mailtree's API
-#              clients and SMTP submission clients), BENCH_PEER_MESSAGES (10000, per Postfix path),
-#              BENCH_WIRE_MESSAGES (50000), BENCH_MAILTREE_SECONDS (15, send.sh's API phase),
-#              BENCH_SMTP_SECONDS (15, send.sh's SMTP submission phase), BENCH_RAW_SECONDS (5),
+#              clients and SMTP submission clients), BENCH_PEER_MESSAGES (6000, per Postfix path),
+#              BENCH_WIRE_MESSAGES (30000), BENCH_MAILTREE_SECONDS (12, send.sh's API phase),
+#              BENCH_SMTP_SECONDS (12, send.sh's SMTP submission phase), BENCH_RAW_SECONDS (5),
 #              BENCH_STALL_TIMEOUT (60 s without a new message at the sink = failure),
 #              BENCH_PATHS ("wire postfix opendkim mailtree": a subset runs only those),
 #              BENCH_SPOOL (/var/spool: where the temporary directory goes; same disk as a normal
@@ -25,10 +25,10 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SIZE="${BENCH_MESSAGE_BYTES:-10240}"
 SESSIONS="${BENCH_SESSIONS:-16}"
-PEER_MESSAGES="${BENCH_PEER_MESSAGES:-10000}"
-WIRE_MESSAGES="${BENCH_WIRE_MESSAGES:-50000}"
-MAILTREE_SECONDS="${BENCH_MAILTREE_SECONDS:-15}"
-SMTP_SECONDS="${BENCH_SMTP_SECONDS:-15}"
+PEER_MESSAGES="${BENCH_PEER_MESSAGES:-6000}"
+WIRE_MESSAGES="${BENCH_WIRE_MESSAGES:-30000}"
+MAILTREE_SECONDS="${BENCH_MAILTREE_SECONDS:-12}"
+SMTP_SECONDS="${BENCH_SMTP_SECONDS:-12}"
 STALL="${BENCH_STALL_TIMEOUT:-60}"
 PATHS=" ${BENCH_PATHS:-wire postfix opendkim mailtree} "
 SENDER="news@bench.example.test"
@@ -432,12 +432,12 @@ run_postfix_path() { # key label milter(yes|no)
 # (/proc/stat) and Mailtree's own CPU (the server JVM and its PostgreSQL backends) at the start and end
 # of each phase: the API phase runs from "send: N threads" to the end of its drain (the queue summary,
 # or the next phase's first line), the SMTP submission phase from "smtp: N clients" to the report.
-MT_BUSY=(); MT_OWN=(); MT_LOAD=()
+MT_BUSY=(); MT_TOTAL=(); MT_OWN=(); MT_LOAD=()
 mailtree_mark() { # index: even = a phase starts, odd = it ends (own CPU is read outside the machine's window)
     local busy total
     (( $1 % 2 == 0 )) && MT_OWN[$1]=$(( $(tree_jiffies "${SERVER_PID:-0}") + $(pg_jiffies "$BENCH_DB") ))
     read -r busy total < <(machine_jiffies)
-    MT_BUSY[$1]="$busy"
+    MT_BUSY[$1]="$busy"; MT_TOTAL[$1]="$total"
     (( $1 % 2 == 1 )) && MT_OWN[$1]=$(( $(tree_jiffies "${SERVER_PID:-0}") + $(pg_jiffies "$BENCH_DB") ))
     MT_LOAD[$1]="$(loadavg)"
     return 0
@@ -450,6 +450,11 @@ run_mailtree() {
     export BENCH_DB="${BENCH_DB:-mailtree_peersbench}"
     local out="$WORK/mailtree.log" fifo="$WORK/mailtree.fifo" line phase=0
     mkfifo "$fifo"
+    # Its HTTP and submission ports from this script's range: server.sh's first free port from 18080 can
+    # race with another benchmark starting at the same moment (its health check then finds the other
+    # server, whose operator token is not ours).
+    if [[ -z "${BENCH_PORT:-}" ]]; then free_port; export BENCH_PORT=$FREE_PORT; fi
+    if [[ -z "${BENCH_SUBMISSION_PORT:-}" ]]; then free_port; export BENCH_SUBMISSION_PORT=$FREE_PORT; fi
     log "Mailtree: bench/send.sh $MAILTREE_SECONDS (API) + ${SMTP_SECONDS} s SMTP submission, $SESSIONS clients each," \
         "$SIZE-byte messages, database $BENCH_DB (load $(loadavg))"
     BENCH_MESSAGE_BYTES="$SIZE" BENCH_THREADS="$SESSIONS" BENCH_SMTP_CLIENTS="$SESSIONS" \
@@ -501,10 +506,14 @@ run_mailtree() {
         [[ -n "${MT_OWN[$2]:-}" && -n "${3:-}" && "${3:-0}" != 0 ]] || { echo "?"; return; }
         awk -v j=$(( MT_OWN[$2] - MT_OWN[$1] )) -v hz="$HZ" -v n="$3" 'BEGIN { printf "%.2f", j * 1000 / hz / n }'
     }
+    busy_share() { # from to
+        [[ -n "${MT_TOTAL[$2]:-}" ]] || { echo "-"; return; }
+        awk -v b=$(( MT_BUSY[$2] - MT_BUSY[$1] )) -v t=$(( MT_TOTAL[$2] - MT_TOTAL[$1] )) 'BEGIN { printf "%.0f", t ? 100 * b / t : 0 }'
+    }
     MACHINE_MS[mt_api]="$(per_message 0 1 "$api_delivered")"; OWN_MS[mt_api]="$(own_per_message 0 1 "$api_delivered")"
     MACHINE_MS[mt_smtp]="$(per_message 2 3 "$smtp_delivered")"; OWN_MS[mt_smtp]="$(own_per_message 2 3 "$smtp_delivered")"
-    RESULTS+=("Mailtree API -> queue -> DKIM -> sink|${E2E[mt_api]:-?}|${ACCEPT[mt_api]:-?}|${MACHINE_MS[mt_api]}|${OWN_MS[mt_api]}|Mailtree+PostgreSQL|-|${MT_LOAD[0]:-?} -> ${MT_LOAD[1]:-?}")
-    RESULTS+=("Mailtree SMTP submission -> DKIM -> sink|${E2E[mt_smtp]:-?}|${ACCEPT[mt_smtp]:-?}|${MACHINE_MS[mt_smtp]}|${OWN_MS[mt_smtp]}|Mailtree+PostgreSQL|-|${MT_LOAD[2]:-?} -> ${MT_LOAD[3]:-?}")
+    RESULTS+=("Mailtree API -> queue -> DKIM -> sink|${E2E[mt_api]:-?}|${ACCEPT[mt_api]:-?}|${MACHINE_MS[mt_api]}|${OWN_MS[mt_api]}|Mailtree+PostgreSQL|$(busy_share 0 1)|${MT_LOAD[0]:-?} -> ${MT_LOAD[1]:-?}")
+    RESULTS+=("Mailtree SMTP submission -> DKIM -> sink|${E2E[mt_smtp]:-?}|${ACCEPT[mt_smtp]:-?}|${MACHINE_MS[mt_smtp]}|${OWN_MS[mt_smtp]}|Mailtree+PostgreSQL|$(busy_share 2 3)|${MT_LOAD[2]:-?} -> ${MT_LOAD[3]:-?}")
     MAILTREE_RC=$rc
 }
 
