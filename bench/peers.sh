@@ -77,8 +77,8 @@ if wants wire || wants postfix || wants opendkim; then
 fi
 
 # --- work directory, ports, clean-up --------------------------------------------------------------
-# Not under /tmp: OpenDKIM refuses a configuration or key whose path a world-writable directory
-# contains. /var/spool is where a Postfix queue normally lives, on the same disk as PostgreSQL here.
+# Not in the usual temporary directory: OpenDKIM refuses a configuration or key below a world-writable
+# directory. /var/spool is where a Postfix queue normally lives (and on the same disk as PostgreSQL).
 WORK="$(mktemp -d "${BENCH_SPOOL:-/var/spool}/mailtree-peers.XXXXXX")"
 chmod 755 "$WORK"
 NEXT_PORT="${BENCH_PORT_BASE:-12600}"
@@ -549,16 +549,25 @@ for row in "${RESULTS[@]}"; do
     printf '%-42s %11s %12s %14s %10s  %-19s %5s  %s\n' "$label" "$e2e" "$accept" "$machine" "$own" "$own_label" "$busy" "$load"
 done
 [[ -n "$MT_BUSY_IDLE" ]] && echo "Mailtree API phase: ${MT_BUSY_IDLE#delivered: }"
+SATURATED=0
+for row in "${RESULTS[@]}"; do
+    IFS='|' read -r _ _ _ _ _ _ busy _ <<<"$row"
+    [[ "$busy" =~ ^[0-9]+$ ]] && (( busy >= 95 )) && SATURATED=1
+done
+if (( SATURATED == 1 )); then
+    echo "note: the machine was busy 95 % or more during some paths (other work on the host): their machine ms/msg"
+    echo "      is mostly that work, and their rates are what was left over; compare own ms/msg, and rates at a similar load"
+fi
 
 SHORT=0
 ratio_line() { # label numerator denominator target
     local verdict
     if [[ -z "${2:-}" || -z "${3:-}" || "$2" == "?" || "$3" == "?" || "$3" == 0 ]]; then
-        printf 'ratio: %-58s %7s  target >= %-4s %s\n' "$1" "n/a" "$4" "(not measured)"; return
+        printf 'ratio: %-66s %7s  target >= %-4s %s\n' "$1" "n/a" "$4" "(not measured)"; return
     fi
     read -r value verdict < <(awk -v a="$2" -v b="$3" -v t="$4" 'BEGIN { r = a / b; printf "%.2f %s\n", r, (r >= t ? "PASS" : "short") }')
     [[ "$verdict" == PASS ]] || SHORT=1
-    printf 'ratio: %-58s %7s  target >= %-4s %s\n' "$1" "${value}x" "$4" "$verdict"
+    printf 'ratio: %-66s %7s  target >= %-4s %s\n' "$1" "${value}x" "$4" "$verdict"
 }
 echo
 ratio_line "Mailtree delivered / Postfix + OpenDKIM delivered" "${E2E[mt_api]:-}" "${E2E[opendkim]:-}" 3
@@ -566,7 +575,7 @@ ratio_line "Mailtree delivered / Postfix delivered (no DKIM)" "${E2E[mt_api]:-}"
 ratio_line "Mailtree SMTP submission accepted / Postfix accepted" "${ACCEPT[mt_smtp]:-}" "${ACCEPT[postfix]:-}" 1
 info_ratio() { # label numerator denominator
     [[ -n "${2:-}" && -n "${3:-}" && "$2" != "?" && "$3" != "?" && "$3" != 0 ]] || return 0
-    printf 'info:  %-58s %7s\n' "$1" "$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.2fx", a / b }')"
+    printf 'info:  %-66s %7s\n' "$1" "$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.2fx", a / b }')"
 }
 info_ratio "Mailtree SMTP submission delivered / Postfix + OpenDKIM delivered" "${E2E[mt_smtp]:-}" "${E2E[opendkim]:-}"
 info_ratio "Mailtree SMTP submission accepted / Postfix + OpenDKIM accepted" "${ACCEPT[mt_smtp]:-}" "${ACCEPT[opendkim]:-}"
