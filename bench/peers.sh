@@ -93,11 +93,11 @@ OPENDKIM_PID=""
 SINK_PID=""
 DUMP_SINK_PID=""
 SEND_PID=""
-stop_pid() { # pid: TERM, wait up to 10 s, then KILL
+stop_pid() { # pid [seconds]: TERM, wait up to 10 s (or seconds), then KILL
     local pid="$1"
     [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 $(( ${2:-10} * 10 ))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
 }
@@ -119,7 +119,7 @@ stop_postfix() { # conf dir
 cleanup() {
     local rc=$?
     trap - EXIT
-    stop_pid "$SEND_PID"
+    stop_pid "$SEND_PID" 45 # send.sh gives its server 30 s to stop
     for conf in "${POSTFIX_CONFS[@]}"; do stop_postfix "$conf"; done
     stop_pid "$OPENDKIM_PID"
     stop_pid "$SINK_PID"
@@ -168,6 +168,9 @@ pg_jiffies() {
 # A sleep without a fork: reading from a descriptor nothing ever writes to.
 exec {NAP_FD}<> <(:)
 nap() { read -r -t "$1" -u "$NAP_FD" _ || true; }
+per_message_ms() { # jiffies messages -> milliseconds of CPU per message
+    awk -v j="$1" -v hz="$HZ" -v n="$2" 'BEGIN { printf "%.2f", n ? j * 1000 / hz / n : 0 }'
+}
 ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 # smtp-sink -c writes "sess=N quit=N mesg=N\r" whenever a session ends, QUIT comes or a message's
@@ -241,29 +244,37 @@ RESULTS=()
 declare -A E2E ACCEPT MACHINE_MS OWN_MS
 
 # Measures one SMTP path: COUNT messages injected at PORT, timed until the sink has them all.
-# OWN_PIDS: the processes whose CPU is this path's own (the MTA, or the sink for the bare wire).
-measure_smtp() { # key label port count own-label own-pids...
-    local key="$1" label="$2" port="$3" count="$4" own_label="$5"; shift 5
-    local own_pids="$*" busy0 total0 busy1 total1 own0 own1 base t0 t1 load0
+# PARTS: NAME=PID for each process (and its descendants) whose CPU is this path's own: the MTA and its
+# milter, or the sink for the bare wire.
+measure_smtp() { # key label port count NAME=PID...
+    local key="$1" label="$2" port="$3" count="$4"; shift 4
+    local parts=("$@") busy0 total0 busy1 total1 base t0 t1 load0 part
+    local -a own0=() own1=()
     sink_update
     base="$SINK_COUNT"
     load0="$(loadavg)"
     log "$label: $count messages of $SIZE bytes, $SESSIONS sessions (load $load0)"
-    own0="$(tree_jiffies $own_pids)" # own CPU read outside the machine's window: reading /proc costs a little
+    for part in "${parts[@]}"; do own0+=("$(tree_jiffies "${part#*=}")"); done # outside the machine's window
     read -r busy0 total0 < <(machine_jiffies)
     t0="$EPOCHREALTIME"
     inject "$port" "$count" || { log "$label: smtp-source failed: $(tail -n 5 "$WORK/smtp-source.err")"; exit 1; }
     t1="$EPOCHREALTIME"
     await_sink $((base + count)) || exit 1
     read -r busy1 total1 < <(machine_jiffies)
-    own1="$(tree_jiffies $own_pids)"
+    for part in "${parts[@]}"; do own1+=("$(tree_jiffies "${part#*=}")"); done
     local accept_s e2e_s
     accept_s="$(ms_between "$t0" "$t1")"
     e2e_s="$(ms_between "$t0" "$DELIVERED_AT")"
     ACCEPT[$key]="$(awk -v n="$count" -v s="$accept_s" 'BEGIN { printf "%.0f", n / s }')"
     E2E[$key]="$(awk -v n="$count" -v s="$e2e_s" 'BEGIN { printf "%.0f", n / s }')"
     MACHINE_MS[$key]="$(awk -v j=$((busy1 - busy0)) -v hz="$HZ" -v n="$count" 'BEGIN { printf "%.2f", j * 1000 / hz / n }')"
-    OWN_MS[$key]="$(awk -v j=$((own1 - own0)) -v hz="$HZ" -v n="$count" 'BEGIN { printf "%.2f", j * 1000 / hz / n }')"
+    local i own_total=0 own_label=""
+    for i in "${!parts[@]}"; do
+        own_total=$((own_total + own1[i] - own0[i]))
+        own_label+="${own_label:+ + }${parts[i]%%=*}"
+        if (( ${#parts[@]} > 1 )); then own_label+=" $(per_message_ms $((own1[i] - own0[i])) "$count")"; fi
+    done
+    OWN_MS[$key]="$(per_message_ms "$own_total" "$count")"
     local busy_pct
     busy_pct="$(awk -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) 'BEGIN { printf "%.0f", t ? 100 * b / t : 0 }')"
     if [[ -s "$WORK/smtp-source.err" ]]; then
@@ -417,9 +428,9 @@ run_postfix_path() { # key label milter(yes|no)
     sink_update
     local base="$SINK_COUNT"
     inject "$POSTFIX_PORT" $((SESSIONS * 5)) && await_sink $((base + SESSIONS * 5)) || exit 1
-    local own_pids="$POSTFIX_MASTER" own_label="Postfix"
-    if [[ "$3" == yes ]]; then own_pids="$own_pids $OPENDKIM_PID"; own_label="Postfix+OpenDKIM"; fi
-    measure_smtp "$key" "$label" "$POSTFIX_PORT" "$PEER_MESSAGES" "$own_label" $own_pids
+    local parts=("Postfix=$POSTFIX_MASTER")
+    [[ "$3" == yes ]] && parts+=("OpenDKIM=$OPENDKIM_PID")
+    measure_smtp "$key" "$label" "$POSTFIX_PORT" "$PEER_MESSAGES" "${parts[@]}"
     local dir="$WORK/$name" deferred
     deferred="$(grep -c 'status=deferred' "$dir/maillog" || true)"
     (( deferred == 0 )) || log "$label: $deferred deferral(s) in the maillog: $(grep -m 1 'status=deferred' "$dir/maillog")"
@@ -432,13 +443,13 @@ run_postfix_path() { # key label milter(yes|no)
 # (/proc/stat) and Mailtree's own CPU (the server JVM and its PostgreSQL backends) at the start and end
 # of each phase: the API phase runs from "send: N threads" to the end of its drain (the queue summary,
 # or the next phase's first line), the SMTP submission phase from "smtp: N clients" to the report.
-MT_BUSY=(); MT_TOTAL=(); MT_OWN=(); MT_LOAD=()
+MT_BUSY=(); MT_TOTAL=(); MT_JVM=(); MT_PG=(); MT_LOAD=()
 mailtree_mark() { # index: even = a phase starts, odd = it ends (own CPU is read outside the machine's window)
     local busy total
-    (( $1 % 2 == 0 )) && MT_OWN[$1]=$(( $(tree_jiffies "${SERVER_PID:-0}") + $(pg_jiffies "$BENCH_DB") ))
+    if (( $1 % 2 == 0 )); then MT_JVM[$1]="$(tree_jiffies "${SERVER_PID:-0}")"; MT_PG[$1]="$(pg_jiffies "$BENCH_DB")"; fi
     read -r busy total < <(machine_jiffies)
     MT_BUSY[$1]="$busy"; MT_TOTAL[$1]="$total"
-    (( $1 % 2 == 1 )) && MT_OWN[$1]=$(( $(tree_jiffies "${SERVER_PID:-0}") + $(pg_jiffies "$BENCH_DB") ))
+    if (( $1 % 2 == 1 )); then MT_JVM[$1]="$(tree_jiffies "${SERVER_PID:-0}")"; MT_PG[$1]="$(pg_jiffies "$BENCH_DB")"; fi
     MT_LOAD[$1]="$(loadavg)"
     return 0
 }
@@ -502,9 +513,14 @@ run_mailtree() {
         [[ -n "${MT_BUSY[$2]:-}" && -n "${3:-}" && "${3:-0}" != 0 ]] || { echo "?"; return; }
         awk -v j=$(( MT_BUSY[$2] - MT_BUSY[$1] )) -v hz="$HZ" -v n="$3" 'BEGIN { printf "%.2f", j * 1000 / hz / n }'
     }
-    own_per_message() {
-        [[ -n "${MT_OWN[$2]:-}" && -n "${3:-}" && "${3:-0}" != 0 ]] || { echo "?"; return; }
-        awk -v j=$(( MT_OWN[$2] - MT_OWN[$1] )) -v hz="$HZ" -v n="$3" 'BEGIN { printf "%.2f", j * 1000 / hz / n }'
+    own_per_message() { # from to messages [jvm|pg]
+        [[ -n "${MT_JVM[$2]:-}" && -n "${3:-}" && "${3:-0}" != 0 ]] || { echo "?"; return; }
+        local jvm=$(( MT_JVM[$2] - MT_JVM[$1] )) pg=$(( MT_PG[$2] - MT_PG[$1] ))
+        case "${4:-}" in
+            jvm) per_message_ms "$jvm" "$3" ;;
+            pg) per_message_ms "$pg" "$3" ;;
+            *) per_message_ms $((jvm + pg)) "$3" ;;
+        esac
     }
     busy_share() { # from to
         [[ -n "${MT_TOTAL[$2]:-}" ]] || { echo "-"; return; }
@@ -512,8 +528,8 @@ run_mailtree() {
     }
     MACHINE_MS[mt_api]="$(per_message 0 1 "$api_delivered")"; OWN_MS[mt_api]="$(own_per_message 0 1 "$api_delivered")"
     MACHINE_MS[mt_smtp]="$(per_message 2 3 "$smtp_delivered")"; OWN_MS[mt_smtp]="$(own_per_message 2 3 "$smtp_delivered")"
-    RESULTS+=("Mailtree API -> queue -> DKIM -> sink|${E2E[mt_api]:-?}|${ACCEPT[mt_api]:-?}|${MACHINE_MS[mt_api]}|${OWN_MS[mt_api]}|Mailtree+PostgreSQL|$(busy_share 0 1)|${MT_LOAD[0]:-?} -> ${MT_LOAD[1]:-?}")
-    RESULTS+=("Mailtree SMTP submission -> DKIM -> sink|${E2E[mt_smtp]:-?}|${ACCEPT[mt_smtp]:-?}|${MACHINE_MS[mt_smtp]}|${OWN_MS[mt_smtp]}|Mailtree+PostgreSQL|$(busy_share 2 3)|${MT_LOAD[2]:-?} -> ${MT_LOAD[3]:-?}")
+    RESULTS+=("Mailtree API -> queue -> DKIM -> sink|${E2E[mt_api]:-?}|${ACCEPT[mt_api]:-?}|${MACHINE_MS[mt_api]}|${OWN_MS[mt_api]}|Mailtree $(own_per_message 0 1 "$api_delivered" jvm) + PostgreSQL $(own_per_message 0 1 "$api_delivered" pg)|$(busy_share 0 1)|${MT_LOAD[0]:-?} -> ${MT_LOAD[1]:-?}")
+    RESULTS+=("Mailtree SMTP submission -> DKIM -> sink|${E2E[mt_smtp]:-?}|${ACCEPT[mt_smtp]:-?}|${MACHINE_MS[mt_smtp]}|${OWN_MS[mt_smtp]}|Mailtree $(own_per_message 2 3 "$smtp_delivered" jvm) + PostgreSQL $(own_per_message 2 3 "$smtp_delivered" pg)|$(busy_share 2 3)|${MT_LOAD[2]:-?} -> ${MT_LOAD[3]:-?}")
     MAILTREE_RC=$rc
 }
 
@@ -528,7 +544,7 @@ if wants wire || wants postfix || wants opendkim; then
 fi
 if wants wire; then
     inject "$SINK_PORT" "$SESSIONS" && await_sink "$SESSIONS" || exit 1 # warm-up
-    measure_smtp wire "bare wire: smtp-source -> smtp-sink" "$SINK_PORT" "$WIRE_MESSAGES" "smtp-sink" "$SINK_PID"
+    measure_smtp wire "bare wire: smtp-source -> smtp-sink" "$SINK_PORT" "$WIRE_MESSAGES" "smtp-sink=$SINK_PID"
 fi
 wants postfix && run_postfix_path postfix "Postfix -> smtp-sink, no DKIM" no
 wants opendkim && run_postfix_path opendkim "Postfix + OpenDKIM -> smtp-sink" yes
@@ -541,12 +557,12 @@ wants mailtree && run_mailtree
 # --- the table ------------------------------------------------------------------------------------
 echo
 echo "== side by side: $SIZE-byte messages, $SESSIONS sessions, $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC') =="
-printf '%-42s %11s %12s %14s %10s  %-19s %5s  %s\n' "path" "msg/s e2e" "accept msg/s" "machine ms/msg" "own ms/msg" \
-    "own = CPU of" "busy" "load before -> after"
+printf '%-42s %11s %12s %14s %10s  %-32s %5s  %s\n' "path" "msg/s e2e" "accept msg/s" "machine ms/msg" "own ms/msg" \
+    "own = CPU of (ms/msg)" "busy" "load before -> after"
 for row in "${RESULTS[@]}"; do
     IFS='|' read -r label e2e accept machine own own_label busy load <<<"$row"
     [[ "$busy" == "-" ]] || busy="$busy%"
-    printf '%-42s %11s %12s %14s %10s  %-19s %5s  %s\n' "$label" "$e2e" "$accept" "$machine" "$own" "$own_label" "$busy" "$load"
+    printf '%-42s %11s %12s %14s %10s  %-32s %5s  %s\n' "$label" "$e2e" "$accept" "$machine" "$own" "$own_label" "$busy" "$load"
 done
 [[ -n "$MT_BUSY_IDLE" ]] && echo "Mailtree API phase: ${MT_BUSY_IDLE#delivered: }"
 SATURATED=0
