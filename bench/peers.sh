@@ -19,6 +19,7 @@
 #              BENCH_PATHS ("wire postfix opendkim mailtree": a subset runs only those),
 #              BENCH_SPOOL (/var/spool: where the temporary directory goes; same disk as a normal
 #              Postfix queue), BENCH_STRICT (1 = exit 4 when a target is short), BENCH_PORT_BASE (12600),
+#              BENCH_PG_WAIT (180: seconds to wait for 25 free PostgreSQL connections before Mailtree),
 #              plus send.sh's and server.sh's (BENCH_DB defaults to mailtree_peersbench here).
 set -euo pipefail
 
@@ -171,7 +172,7 @@ nap() { read -r -t "$1" -u "$NAP_FD" _ || true; }
 per_message_ms() { # jiffies messages -> milliseconds of CPU per message
     awk -v j="$1" -v hz="$HZ" -v n="$2" 'BEGIN { printf "%.2f", n ? j * 1000 / hz / n : 0 }'
 }
-ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 # smtp-sink -c writes "sess=N quit=N mesg=N\r" whenever a session ends, QUIT comes or a message's
 # final dot arrives. SINK_COUNT is the last mesg= written; sink_update reads what was appended since the
@@ -263,8 +264,8 @@ measure_smtp() { # key label port count NAME=PID...
     read -r busy1 total1 < <(machine_jiffies)
     for part in "${parts[@]}"; do own1+=("$(tree_jiffies "${part#*=}")"); done
     local accept_s e2e_s
-    accept_s="$(ms_between "$t0" "$t1")"
-    e2e_s="$(ms_between "$t0" "$DELIVERED_AT")"
+    accept_s="$(seconds_between "$t0" "$t1")"
+    e2e_s="$(seconds_between "$t0" "$DELIVERED_AT")"
     ACCEPT[$key]="$(awk -v n="$count" -v s="$accept_s" 'BEGIN { printf "%.0f", n / s }')"
     E2E[$key]="$(awk -v n="$count" -v s="$e2e_s" 'BEGIN { printf "%.0f", n / s }')"
     MACHINE_MS[$key]="$(awk -v j=$((busy1 - busy0)) -v hz="$HZ" -v n="$count" 'BEGIN { printf "%.2f", j * 1000 / hz / n }')"
@@ -457,8 +458,26 @@ number_in() { # regex line -> the first capture, commas removed
     [[ "$2" =~ $1 ]] && echo "${BASH_REMATCH[1]//,/}"
     return 0
 }
+# On a shared PostgreSQL others' test suites can hold nearly every connection; Mailtree then fails to
+# start ("too many clients"). Wait (BENCH_PG_WAIT seconds, 180) for room for its pool and psql.
+await_pg_connections() {
+    [[ "${BENCH_DATABASE:-postgresql}" == postgresql ]] || return 0
+    local free deadline=$((EPOCHSECONDS + ${BENCH_PG_WAIT:-180})) needed=25 # its pool of 20, psql
+    while true; do
+        free="$(psql -h "${PGHOST:-127.0.0.1}" -p "${PGPORT:-5432}" -U "${PGUSER:-postgres}" -d postgres -Atc \
+            "select current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
+                    - count(*) from pg_stat_activity where backend_type = 'client backend'" 2>/dev/null)" || free=0
+        (( ${free:-0} >= needed )) && return 0
+        if (( EPOCHSECONDS >= deadline )); then
+            log "PostgreSQL has $free free connection(s), Mailtree needs about $needed; starting anyway"; return 0
+        fi
+        log "PostgreSQL has $free free connection(s) (others' work), Mailtree needs about $needed; waiting"
+        sleep 5
+    done
+}
 run_mailtree() {
     export BENCH_DB="${BENCH_DB:-mailtree_peersbench}"
+    await_pg_connections
     local out="$WORK/mailtree.log" fifo="$WORK/mailtree.fifo" line phase=0
     mkfifo "$fifo"
     # Its HTTP and submission ports from this script's range: server.sh's first free port from 18080 can
