@@ -162,7 +162,8 @@ tree_jiffies() {
 # and the shared background writers are left out).
 pg_jiffies() {
     local pids
-    pids="$(ps -eo pid=,args= | awk -v db="$1" '$2 == "postgres:" && $4 == db { print $1 }')"
+    # A backend's title: "postgres: [CLUSTER: ]USER DATABASE HOST(PORT) STATE" (Debian names the cluster).
+    pids="$(ps -eo pid=,args= | awk -v db="$1" '$2 == "postgres:" && index($0 " ", " " db " ") { print $1 }')"
     [[ -n "$pids" ]] || { echo 0; return 0; }
     (cd /proc && cat $(printf "%s/stat " $pids) 2>/dev/null || true) | awk '{ sub(/^.*\) /, ""); s += $12 + $13 } END { print s + 0 }'
 }
@@ -283,7 +284,7 @@ measure_smtp() { # key label port count NAME=PID...
         : >"$WORK/smtp-source.err"
     fi
     log "$label: accepted in $accept_s s (${ACCEPT[$key]} msg/s), all at the sink after $e2e_s s (${E2E[$key]} msg/s);" \
-        "machine CPU ${MACHINE_MS[$key]} ms/msg (busy $busy_pct %), $own_label ${OWN_MS[$key]} ms/msg; load $(loadavg)"
+        "machine CPU ${MACHINE_MS[$key]} ms/msg (busy $busy_pct %), own CPU ${OWN_MS[$key]} ms/msg ($own_label); load $(loadavg)"
     RESULTS+=("$label|${E2E[$key]}|${ACCEPT[$key]}|${MACHINE_MS[$key]}|${OWN_MS[$key]}|$own_label|$busy_pct|$load0 -> $(loadavg)")
 }
 
