@@ -44,7 +44,9 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wants() { [[ "$PATHS" == *" $1 "* ]]; }
 
-[[ "$(id -u)" == 0 ]] || { log "run as root: it installs Debian packages and starts private Postfix instances"; exit 1; }
+if [[ "$(id -u)" != 0 ]]; then
+    log "run as root: it installs Debian packages and starts private Postfix instances"; exit 1
+fi
 
 # --- packages ------------------------------------------------------------------------------------
 # Postfix is preseeded to "No configuration", so the package sets up no system MTA on port 25. Should
@@ -165,7 +167,8 @@ pg_jiffies() {
     # A backend's title: "postgres: [CLUSTER: ]USER DATABASE HOST(PORT) STATE" (Debian names the cluster).
     pids="$(ps -eo pid=,args= | awk -v db="$1" '$2 == "postgres:" && index($0 " ", " " db " ") { print $1 }')"
     [[ -n "$pids" ]] || { echo 0; return 0; }
-    (cd /proc && cat $(printf "%s/stat " $pids) 2>/dev/null || true) | awk '{ sub(/^.*\) /, ""); s += $12 + $13 } END { print s + 0 }'
+    (cd /proc && cat $(printf "%s/stat " $pids) 2>/dev/null || true) \
+        | awk '{ sub(/^.*\) /, ""); s += $12 + $13 } END { print s + 0 }'
 }
 # A sleep without a fork: reading from a descriptor nothing ever writes to.
 exec {NAP_FD}<> <(:)
@@ -548,8 +551,13 @@ run_mailtree() {
     }
     MACHINE_MS[mt_api]="$(per_message 0 1 "$api_delivered")"; OWN_MS[mt_api]="$(own_per_message 0 1 "$api_delivered")"
     MACHINE_MS[mt_smtp]="$(per_message 2 3 "$smtp_delivered")"; OWN_MS[mt_smtp]="$(own_per_message 2 3 "$smtp_delivered")"
-    RESULTS+=("Mailtree API -> queue -> DKIM -> sink|${E2E[mt_api]:-?}|${ACCEPT[mt_api]:-?}|${MACHINE_MS[mt_api]}|${OWN_MS[mt_api]}|Mailtree $(own_per_message 0 1 "$api_delivered" jvm) + PostgreSQL $(own_per_message 0 1 "$api_delivered" pg)|$(busy_share 0 1)|${MT_LOAD[0]:-?} -> ${MT_LOAD[1]:-?}")
-    RESULTS+=("Mailtree SMTP submission -> DKIM -> sink|${E2E[mt_smtp]:-?}|${ACCEPT[mt_smtp]:-?}|${MACHINE_MS[mt_smtp]}|${OWN_MS[mt_smtp]}|Mailtree $(own_per_message 2 3 "$smtp_delivered" jvm) + PostgreSQL $(own_per_message 2 3 "$smtp_delivered" pg)|$(busy_share 2 3)|${MT_LOAD[2]:-?} -> ${MT_LOAD[3]:-?}")
+    mailtree_row() { # label key from to delivered
+        local split
+        split="Mailtree $(own_per_message "$3" "$4" "$5" jvm) + PostgreSQL $(own_per_message "$3" "$4" "$5" pg)"
+        RESULTS+=("$1|${E2E[$2]:-?}|${ACCEPT[$2]:-?}|${MACHINE_MS[$2]}|${OWN_MS[$2]}|$split|$(busy_share "$3" "$4")|${MT_LOAD[$3]:-?} -> ${MT_LOAD[$4]:-?}")
+    }
+    mailtree_row "Mailtree API -> queue -> DKIM -> sink" mt_api 0 1 "$api_delivered"
+    mailtree_row "Mailtree SMTP submission -> DKIM -> sink" mt_smtp 2 3 "$smtp_delivered"
     MAILTREE_RC=$rc
 }
 
