@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -30,15 +31,18 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
     private final Plans plans;
     private final AuditLog audit;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     private final org.springframework.transaction.support.TransactionTemplate eachInItsOwnTransaction;
 
     AccountTree(Accounts accounts, Plans plans, AuditLog audit, Clock clock,
-            org.springframework.transaction.PlatformTransactionManager transactionManager) {
+            org.springframework.transaction.PlatformTransactionManager transactionManager,
+            ApplicationEventPublisher events) {
         this.accounts = accounts;
         this.plans = plans;
         this.audit = audit;
         this.clock = clock;
+        this.events = events;
         this.eachInItsOwnTransaction = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
     }
 
@@ -277,6 +281,7 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
         accounts.update(master, now);
         audit.record(caller, master.id(), sub.id(), "subaccount.deactivated", "account", sub.id().toString(),
                 allocation > 0 ? "allocation " + allocation + " released at " + releaseAt : null);
+        events.publishEvent(new SubaccountDeactivated(master.id(), sub.id(), now));
         return sub;
     }
 
@@ -306,6 +311,7 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
         accounts.update(sub, now);
         accounts.update(master, now);
         audit.record(caller, master.id(), sub.id(), "subaccount.activated", "account", sub.id().toString(), detail);
+        events.publishEvent(new SubaccountReactivated(master.id(), sub.id(), now));
         return sub;
     }
 
