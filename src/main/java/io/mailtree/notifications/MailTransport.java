@@ -53,7 +53,7 @@ public interface MailTransport {
         /**
          * Hands over signed bytes exactly as they are, to every recipient of the envelope. With one
          * recipient, a failure is thrown as its SMTP transaction failed; with several, as
-         * {@link RelayConnection#send} describes: the failure every recipient met alike, or a
+         * the relay's {@code RelayConnection} reports it: the failure every recipient met alike, or a
          * {@link jakarta.mail.SendFailedException} telling the recipients accepted, to try again and refused.
          */
         void send(Envelope envelope, byte[] mime) throws MessagingException;
