@@ -127,16 +127,27 @@ for pass in "${PASSES[@]}"; do
 
     SERVER_CPU_BEFORE="$(cpu_seconds "$SERVER_PID")"
     SINK_CPU_BEFORE="$(cpu_seconds "$SINK_PID")"
-    backend_ticks >"$WORK/backends-before-$pass"
     log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+    # The CPU per delivered message counts from the start of the send phase (set-up and warm-up left out)
+    # to the end of SendBench (the drain included): sampled when SendBench says the send starts.
+    : >"$WORK/send-$pass.txt"
     set +e
     BENCH_OPERATOR_TOKEN="$TOKEN" BENCH_PSQL="$PSQL" \
         "$JAVA" -Xmx512m "$SCRIPT_DIR/SendBench.java" "$BASE" "$SINK_SMTP" "$SINK_HTTP" "$SECONDS_TO_SEND" \
-        | tee "$WORK/send-$pass.txt"
+        | while IFS= read -r line; do
+            printf '%s\n' "$line"
+            printf '%s\n' "$line" >>"$WORK/send-$pass.txt"
+            if [[ "$line" == "send: "*" threads, batches of "* ]]; then
+                cpu_ticks "$SERVER_PID" >"$WORK/server-send-start-$pass"
+                backend_ticks >"$WORK/backends-before-$pass"
+            fi
+        done
     pass_rc=${PIPESTATUS[0]}
     set -e
     [[ $pass_rc -eq 0 ]] || BENCH_RC=$pass_rc
+    [[ -s "$WORK/server-send-start-$pass" ]] || cpu_ticks "$SERVER_PID" >"$WORK/server-send-start-$pass"
+    [[ -f "$WORK/backends-before-$pass" ]] || : >"$WORK/backends-before-$pass"
 
     backend_ticks >"$WORK/backends-after-$pass"
     SERVER_CPU_AFTER="$(cpu_seconds "$SERVER_PID")"
@@ -147,7 +158,8 @@ for pass in "${PASSES[@]}"; do
 
     RATE[$pass]="$(sed -nE 's/^delivered: first accept -> last delivery .* = ([0-9,.]+) msg\/s end to end.*/\1/p' "$WORK/send-$pass.txt" | tr -d , | head -n 1)"
     DELIVERED[$pass]="$(sed -nE 's/^delivered: ([0-9,]+) of [0-9,]+ accepted.*/\1/p' "$WORK/send-$pass.txt" | tr -d , | head -n 1)"
-    SERVER_CPU[$pass]="$(awk -v a="$SERVER_CPU_AFTER" -v b="$SERVER_CPU_BEFORE" 'BEGIN { printf "%.1f", a - b }')"
+    SERVER_CPU[$pass]="$(awk -v a="$(cpu_ticks "$SERVER_PID")" -v b="$(cat "$WORK/server-send-start-$pass")" \
+        -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (a - b) / hz }')"
     DB_CPU[$pass]="$([[ -n "$PSQL" ]] && backend_seconds "$WORK/backends-before-$pass" "$WORK/backends-after-$pass" || echo 0)"
 done
 
@@ -156,12 +168,12 @@ echo "== delivered with and without the outcome consumers (same machine, back to
 for pass in "${PASSES[@]}"; do
     awk -v pass="$pass" -v rate="${RATE[$pass]:-0}" -v n="${DELIVERED[$pass]:-0}" -v server="${SERVER_CPU[$pass]}" \
         -v db="${DB_CPU[$pass]}" -v database="$BENCH_DATABASE" 'BEGIN {
-        per = n > 0 ? (server + db) * 1000 / n : 0
+        per = (n > 0 ? (server + db) * 1000 / n : 0)
         printf "consumers %-3s: %8.0f msg/s delivered end to end, %d delivered; CPU %.1f s Mailtree + %.1f s PostgreSQL backends = %.2f ms per delivered message%s\n",
-            pass, rate, n, server, db, per, database == "h2" ? " (H2: in the Mailtree figure)" : "" }'
+            pass, rate, n, server, db, per, (database == "h2" ? " (H2: in the Mailtree figure)" : "") }'
 done
 if [[ ${#PASSES[@]} -eq 2 ]]; then
     awk -v on="${RATE[on]:-0}" -v off="${RATE[off]:-0}" 'BEGIN {
-        printf "ratio:         delivered msg/s with consumers / without = %.3f\n", off > 0 ? on / off : 0 }'
+        printf "ratio:         delivered msg/s with consumers / without = %.3f\n", (off > 0 ? on / off : 0) }'
 fi
 exit "$BENCH_RC"
