@@ -62,8 +62,9 @@ stop_sink() {
     fi
     SINK_PID=""
 }
-# server.sh's cleanup stops the server and exits with the script's status; stop the sink just before.
-trap 'rc=$?; stop_sink; (exit $rc); cleanup' EXIT
+# server.sh's cleanup stops the server and exits with the script's status; stop the sink just before (errexit off:
+# under set -e the "(exit $rc)" of a failed run would end the trap before cleanup, leaving the server running).
+trap 'rc=$?; stop_sink; set +e; (exit $rc); cleanup' EXIT
 
 start_sink() {
     SINK_LOG="$WORK/sink-$1.log"
