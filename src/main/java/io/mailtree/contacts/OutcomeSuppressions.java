@@ -61,8 +61,9 @@ class OutcomeSuppressions implements OutcomeConsumer {
                 log.warn("outcome {} names no valid address; skipped", outcome.position());
                 continue;
             }
-            Effect effect = outcome.isHardBounce() ? new Effect(address, "HARD_BOUNCE", outcome.detail(), "BOUNCED")
-                    : new Effect(address, "COMPLAINT", outcome.detail(), "COMPLAINED");
+            Effect effect = outcome.isHardBounce() ? new Effect(address, "HARD_BOUNCE", outcome.detail(),
+                    ContactStatus.BOUNCED.name())
+                    : new Effect(address, "COMPLAINT", outcome.detail(), ContactStatus.COMPLAINED.name());
             byAccount.computeIfAbsent(outcome.account(), a -> new LinkedHashMap<>())
                     .putIfAbsent(EmailAddresses.contactKey(address), effect);
         }
