@@ -3,14 +3,17 @@
 # accepted message delivered by Mailtree's workers to a local SMTP sink (bench/SmtpSink.java) as its
 # relay; accepted/s, delivered/s end to end, send-call p50/p99, refusals, and the raw rate of the same
 # message blasted straight at the sink over SMTP; then the same message submitted over SMTP by 8 clients
-# (Mailtree's submission port) for 30 s: accepted/s, p50/p99 per message, delivered/s. See bench/README.md.
+# (Mailtree's submission port) for 30 s: accepted/s, p50/p99 per message, delivered/s. By default twice, back to
+# back: with the outcome consumers running and with them off (BENCH_CONSUMERS=both|on|off), then the two
+# delivered rates and the CPU per delivered message (Mailtree + its PostgreSQL backends) side by side.
+# See bench/README.md.
 #
 # Usage: bench/send.sh [SECONDS]   (default 60)
 # Environment: MAILTREE_DELIVERY_WORKERS (Mailtree's delivery threads, default 8), BENCH_THREADS (16),
 #              BENCH_BATCH (50), BENCH_MESSAGE_BYTES (10240), BENCH_RAW_SECONDS (10), BENCH_RAW_THREADS
 #              (the delivery workers), BENCH_DRAIN_TIMEOUT (900), BENCH_STALL_TIMEOUT (120), SINK_PORT (0 =
 #              any free port), BENCH_HEAP (1g), BENCH_SMTP_CLIENTS (8), BENCH_SMTP_SECONDS (30; 0 skips the
-#              SMTP submission phase), plus those of server.sh (BENCH_JAR, BENCH_PORT, PG*, BENCH_SUBMISSION_PORT
+#              SMTP submission phase), BENCH_CONSUMERS (both; on or off for one pass), plus those of server.sh (BENCH_JAR, BENCH_PORT, PG*, BENCH_SUBMISSION_PORT
 #              (default: first free port from 12587, or 0 when BENCH_SMTP_SECONDS=0); BENCH_DB defaults to
 #              mailtree_sendbench here; BENCH_DATABASE=h2 runs it on the embedded H2 default instead).
 set -euo pipefail
@@ -38,6 +41,16 @@ else
     export BENCH_SUBMISSION_PORT
 fi
 
+# BENCH_CONSUMERS: both (default) measures the same benchmark twice, back to back on this machine, each on
+# a fresh database, a fresh sink and a fresh Mailtree: first with the outcome consumers running, then with
+# them off (MAILTREE_OUTCOMES_CONSUMERS_ENABLED=false); "on" or "off" runs one pass only.
+case "${BENCH_CONSUMERS:-both}" in
+    both) PASSES=(on off) ;;
+    on) PASSES=(on) ;;
+    off) PASSES=(off) ;;
+    *) log "BENCH_CONSUMERS is both, on or off, not $BENCH_CONSUMERS"; exit 1 ;;
+esac
+
 # The sink first: Mailtree needs its port as the relay. server.sh already chose PORT and WORK.
 SINK_PID=""
 SINK_LOG="$WORK/sink.log"
@@ -47,47 +60,121 @@ stop_sink() {
         wait "$SINK_PID" 2>/dev/null || true
         tail -n 1 "$SINK_LOG" >&2 || true
     fi
+    SINK_PID=""
 }
-# server.sh's cleanup stops the server and exits with the script's status; stop the sink just before.
-trap 'rc=$?; stop_sink; (exit $rc); cleanup' EXIT
+# server.sh's cleanup stops the server and exits with the script's status; stop the sink just before (errexit off:
+# under set -e the "(exit $rc)" of a failed run would end the trap before cleanup, leaving the server running).
+trap 'rc=$?; stop_sink; set +e; (exit $rc); cleanup' EXIT
 
-"$JAVA" -Xmx256m "$SCRIPT_DIR/SmtpSink.java" --port "${SINK_PORT:-0}" --http-port 0 \
-    --save '^(news@bench\.example\.test|warm-0@warm\.example\.test)$' --ready-file "$WORK/sink.ready" \
-    >"$SINK_LOG" 2>&1 &
-SINK_PID=$!
-for _ in $(seq 1 300); do
-    [[ -f "$WORK/sink.ready" ]] && break
-    kill -0 "$SINK_PID" 2>/dev/null || { log "the sink exited: $(cat "$SINK_LOG")"; exit 1; }
-    sleep 0.1
-done
-[[ -f "$WORK/sink.ready" ]] || { log "the sink did not start in 30 s"; exit 1; }
-read -r SINK_SMTP SINK_HTTP < <(sed -E 's/smtp=([0-9]+) http=([0-9]+)/\1 \2/' "$WORK/sink.ready")
-log "SMTP sink on 127.0.0.1:$SINK_SMTP (stats: http://127.0.0.1:$SINK_HTTP/stats, log: $SINK_LOG)"
-
-# Exported, so start_mailtree's java child inherits them.
-export MAILTREE_RELAY_HOST=127.0.0.1
-export MAILTREE_RELAY_PORT="$SINK_SMTP"
-export MAILTREE_BASE_URL="http://127.0.0.1:$PORT"
-log "relay 127.0.0.1:$SINK_SMTP, base URL $MAILTREE_BASE_URL, delivery workers ${MAILTREE_DELIVERY_WORKERS:-8 (default)}, SMTP submission port $BENCH_SUBMISSION_PORT"
-start_mailtree "${BENCH_HEAP:-1g}"
+start_sink() {
+    SINK_LOG="$WORK/sink-$1.log"
+    rm -f "$WORK/sink.ready"
+    "$JAVA" -Xmx256m "$SCRIPT_DIR/SmtpSink.java" --port "${SINK_PORT:-0}" --http-port 0 \
+        --save '^(news@bench\.example\.test|warm-0@warm\.example\.test)$' --ready-file "$WORK/sink.ready" \
+        >"$SINK_LOG" 2>&1 &
+    SINK_PID=$!
+    for _ in $(seq 1 300); do
+        [[ -f "$WORK/sink.ready" ]] && break
+        kill -0 "$SINK_PID" 2>/dev/null || { log "the sink exited: $(cat "$SINK_LOG")"; exit 1; }
+        sleep 0.1
+    done
+    [[ -f "$WORK/sink.ready" ]] || { log "the sink did not start in 30 s"; exit 1; }
+    read -r SINK_SMTP SINK_HTTP < <(sed -E 's/smtp=([0-9]+) http=([0-9]+)/\1 \2/' "$WORK/sink.ready")
+    log "SMTP sink on 127.0.0.1:$SINK_SMTP (stats: http://127.0.0.1:$SINK_HTTP/stats, log: $SINK_LOG)"
+}
 
 cpu_seconds() { # user+system CPU seconds of a process so far
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo "?"
 }
-SERVER_CPU_BEFORE="$(cpu_seconds "$SERVER_PID")"
-SINK_CPU_BEFORE="$(cpu_seconds "$SINK_PID")"
-log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+cpu_ticks() { # user+system CPU ticks of a process so far (0 when it is gone)
+    awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+# The PostgreSQL backends serving Mailtree's database (its pool), as "pid ticks" lines; none on H2.
+backend_ticks() {
+    [[ -n "$PSQL" ]] || return 0
+    local pid
+    for pid in $($PSQL -Atc "select pid from pg_stat_activity where datname = '$DB' and pid <> pg_backend_pid()" 2>/dev/null); do
+        echo "$pid $(cpu_ticks "$pid")"
+    done
+}
+# CPU seconds the backends used between two backend_ticks samples (a backend opened meanwhile counts whole).
+backend_seconds() {
+    awk -v hz="$(getconf CLK_TCK)" 'NR == FNR { before[$1] = $2; next } { used += $2 - ($1 in before ? before[$1] : 0) }
+        END { printf "%.1f", used / hz }' "$1" "$2"
+}
 
-BENCH_RC=0
 # The queue summary at the end reads PostgreSQL; the embedded database is the server's alone.
 PSQL=""
 [[ "$BENCH_DATABASE" == "postgresql" ]] && PSQL="psql -h $PGHOST -p $PGPORT -U $PGUSER -d $DB"
 log "database: $BENCH_DATABASE"
-BENCH_OPERATOR_TOKEN="$TOKEN" BENCH_PSQL="$PSQL" \
-    run_bench_program 512m SendBench "$BASE" "$SINK_SMTP" "$SINK_HTTP" "$SECONDS_TO_SEND" || BENCH_RC=$?
+BENCH_RC=0
+declare -A RATE DELIVERED SERVER_CPU DB_CPU
+for pass in "${PASSES[@]}"; do
+    if [[ -n "$SERVER_PID" ]]; then
+        stop_mailtree
+        stop_sink
+        fresh_database
+    fi
+    log "=== pass: outcome consumers $pass ==="
+    start_sink "$pass"
+    # Exported, so start_mailtree's java child inherits them.
+    export MAILTREE_RELAY_HOST=127.0.0.1
+    export MAILTREE_RELAY_PORT="$SINK_SMTP"
+    export MAILTREE_BASE_URL="http://127.0.0.1:$PORT"
+    export MAILTREE_OUTCOMES_CONSUMERS_ENABLED=$([[ "$pass" == "on" ]] && echo true || echo false)
+    log "relay 127.0.0.1:$SINK_SMTP, base URL $MAILTREE_BASE_URL, delivery workers ${MAILTREE_DELIVERY_WORKERS:-8 (default)}, SMTP submission port $BENCH_SUBMISSION_PORT, outcome consumers $pass"
+    SERVER_LOG="$WORK/server-$pass.log"
+    start_mailtree "${BENCH_HEAP:-1g}"
 
-echo "cpu:       Mailtree used $(cpu_seconds "$SERVER_PID") - $SERVER_CPU_BEFORE s of CPU, the sink" \
-    "$(cpu_seconds "$SINK_PID") - $SINK_CPU_BEFORE s (start-up excluded)"
-echo "server log: $(grep -cE '^[0-9T:.-]+Z? +ERROR ' "$SERVER_LOG" || true) ERROR, $(grep -cE '^[0-9T:.-]+Z? +WARN ' "$SERVER_LOG" || true) WARN line(s) ($SERVER_LOG)"
-grep -E '^[0-9T:.-]+Z? +(ERROR|WARN) ' "$SERVER_LOG" | sed -E 's/^[^ ]+ +//; s/ [0-9]+ --- / --- /; s/(password) [^ ;]+/\1 ***/' | cut -c1-250 | sort | uniq -c | sort -rn | head -n 10 || true
+    SERVER_CPU_BEFORE="$(cpu_seconds "$SERVER_PID")"
+    SINK_CPU_BEFORE="$(cpu_seconds "$SINK_PID")"
+    log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+    # The CPU per delivered message counts from the start of the send phase (set-up and warm-up left out)
+    # to the end of SendBench (the drain included): sampled when SendBench says the send starts.
+    : >"$WORK/send-$pass.txt"
+    set +e
+    BENCH_OPERATOR_TOKEN="$TOKEN" BENCH_PSQL="$PSQL" \
+        run_bench_program 512m SendBench "$BASE" "$SINK_SMTP" "$SINK_HTTP" "$SECONDS_TO_SEND" \
+        | while IFS= read -r line; do
+            printf '%s\n' "$line"
+            printf '%s\n' "$line" >>"$WORK/send-$pass.txt"
+            if [[ "$line" == "send: "*" threads, batches of "* ]]; then
+                cpu_ticks "$SERVER_PID" >"$WORK/server-send-start-$pass"
+                backend_ticks >"$WORK/backends-before-$pass"
+            fi
+        done
+    pass_rc=${PIPESTATUS[0]}
+    set -e
+    [[ $pass_rc -eq 0 ]] || BENCH_RC=$pass_rc
+    [[ -s "$WORK/server-send-start-$pass" ]] || cpu_ticks "$SERVER_PID" >"$WORK/server-send-start-$pass"
+    [[ -f "$WORK/backends-before-$pass" ]] || : >"$WORK/backends-before-$pass"
+
+    backend_ticks >"$WORK/backends-after-$pass"
+    SERVER_CPU_AFTER="$(cpu_seconds "$SERVER_PID")"
+    echo "cpu:       Mailtree used $SERVER_CPU_AFTER - $SERVER_CPU_BEFORE s of CPU, the sink" \
+        "$(cpu_seconds "$SINK_PID") - $SINK_CPU_BEFORE s (start-up excluded)"
+    echo "server log: $(grep -cE '^[0-9T:.-]+Z? +ERROR ' "$SERVER_LOG" || true) ERROR, $(grep -cE '^[0-9T:.-]+Z? +WARN ' "$SERVER_LOG" || true) WARN line(s) ($SERVER_LOG)"
+    grep -E '^[0-9T:.-]+Z? +(ERROR|WARN) ' "$SERVER_LOG" | sed -E 's/^[^ ]+ +//; s/ [0-9]+ --- / --- /; s/(password) [^ ;]+/\1 ***/' | cut -c1-250 | sort | uniq -c | sort -rn | head -n 10 || true
+
+    RATE[$pass]="$(sed -nE 's/^delivered: first accept -> last delivery .* = ([0-9,.]+) msg\/s end to end.*/\1/p' "$WORK/send-$pass.txt" | tr -d , | head -n 1)"
+    DELIVERED[$pass]="$(sed -nE 's/^delivered: ([0-9,]+) of [0-9,]+ accepted.*/\1/p' "$WORK/send-$pass.txt" | tr -d , | head -n 1)"
+    SERVER_CPU[$pass]="$(awk -v a="$(cpu_ticks "$SERVER_PID")" -v b="$(cat "$WORK/server-send-start-$pass")" \
+        -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (a - b) / hz }')"
+    DB_CPU[$pass]="$([[ -n "$PSQL" ]] && backend_seconds "$WORK/backends-before-$pass" "$WORK/backends-after-$pass" || echo 0)"
+done
+
+echo
+echo "== delivered with and without the outcome consumers (same machine, back to back) =="
+for pass in "${PASSES[@]}"; do
+    awk -v pass="$pass" -v rate="${RATE[$pass]:-0}" -v n="${DELIVERED[$pass]:-0}" -v server="${SERVER_CPU[$pass]}" \
+        -v db="${DB_CPU[$pass]}" -v database="$BENCH_DATABASE" 'BEGIN {
+        per = (n > 0 ? (server + db) * 1000 / n : 0)
+        printf "consumers %-3s: %8.0f msg/s delivered end to end, %d delivered; CPU %.1f s Mailtree + %.1f s PostgreSQL backends = %.2f ms per delivered message%s\n",
+            pass, rate, n, server, db, per, (database == "h2" ? " (H2: in the Mailtree figure)" : "") }'
+done
+if [[ ${#PASSES[@]} -eq 2 ]]; then
+    awk -v on="${RATE[on]:-0}" -v off="${RATE[off]:-0}" 'BEGIN {
+        printf "ratio:         delivered msg/s with consumers / without = %.3f\n", (off > 0 ? on / off : 0) }'
+fi
 exit "$BENCH_RC"

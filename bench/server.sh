@@ -34,9 +34,12 @@ if [[ ! -f "$JAR" ]]; then
 fi
 [[ -f "$JAR" ]] || { log "no jar at $JAR after the build"; exit 1; }
 
-# 2. A fresh database (the embedded one is created under the fresh data directory at start).
+# 2. A fresh database (the embedded one is created under the fresh data directory at start). A script
+# that starts Mailtree more than once calls fresh_database again between stop_mailtree and start_mailtree.
+fresh_database() {
 if [[ "$BENCH_DATABASE" == "h2" ]]; then
     log "embedded H2 database under the server's data directory"
+    [[ -z "${WORK:-}" ]] || rm -rf "$WORK/data"
 elif [[ "$BENCH_DATABASE" == "postgresql" ]]; then
     log "recreating database $DB on $PGHOST:$PGPORT"
     dropdb --if-exists -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" "$DB"
@@ -44,6 +47,8 @@ elif [[ "$BENCH_DATABASE" == "postgresql" ]]; then
 else
     log "BENCH_DATABASE is postgresql or h2, not $BENCH_DATABASE"; exit 1
 fi
+}
+fresh_database
 
 # 3. The server.
 PORT="${BENCH_PORT:-}"
@@ -58,8 +63,8 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/mailtree-bench.XXXXXX")"
 SERVER_LOG="$WORK/server.log"
 SERVER_PID=""
 
-cleanup() {
-    local rc=$?
+# Stops the server started last (TERM, then KILL after 30 s).
+stop_mailtree() {
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
         log "stopping server (pid $SERVER_PID)"
         kill "$SERVER_PID" 2>/dev/null || true
@@ -67,6 +72,12 @@ cleanup() {
         kill -9 "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
+    SERVER_PID=""
+}
+
+cleanup() {
+    local rc=$?
+    stop_mailtree
     if [[ -f "$SERVER_LOG" ]]; then
         local errors
         errors="$(grep -cE '^[0-9T:.-]+Z? +ERROR ' "$SERVER_LOG" || true)"

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -50,10 +51,22 @@ public class LoginThrottle {
 
     /** Whether an attempt for this login from this address must wait. */
     public boolean isBlocked(String login, String address) {
+        return !remainingWait(login, address).isZero();
+    }
+
+    /**
+     * How long an attempt for this login from this address must still wait: the longest of its
+     * waits, or zero when it may try now. Refusals tell the client this, not a fixed figure.
+     */
+    public Duration remainingWait(String login, String address) {
         Instant now = clock.instant();
-        return waiting(pairKey(login, address), now, FREE_FAILURES, CLIENT_FIRST_WAIT, CLIENT_MAX_WAIT)
-                || waiting(loginKey(login), now, FREE_FAILURES_PER_LOGIN, LOGIN_FIRST_WAIT, LOGIN_MAX_WAIT)
-                || waiting(addressKey(address), now, FREE_FAILURES_PER_ADDRESS, CLIENT_FIRST_WAIT, CLIENT_MAX_WAIT);
+        Duration wait = Duration.ZERO;
+        for (Duration next : List.of(remaining(pairKey(login, address), now, FREE_FAILURES, CLIENT_FIRST_WAIT, CLIENT_MAX_WAIT),
+                remaining(loginKey(login), now, FREE_FAILURES_PER_LOGIN, LOGIN_FIRST_WAIT, LOGIN_MAX_WAIT),
+                remaining(addressKey(address), now, FREE_FAILURES_PER_ADDRESS, CLIENT_FIRST_WAIT, CLIENT_MAX_WAIT))) {
+            wait = next.compareTo(wait) > 0 ? next : wait;
+        }
+        return wait;
     }
 
     public void recordFailure(String login, String address) {
@@ -82,12 +95,13 @@ public class LoginThrottle {
         return failures.size();
     }
 
-    private boolean waiting(String key, Instant now, int free, Duration first, Duration max) {
+    private Duration remaining(String key, Instant now, int free, Duration first, Duration max) {
         Failures entry = failures.get(key);
         if (entry == null || entry.count < free || entry.last.plus(FORGET_AFTER).isBefore(now)) {
-            return false;
+            return Duration.ZERO;
         }
-        return now.isBefore(entry.last.plus(waitAfter(entry.count - free, first, max)));
+        Instant until = entry.last.plus(waitAfter(entry.count - free, first, max));
+        return now.isBefore(until) ? Duration.between(now, until) : Duration.ZERO;
     }
 
     /** {@code first} after the first failure past the free ones, doubled at each further one, at most {@code max}. */

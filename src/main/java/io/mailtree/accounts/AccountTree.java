@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,13 +34,16 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
     private final ContactAllowance allowance;
     private final AuditLog audit;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    AccountTree(Accounts accounts, Plans plans, ContactAllowance allowance, AuditLog audit, Clock clock) {
+    AccountTree(Accounts accounts, Plans plans, ContactAllowance allowance, AuditLog audit, Clock clock,
+            ApplicationEventPublisher events) {
         this.accounts = accounts;
         this.plans = plans;
         this.allowance = allowance;
         this.audit = audit;
         this.clock = clock;
+        this.events = events;
     }
 
     // --- reading -----------------------------------------------------------------------------
@@ -259,6 +263,7 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
         accounts.update(master, now);
         audit.record(caller, master.id(), sub.id(), "subaccount.deactivated", "account", sub.id().toString(),
                 allocation > 0 ? "allocation " + allocation + " released at " + releaseAt : null);
+        events.publishEvent(new SubaccountDeactivated(master.id(), sub.id(), now));
         return sub;
     }
 
@@ -288,6 +293,7 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
         accounts.update(sub, now);
         accounts.update(master, now);
         audit.record(caller, master.id(), sub.id(), "subaccount.activated", "account", sub.id().toString(), detail);
+        events.publishEvent(new SubaccountReactivated(master.id(), sub.id(), now));
         return sub;
     }
 

@@ -2,6 +2,7 @@ package io.mailtree.accounts;
 
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.outcomes.Outcome;
+import io.mailtree.shared.outcomes.OutcomeType;
 import io.mailtree.shared.outcomes.OutcomeConsumer;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +35,7 @@ class OutcomeLastSend implements OutcomeConsumer {
     public void apply(List<Outcome> outcomes) {
         Map<AccountId, Instant> latest = new TreeMap<>(java.util.Comparator.comparing(AccountId::value));
         for (Outcome outcome : outcomes) {
-            if (Outcome.DELIVERED.equals(outcome.type())) {
+            if (outcome.type() == OutcomeType.DELIVERED) {
                 latest.merge(outcome.account(), outcome.occurredAt(), (a, b) -> a.isAfter(b) ? a : b);
             }
         }

@@ -62,9 +62,10 @@ class OutcomeSuppressions implements OutcomeConsumer {
                 log.warn("outcome {} names no valid address; skipped", outcome.position());
                 continue;
             }
-            Effect effect = outcome.isHardBounce()
-                    ? new Effect(address, "HARD_BOUNCE", outcome.detail(), "BOUNCED", outcome.apiKeyId())
-                    : new Effect(address, "COMPLAINT", outcome.detail(), "COMPLAINED", outcome.apiKeyId());
+            Effect effect = outcome.isHardBounce() ? new Effect(address, "HARD_BOUNCE", outcome.detail(),
+                    ContactStatus.BOUNCED.name(), outcome.apiKeyId())
+                    : new Effect(address, "COMPLAINT", outcome.detail(), ContactStatus.COMPLAINED.name(),
+                    outcome.apiKeyId());
             byAccount.computeIfAbsent(outcome.account(), a -> new LinkedHashMap<>())
                     .putIfAbsent(EmailAddresses.contactKey(address), effect);
         }

@@ -2,6 +2,8 @@ package io.mailtree.delivery;
 
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.EmailAddresses;
+import io.mailtree.shared.outcomes.Outcome;
+import io.mailtree.shared.outcomes.OutcomeType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -85,18 +87,20 @@ public class DeliveryFeedback {
                 + (diagnostic == null ? "" : diagnostic);
         if (hard && address != null) {
             // The message's row before the event: on H2 the event append holds a lock until commit.
-            jdbc.sql("update message set status = 'BOUNCED' where id = ? and status in ('DELIVERED', 'QUEUED')")
-                    .param(match.messageId()).update();
+            jdbc.sql("update message set status = ? where id = ? and status in (?, ?, ?)")
+                    .params(MessageStatus.BOUNCED.name(), match.messageId(), MessageStatus.DELIVERED.name(),
+                            MessageStatus.QUEUED.name(), MessageStatus.HELD.name())
+                    .update();
         }
         events.record(new MessageEvents.Event(match.account(), match.messageId(), match.apiKeyId(),
-                hard ? "BOUNCED" : "DEFERRED", address, hard ? "HARD" : null, detail.strip()));
+                hard ? OutcomeType.BOUNCED : OutcomeType.DEFERRED, address, hard ? Outcome.HARD : null, detail.strip()));
     }
 
     /** Records a complaint as a COMPLAINED event of the message. */
     @Transactional
     public void complained(Match match, String recipient, String feedbackType) {
         String address = recipientOf(match, recipient);
-        events.record(new MessageEvents.Event(match.account(), match.messageId(), match.apiKeyId(), "COMPLAINED",
+        events.record(new MessageEvents.Event(match.account(), match.messageId(), match.apiKeyId(), OutcomeType.COMPLAINED,
                 address, feedbackType == null ? null : "feedback type " + feedbackType));
     }
 

@@ -5,6 +5,7 @@ import io.mailtree.shared.DatabaseKind;
 import io.mailtree.shared.Times;
 import io.mailtree.shared.outcomes.Outcome;
 import io.mailtree.shared.outcomes.OutcomeSource;
+import io.mailtree.shared.outcomes.OutcomeType;
 import io.mailtree.shared.outcomes.StreamPosition;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +32,8 @@ class MessageEventStream implements OutcomeSource {
     private static final int COUNT_CAP = 10_000_000;
     private static final RowMapper<Outcome> MAPPER = (rs, n) -> new Outcome(
             new StreamPosition(rs.getLong("tx_id"), rs.getLong("id")), new AccountId(rs.getObject("account_id", UUID.class)),
-            rs.getObject("api_key_id", UUID.class), rs.getLong("message_id"), rs.getString("event_type"),
+            rs.getObject("api_key_id", UUID.class), rs.getLong("message_id"),
+            OutcomeType.valueOf(rs.getString("event_type")),
             rs.getString("recipient"), rs.getString("bounce_class"), rs.getString("detail"),
             Times.instant(rs, "occurred_at"));
 

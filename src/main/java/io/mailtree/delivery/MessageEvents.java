@@ -3,6 +3,7 @@ package io.mailtree.delivery;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DatabaseKind;
 import io.mailtree.shared.Times;
+import io.mailtree.shared.outcomes.OutcomeType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one event store of sending: accepted, queued, delivered, deferred, bounced (hard or soft),
- * complained, suppressed, failed — each with account, key, message, recipient, time and detail.
+ * complained, suppressed, failed, held and released ({@link OutcomeType}) — each with account, key,
+ * message, recipient, time and detail.
  * It is the single source of what happened: the modules that react to it (suppressions and contact
  * status in contacts, last-send time in accounts, and later reputation, webhooks and billing) read
  * it as a stream through {@link MessageEventStream}, each at its own pace (ADR 0010). Events are
@@ -40,21 +42,21 @@ public class MessageEvents {
      * is {@code HARD} or {@code SOFT} for a bounce; {@code recipientCount} is how many recipients an
      * ACCEPTED event covers, a number pages translate rather than read out of the English detail.
      */
-    record Event(AccountId account, long messageId, UUID apiKeyId, String type, String recipient, String bounceClass,
-            String detail, Integer recipientCount) {
+    record Event(AccountId account, long messageId, UUID apiKeyId, OutcomeType type, String recipient,
+            String bounceClass, String detail, Integer recipientCount) {
 
-        Event(AccountId account, long messageId, UUID apiKeyId, String type, String recipient, String bounceClass,
+        Event(AccountId account, long messageId, UUID apiKeyId, OutcomeType type, String recipient, String bounceClass,
                 String detail) {
             this(account, messageId, apiKeyId, type, recipient, bounceClass, detail, null);
         }
 
-        Event(AccountId account, long messageId, UUID apiKeyId, String type, String recipient, String detail) {
+        Event(AccountId account, long messageId, UUID apiKeyId, OutcomeType type, String recipient, String detail) {
             this(account, messageId, apiKeyId, type, recipient, null, detail, null);
         }
 
         /** A message accepted for {@code recipients} recipients. */
         static Event accepted(AccountId account, long messageId, UUID apiKeyId, int recipients) {
-            return new Event(account, messageId, apiKeyId, "ACCEPTED", null, null, recipients + " recipients",
+            return new Event(account, messageId, apiKeyId, OutcomeType.ACCEPTED, null, null, recipients + " recipients",
                     recipients);
         }
     }
@@ -84,7 +86,7 @@ public class MessageEvents {
             ps.setObject(1, event.account().value());
             ps.setLong(2, event.messageId());
             ps.setObject(3, event.apiKeyId());
-            ps.setString(4, event.type());
+            ps.setString(4, event.type().name());
             ps.setString(5, event.recipient());
             ps.setString(6, event.bounceClass());
             ps.setString(7, event.detail() == null ? null

@@ -12,6 +12,7 @@ import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.Secrets;
 import io.mailtree.shared.SqlLists;
 import io.mailtree.shared.Times;
+import io.mailtree.shared.outcomes.OutcomeType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -298,17 +299,17 @@ public class MessageQueue {
         for (Queued message : queued) {
             String subject = message.subject() == null ? null
                     : message.subject().length() > 300 ? message.subject().substring(0, 300) : message.subject();
-            rows.add(new Object[] {message.publicId(), caller.accountId().value(), keyId, message.from(),
-                    String.join("\n", message.recipients()), subject, message.customId(), message.eventPayload(),
-                    Secrets.randomToken(24), message.composed().messageId(), Times.sql(message.at()),
+            rows.add(new Object[] {message.publicId(), caller.accountId().value(), keyId, MessageStatus.QUEUED.name(),
+                    message.from(), String.join("\n", message.recipients()), subject, message.customId(),
+                    message.eventPayload(), message.composed().messageId(), Times.sql(message.at()),
                     Times.sql(message.at()), Times.sql(message.at()), message.composed().mime(), message.viaSmtp(),
                     priority});
         }
         SqlBatches.run(jdbcTemplate, """
                 insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject, custom_id,
-                    event_payload, verp_token, message_id, attempts, next_attempt_at, created_at, updated_at, mime, via_smtp,
+                    event_payload, message_id, attempts, next_attempt_at, created_at, updated_at, mime, via_smtp,
                     priority)
-                values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)""", rows);
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)""", rows);
         List<Object> publicIds = new ArrayList<>(queued.stream().map(Queued::publicId).toList());
         Map<UUID, Long> ids = new HashMap<>();
         jdbc.sql("select public_id, id from message where public_id in ("
@@ -321,7 +322,7 @@ public class MessageQueue {
         for (Queued message : queued) {
             long id = ids.get(message.publicId());
             accepted.add(MessageEvents.Event.accepted(caller.accountId(), id, keyId, message.recipients().size()));
-            accepted.add(new MessageEvents.Event(caller.accountId(), id, keyId, "QUEUED", null, null));
+            accepted.add(new MessageEvents.Event(caller.accountId(), id, keyId, OutcomeType.QUEUED, null, null));
         }
         events.recordAll(accepted);
     }

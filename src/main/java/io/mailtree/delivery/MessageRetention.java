@@ -97,9 +97,9 @@ class MessageRetention implements SmartLifecycle {
             }
             List<Row> rows = jdbc.sql("""
                     select id, created_at from message
-                    where created_at >= ? and created_at < ? and status <> 'QUEUED' and mime is not null
+                    where created_at >= ? and created_at < ? and status not in (?, ?) and mime is not null
                     order by created_at""" + " limit " + BATCH)
-                    .params(Times.sql(from), Times.sql(cutoff))
+                    .params(Times.sql(from), Times.sql(cutoff), MessageStatus.QUEUED.name(), MessageStatus.HELD.name())
                     .query((rs, n) -> new Row(rs.getLong(1), Times.instant(rs, "created_at"))).list();
             if (rows.isEmpty()) {
                 break;
@@ -130,8 +130,9 @@ class MessageRetention implements SmartLifecycle {
 
     /** Up to a batch of finished messages created before the cutoff. */
     private List<Long> old(Instant cutoff) {
-        return jdbc.sql("select id from message where created_at < ? and status <> 'QUEUED' order by created_at limit "
-                + BATCH).param(Times.sql(cutoff)).query(Long.class).list();
+        return jdbc.sql("select id from message where created_at < ? and status not in (?, ?) order by created_at limit "
+                + BATCH).params(Times.sql(cutoff), MessageStatus.QUEUED.name(), MessageStatus.HELD.name())
+                .query(Long.class).list();
     }
 
     @Override

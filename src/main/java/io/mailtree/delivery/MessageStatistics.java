@@ -4,6 +4,7 @@ import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DatabaseKind;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.Times;
+import io.mailtree.shared.outcomes.OutcomeType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -78,7 +79,7 @@ public class MessageStatistics {
         Map<Key, Long> counts = new TreeMap<>(Key.ORDER);
         for (MessageEvents.Event event : events) {
             counts.merge(new Key(event.account().value(), event.apiKeyId() == null ? NO_KEY : event.apiKeyId(), hour,
-                    event.type()), 1L, Long::sum);
+                    event.type().name()), 1L, Long::sum);
         }
         // One shard for the whole transaction: its rows are still locked in one order, so no deadlock.
         short shard = (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(SHARDS);
@@ -104,8 +105,9 @@ public class MessageStatistics {
     }
 
     /** The event types a report always carries, zero or not, in the order charts stack them. */
-    public static final List<String> REPORTED = List.of("ACCEPTED", "DELIVERED", "DEFERRED", "BOUNCED", "COMPLAINED",
-            "SUPPRESSED", "FAILED");
+    public static final List<String> REPORTED = java.util.stream.Stream.of(OutcomeType.ACCEPTED, OutcomeType.DELIVERED,
+            OutcomeType.DEFERRED, OutcomeType.BOUNCED, OutcomeType.COMPLAINED, OutcomeType.SUPPRESSED, OutcomeType.FAILED)
+            .map(OutcomeType::name).toList();
 
     /** One hour of a report: the count of each reported event type. */
     public record Hour(Instant hour, Map<String, Long> counts) {

@@ -33,7 +33,10 @@ public class Messages {
         this.accounts = accounts;
     }
 
-    /** Whether the account's queued mail is held (D-12): asked of the tree, once per read. */
+    /**
+     * Whether the account is inactive, so that its queued mail is held (D-12) even where it is not
+     * marked HELD (accepted while the account was being deactivated): asked of the tree, once per read.
+     */
     private boolean held(AccountId account) {
         return accounts.find(account).map(a -> a.status() == AccountStatus.INACTIVE).orElse(false);
     }
@@ -119,7 +122,8 @@ public class Messages {
         String status = rs.getString("status");
         Object key = rs.getObject("api_key_id");
         return new Summary(rs.getObject("public_id").toString(), status,
-                MessageStatus.QUEUED.name().equals(status) && accountHeld, rs.getString("from_email"),
+                MessageStatus.HELD.name().equals(status) || MessageStatus.QUEUED.name().equals(status) && accountHeld,
+                rs.getString("from_email"),
                 Arrays.asList(rs.getString("recipients").split("\n")), rs.getString("subject"), rs.getString("custom_id"),
                 key == null ? null : key.toString(), rs.getInt("attempts"), rs.getString("last_error"),
                 Times.instant(rs, "created_at"), Times.instant(rs, "delivered_at"));

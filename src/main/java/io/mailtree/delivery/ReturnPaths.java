@@ -28,9 +28,16 @@ class ReturnPaths {
     private static final HexFormat HEX = HexFormat.of();
 
     private final SecretKeySpec key;
+    private final String bounceDomain;
 
-    ReturnPaths(SignedTokens tokens) {
+    ReturnPaths(SignedTokens tokens, BounceDomain bounceDomain) {
         this.key = new SecretKeySpec(tokens.derivedKey("return-path"), "HmacSHA256");
+        this.bounceDomain = bounceDomain.name();
+    }
+
+    /** The return path of {@code recipient}'s copy of message {@code messageId}: {@code bounces+<token>@<bounce domain>}. */
+    String address(long messageId, String recipient) {
+        return "bounces+" + token(messageId, recipient) + "@" + bounceDomain;
     }
 
     /** The token for {@code recipient} of message {@code messageId} (the message's row id). */

@@ -14,8 +14,9 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 
 /**
  * Classifies what the relay answered to one hand-over into an {@link SmtpOutcome}: a pure function
- * of the recipients handed over and the failure {@link RelayConnection#send} threw (or none), with
- * no I/O and no clock, so every reply code can be tested without a server.
+ * of the recipients handed over and the failure the transport's connection threw
+ * ({@code MailTransport.Connection.send}, as the relay's {@code RelayConnection} reports it), or
+ * none, with no I/O and no clock, so every reply code can be tested without a server.
  *
  * <p>The rules, in the order they are applied:
  * <ul>

@@ -1,5 +1,6 @@
 package io.mailtree.inbound;
 
+import io.mailtree.delivery.BounceDomain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -48,7 +49,7 @@ class InboundServer implements SmartLifecycle {
     private SMTPServer server;
 
     InboundServer(ReportIntake intake, Clock clock, @Value("${mailtree.inbound-port:2525}") int port,
-            @Value("${mailtree.bounce-domain:bounces.mailtree.localhost}") String bounceDomain,
+            BounceDomain bounceDomain,
             @Value("${mailtree.inbound.max-message-bytes:262144}") int maxReportBytes,
             @Value("${mailtree.inbound.max-connections:100}") int maxConnections,
             @Value("${mailtree.inbound.max-connections-per-address:10}") int maxConnectionsPerAddress,
@@ -59,7 +60,7 @@ class InboundServer implements SmartLifecycle {
         }
         this.intake = intake;
         this.port = port;
-        this.bounceDomain = bounceDomain.toLowerCase(Locale.ROOT);
+        this.bounceDomain = bounceDomain.name();
         this.maxReportBytes = maxReportBytes;
         this.maxConnections = maxConnections;
         this.limits = new SmtpLimits(maxConnectionsPerAddress, messagesPerMinute, clock);

@@ -119,8 +119,9 @@ class SubmissionServer implements SmartLifecycle {
 
     private void login(String publicKey, String secret, MessageContext context) throws LoginFailedException {
         String address = address(context.getRemoteAddress());
-        if (throttle.isBlocked(publicKey, address)) {
-            throw new LoginFailedException("too many failed attempts; wait 15 minutes");
+        java.time.Duration wait = throttle.remainingWait(publicKey, address);
+        if (!wait.isZero()) {
+            throw new LoginFailedException("too many failed attempts; wait " + waitText(wait));
         }
         Optional<ApiKey> key = keys.authenticate(publicKey, secret);
         if (key.isEmpty()) {
@@ -133,6 +134,15 @@ class SubmissionServer implements SmartLifecycle {
         }
         throttle.recordSuccess(publicKey);
         keys.recordUse(key.get(), address);
+    }
+
+    /** The throttle's remaining wait as the refusal says it: seconds under two minutes, otherwise whole minutes (rounded up). */
+    static String waitText(java.time.Duration wait) {
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        if (seconds < 120) {
+            return seconds + (seconds == 1 ? " second" : " seconds");
+        }
+        return ((seconds + 59) / 60) + " minutes";
     }
 
     private Caller caller(MessageContext context) throws RejectException {

@@ -2,6 +2,7 @@ package io.mailtree.keys;
 
 import io.mailtree.shared.outcomes.Outcome;
 import io.mailtree.shared.outcomes.OutcomeConsumer;
+import io.mailtree.shared.outcomes.OutcomeType;
 import io.mailtree.shared.outcomes.StreamPosition;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,7 +28,8 @@ import org.springframework.stereotype.Component;
  * {@code DELIVERED} recipient to {@code delivered}; a {@code BOUNCED} one to {@code hard_bounces} or
  * {@code soft_bounces} by its bounce class, except that a refusal whose diagnostic carries an RFC 3463
  * {@code 5.7.x} code (policy: spam, DMARC, reputation) counts as a {@code block}, not as a bad
- * address; a {@code COMPLAINED} one to {@code complaints}. Events without a key (mail sent from the
+ * address; a {@code COMPLAINED} one to {@code complaints}; {@code unsubscribes} stays 0 until campaigns write an
+ * unsubscribe event to the stream. Events without a key (mail sent from the
  * application's pages) and of unknown keys are skipped.
  *
  * <p>Idempotent: each key keeps the last stream position counted for it ({@code key_reputation}),
@@ -70,34 +72,31 @@ class KeyReputationConsumer implements OutcomeConsumer {
 
     /** Whether a policy refusal: a permanent failure whose diagnostic carries a 5.7.x code. */
     static boolean isBlock(Outcome outcome) {
-        return Outcome.BOUNCED.equals(outcome.type()) && outcome.detail() != null
+        return outcome.type() == OutcomeType.BOUNCED && outcome.detail() != null
                 && POLICY.matcher(outcome.detail()).find();
     }
 
     /** The counts one event adds, or null if it counts nothing. */
     static ReputationTotals countsOf(Outcome outcome) {
         switch (outcome.type()) {
-            case "ACCEPTED" -> {
+            case ACCEPTED -> {
                 // The detail of ACCEPTED is "<n> recipients" (the stream carries no count of its own).
                 var number = outcome.detail() == null ? null : LEADING_NUMBER.matcher(outcome.detail());
                 long recipients = number != null && number.find() ? Long.parseLong(number.group(1)) : 1;
                 return new ReputationTotals(recipients, 0, 0, 0, 0, 0, 0);
             }
-            case Outcome.DELIVERED -> {
+            case DELIVERED -> {
                 return new ReputationTotals(0, 1, 0, 0, 0, 0, 0);
             }
-            case Outcome.BOUNCED -> {
+            case BOUNCED -> {
                 if (isBlock(outcome)) {
                     return new ReputationTotals(0, 0, 0, 0, 0, 1, 0);
                 }
                 return Outcome.HARD.equals(outcome.bounceClass()) ? new ReputationTotals(0, 0, 1, 0, 0, 0, 0)
                         : new ReputationTotals(0, 0, 0, 1, 0, 0, 0);
             }
-            case Outcome.COMPLAINED -> {
+            case COMPLAINED -> {
                 return new ReputationTotals(0, 0, 0, 0, 1, 0, 0);
-            }
-            case "UNSUBSCRIBED" -> {
-                return new ReputationTotals(0, 0, 0, 0, 0, 0, 1);
             }
             default -> {
                 return null;

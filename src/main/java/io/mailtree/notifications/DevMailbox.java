@@ -3,6 +3,9 @@ package io.mailtree.notifications;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Times;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -10,7 +13,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The built-in development mailbox: the transport when no SMTP relay is configured. Every message
- * lands in a table and is shown at {@code /dev/mailbox}, so a first run needs no mail server.
+ * lands in a table and is shown at {@code /dev/mailbox}, so a first run needs no mail server. Signed
+ * messages from delivery are read back for their subject and text, one row per recipient.
  */
 public class DevMailbox implements MailTransport {
 
@@ -28,6 +32,27 @@ public class DevMailbox implements MailTransport {
                 .params(cut(from, 254), cut(recipient, 254), cut(subject == null ? "" : subject, 300),
                         cut(text == null ? "" : text, 20000), Times.sql(clock.instant()))
                 .update();
+    }
+
+    /** Keeps each signed message once per recipient, under the sender's address, with its subject and readable text. */
+    @Override
+    public Connection connect() {
+        return new Connection() {
+            @Override
+            public void send(Envelope envelope, byte[] mime) throws MessagingException {
+                MimeMessage parsed = new MimeMessage(null, new ByteArrayInputStream(mime));
+                String subject = parsed.getSubject();
+                String text = DevText.of(parsed);
+                for (String recipient : envelope.recipients()) {
+                    deliver(envelope.sender(), recipient, subject, text);
+                }
+            }
+
+            @Override
+            public void close() {
+                // nothing held open
+            }
+        };
     }
 
     private static String cut(String value, int max) {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,17 +18,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code MAILTREE_DEV_MAILBOX=true} says that is meant.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RelaySettings.class)
 class MailConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(MailConfiguration.class);
 
     @Bean
-    MailTransport mailTransport(@Value("${mailtree.relay.host:}") String host,
-            @Value("${mailtree.relay.port:25}") int port, @Value("${mailtree.relay.username:}") String username,
-            @Value("${mailtree.relay.password:}") String password, @Value("${mailtree.relay.tls:none}") String tls,
-            @Value("${mailtree.base-url:}") String baseUrl, @Value("${mailtree.dev-mailbox:false}") boolean devMailbox,
-            JdbcClient jdbc, Clock clock) {
-        if (host == null || host.isBlank()) {
+    MailTransport mailTransport(RelaySettings relay, @Value("${mailtree.base-url:}") String baseUrl,
+            @Value("${mailtree.dev-mailbox:false}") boolean devMailbox, JdbcClient jdbc, Clock clock) {
+        if (!relay.configured()) {
             if (isPublic(baseUrl) && !devMailbox) {
                 throw new IllegalStateException("No SMTP relay is configured (MAILTREE_RELAY_HOST), so system mail would "
                         + "go to the development mailbox, but MAILTREE_BASE_URL (" + baseUrl + ") is a public address. "
@@ -38,7 +37,7 @@ class MailConfiguration {
                     + "operator and from this machine. Set MAILTREE_RELAY_HOST before real use.");
             return new DevMailbox(jdbc, clock);
         }
-        return new SmtpRelay(new SmtpRelay.RelaySettings(host, port, username, password, tls));
+        return new SmtpRelay(relay);
     }
 
     /** Whether links under this base URL are meant for other machines: https, or a host not on loopback. */

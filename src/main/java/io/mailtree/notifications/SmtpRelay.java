@@ -5,16 +5,21 @@ import java.nio.charset.StandardCharsets;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.mail.javamail.MimeMessageHelper;
 
-/** Delivers system mail through the configured SMTP relay ({@code MAILTREE_RELAY_*}). */
+/**
+ * The configured SMTP relay ({@code MAILTREE_RELAY_*}): system mail one message at a time, and
+ * delivery's signed messages over one {@link RelayConnection} per worker.
+ */
 public class SmtpRelay implements MailTransport {
 
+    private final RelaySettings settings;
     private final JavaMailSenderImpl sender;
 
     public SmtpRelay(RelaySettings settings) {
+        this.settings = settings;
         sender = new JavaMailSenderImpl();
         sender.setHost(settings.host());
         sender.setPort(settings.port());
-        if (settings.username() != null && !settings.username().isBlank()) {
+        if (settings.authenticates()) {
             sender.setUsername(settings.username());
             sender.setPassword(settings.password());
             sender.getJavaMailProperties().put("mail.smtp.auth", "true");
@@ -40,12 +45,14 @@ public class SmtpRelay implements MailTransport {
         sender.send(message);
     }
 
+    /** A connection of its own, opened at the first message and kept open between messages. */
+    @Override
+    public Connection connect() {
+        return new RelayConnection(settings);
+    }
+
     @Override
     public String describe() {
         return "the SMTP relay " + sender.getHost() + ":" + sender.getPort();
-    }
-
-    /** Relay settings, from {@code mailtree.relay.*} ({@code MAILTREE_RELAY_*}). */
-    public record RelaySettings(String host, int port, String username, String password, String tls) {
     }
 }

@@ -1,5 +1,7 @@
 package io.mailtree.tracking;
 
+import io.mailtree.shared.outcomes.OutcomeType;
+
 import java.util.List;
 import java.util.Map;
 
@@ -24,14 +26,15 @@ public final class WebhookEventTypes {
     public static final List<String> SUBSCRIBABLE = List.of(DELIVERED, DEFERRED, BOUNCED, COMPLAINED, SUPPRESSED,
             KEY_WARNED, KEY_PAUSED, KEY_RESUMED);
 
-    private static final Map<String, String> BY_OUTCOME = Map.of("DELIVERED", DELIVERED, "DEFERRED", DEFERRED,
-            "BOUNCED", BOUNCED, "COMPLAINED", COMPLAINED, "SUPPRESSED", SUPPRESSED);
+    private static final Map<OutcomeType, String> BY_OUTCOME = Map.of(OutcomeType.DELIVERED, DELIVERED,
+            OutcomeType.DEFERRED, DEFERRED, OutcomeType.BOUNCED, BOUNCED, OutcomeType.COMPLAINED, COMPLAINED,
+            OutcomeType.SUPPRESSED, SUPPRESSED);
 
     private WebhookEventTypes() {
     }
 
     /** The webhook type of an outcome stream event, or null for the types no endpoint receives (ACCEPTED, QUEUED …). */
-    static String forOutcome(String outcomeType) {
+    static String forOutcome(OutcomeType outcomeType) {
         return outcomeType == null ? null : BY_OUTCOME.get(outcomeType);
     }
 }

@@ -31,6 +31,24 @@ class LoginThrottleTests {
     }
 
     @Test
+    void theRemainingWaitIsTheOneTheThrottleApplies() {
+        assertThat(throttle.remainingWait("a@example.test", "10.0.0.1")).isZero();
+        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
+            throttle.recordFailure("a@example.test", "10.0.0.1");
+        }
+        assertThat(throttle.remainingWait("a@example.test", "10.0.0.1"))
+                .isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(throttle.remainingWait("a@example.test", "10.0.0.1"))
+                .isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(throttle.remainingWait("a@example.test", "10.0.0.1")).isZero();
+        throttle.recordFailure("a@example.test", "10.0.0.1");
+        assertThat(throttle.remainingWait("a@example.test", "10.0.0.1")).as("doubled after the sixth failure")
+                .isBetween(Duration.ofSeconds(59), Duration.ofSeconds(60));
+    }
+
+    @Test
     void failuresFromAnotherAddressDoNotLockTheOwnerOut() {
         for (int i = 0; i < LoginThrottle.FREE_FAILURES_PER_LOGIN - 1; i++) {
             throttle.recordFailure("operator@example.test", "203.0.113.7");

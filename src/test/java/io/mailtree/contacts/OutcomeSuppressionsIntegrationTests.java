@@ -40,7 +40,7 @@ class OutcomeSuppressionsIntegrationTests extends MailtreeTestBase {
                 .params(UUID.fromString(account), type, recipient, bounceClass, detail, Times.sql(at))
                 .query((rs, n) -> new Row(rs.getLong(1), rs.getLong(2))).single();
         return new Outcome(new StreamPosition(row.tx(), row.id()), new AccountId(UUID.fromString(account)), null, 42,
-                type, recipient, bounceClass, detail, at);
+                io.mailtree.shared.outcomes.OutcomeType.valueOf(type), recipient, bounceClass, detail, at);
     }
 
     private static String contact(Api api, String email) {

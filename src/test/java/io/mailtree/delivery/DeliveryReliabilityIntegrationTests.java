@@ -6,6 +6,10 @@ import io.mailtree.MailtreeApplication;
 import io.mailtree.support.Api;
 import io.mailtree.support.Eventually;
 import io.mailtree.support.WebSession;
+import io.mailtree.notifications.MailTransport;
+import io.mailtree.notifications.RelaySettings;
+import io.mailtree.notifications.SmtpRelay;
+import io.mailtree.support.ControllableRelay;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -123,7 +127,7 @@ class DeliveryReliabilityIntegrationTests {
     JdbcClient jdbc;
 
     @Autowired
-    DeliveryWorkers workers;
+    DeliveryAttempts attempts;
 
     @Autowired
     Environment environment;
@@ -340,27 +344,28 @@ class DeliveryReliabilityIntegrationTests {
         awaitQuiet(master.id());
         // Two copies of that message, due in a year (no worker claims them), leased until a known instant.
         java.time.Instant lease = java.time.Instant.parse("2030-01-01T00:00:00Z");
-        List<DeliveryWorkers.Claimed> claimed = new ArrayList<>();
+        List<MessageClaims.Claimed> claimed = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             UUID publicId = UUID.randomUUID();
             jdbc.sql("""
                     insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject,
-                        verp_token, message_id, attempts, next_attempt_at, lease_until, created_at, updated_at, mime)
-                    select ?, account_id, api_key_id, 'QUEUED', from_email, recipients, subject, ?, message_id, 1,
+                        message_id, attempts, next_attempt_at, lease_until, created_at, updated_at, mime)
+                    select ?, account_id, api_key_id, 'QUEUED', from_email, recipients, subject, message_id, 1,
                         ?, ?, created_at, updated_at, mime from message where public_id = ?""")
-                    .params(publicId, "lease-" + publicId.toString().substring(0, 8),
+                    .params(publicId,
                             io.mailtree.shared.Times.sql(lease.plus(Duration.ofDays(365))), io.mailtree.shared.Times.sql(lease),
                             UUID.fromString(sent))
                     .update();
             long id = jdbc.sql("select id from message where public_id = ?").param(publicId).query(Long.class).single();
             byte[] mime = jdbc.sql("select mime from message where id = ?").param(id).query((rs, n) -> rs.getBytes(1)).single();
             // The first is still ours; the second's lease has passed to another worker meanwhile.
-            claimed.add(new DeliveryWorkers.Claimed(id, new io.mailtree.shared.AccountId(UUID.fromString(master.id())),
-                    null, from, List.of(to), "lease-" + publicId.toString().substring(0, 8), 1, lease,
+            claimed.add(new MessageClaims.Claimed(id, new io.mailtree.shared.AccountId(UUID.fromString(master.id())),
+                    null, from, List.of(to), 1, lease,
                     i == 0 ? lease : lease.minusSeconds(60), false, mime));
         }
-        try (RelayConnection relay = new RelayConnection("127.0.0.1", RELAY.port(), null, null, "none")) {
-            workers.deliver(claimed, relay);
+        try (MailTransport.Connection relay = new SmtpRelay(
+                new RelaySettings("127.0.0.1", RELAY.port(), null, null, "none")).connect()) {
+            attempts.deliver(claimed, relay, () -> true);
         }
         assertThat(jdbc.sql("select status from message where id = ?").param(claimed.get(0).id()).query(String.class)
                 .single()).isEqualTo("DELIVERED");

@@ -6,21 +6,14 @@ import io.mailtree.shared.DatabaseKind;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The queue contract on the embedded H2 default (a file database of its own under {@code target}),
  * which one process opens at a time.
  */
-@SpringBootTest(properties = {"mailtree.data-dir=target/queue-contract-h2-${random.uuid}",
-    "mailtree.submission-port=0", "mailtree.inbound-port=0",
-    "mailtree.delivery.workers=0",
-    "mailtree.delivery.lease=" + MessageQueueContract.LEASE_SECONDS + "s",
-    "mailtree.delivery.retry-base=" + MessageQueueContract.RETRY_BASE_SECONDS + "s"})
-@Import(QueueContractFixture.Beans.class)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@QueueContractFixture.Context
+@TestPropertySource(properties = "mailtree.data-dir=target/queue-contract-h2-${random.uuid}")
 class H2MessageQueueIntegrationTests implements MessageQueueContract {
 
     @Autowired

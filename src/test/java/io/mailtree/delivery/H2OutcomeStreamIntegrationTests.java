@@ -47,7 +47,7 @@ class H2OutcomeStreamIntegrationTests {
     private final AccountId account = new AccountId(UUID.randomUUID());
 
     private MessageEvents.Event event(long message) {
-        return new MessageEvents.Event(account, message, null, "DELIVERED", "h2@outcomes.example.test", null);
+        return new MessageEvents.Event(account, message, null, io.mailtree.shared.outcomes.OutcomeType.DELIVERED, "h2@outcomes.example.test", null);
     }
 
     private long lastId(long message) {

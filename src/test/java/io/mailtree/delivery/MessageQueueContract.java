@@ -2,7 +2,7 @@ package io.mailtree.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailtree.delivery.ControllableRelay.Answer;
+import io.mailtree.support.ControllableRelay.Answer;
 import io.mailtree.delivery.QueueContractFixture.Row;
 import io.mailtree.delivery.QueueContractFixture.Tenant;
 import java.time.Duration;
@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
  * backend runs ({@link PostgreSqlMessageQueueIntegrationTests}, {@link H2MessageQueueIntegrationTests}),
  * the way mail servers test their queue implementations (a contract interface with default test
  * methods, implemented once per backend). Mail goes in through the send service, comes out through
- * the delivery workers' own claim and outcome writer, and meets a real SMTP relay; time moves only
+ * delivery's own claim, attempt and outcome writer, is held and released by delivery's own holds,
+ * and meets a real SMTP relay; time moves only
  * when a behaviour moves the clock.
  *
  * <p>An implementation is a Mailtree context with no worker threads, a lease of {@value #LEASE_SECONDS}
- * seconds and a retry base of {@value #RETRY_BASE_SECONDS} seconds, importing
- * {@link QueueContractFixture.Beans}. Behaviours that differ by backend (whose leases a restart
+ * seconds and a retry base of {@value #RETRY_BASE_SECONDS} seconds: {@link QueueContractFixture.Context}. Behaviours that differ by backend (whose leases a restart
  * releases) are tested in the implementation.
  */
 interface MessageQueueContract {
@@ -53,11 +53,11 @@ interface MessageQueueContract {
         long third = queue().send(tenant, QueueContractFixture.recipient("third"));
 
         Instant before = queue().clock().instant();
-        List<DeliveryWorkers.Claimed> claimed = queue().claim(2);
+        List<MessageClaims.Claimed> claimed = queue().claim(2);
         Instant after = queue().clock().instant();
 
         assertThat(QueueContractFixture.ids(claimed)).containsExactly(first, second);
-        for (DeliveryWorkers.Claimed message : claimed) {
+        for (MessageClaims.Claimed message : claimed) {
             Row row = queue().row(message.id());
             assertThat(row.status()).isEqualTo("QUEUED");
             assertThat(row.attempts()).as("attempts of a first claim").isEqualTo(1);
@@ -96,10 +96,10 @@ interface MessageQueueContract {
     default void expiredLeaseHandsTheMessageToTheNextClaim() {
         Tenant tenant = queue().tenant();
         long message = queue().send(tenant, QueueContractFixture.recipient("expired"));
-        DeliveryWorkers.Claimed first = queue().claim(ANY).get(0);
+        MessageClaims.Claimed first = queue().claim(ANY).get(0);
 
         queue().clock().advance(LEASE.plusSeconds(1));
-        List<DeliveryWorkers.Claimed> again = queue().claim(ANY);
+        List<MessageClaims.Claimed> again = queue().claim(ANY);
 
         assertThat(QueueContractFixture.ids(again)).containsExactly(message);
         assertThat(again.get(0).leaseUntil()).as("the new lease").isAfter(first.leaseUntil().plus(LEASE).minusSeconds(1));
@@ -112,7 +112,7 @@ interface MessageQueueContract {
     // --- hold and release (D-12) ------------------------------------------------------------------
 
     @Test
-    @DisplayName("D-12: an inactive sub-account's queued mail is held: never claimed, still queued, nothing lost")
+    @DisplayName("D-12: an inactive sub-account's queued mail is held: marked HELD with a HELD event, never claimed, nothing lost")
     default void d12InactiveAccountsMailIsHeldNotClaimedAndNotLost() {
         Tenant held = queue().tenant();
         Tenant active = queue().tenant();
@@ -120,37 +120,135 @@ interface MessageQueueContract {
         long activeMessage = queue().send(active, QueueContractFixture.recipient("active"));
         queue().deactivate(held);
 
-        List<DeliveryWorkers.Claimed> claimed = queue().claim(ANY);
+        Row row = queue().row(heldMessage);
+        assertThat(row.status()).as("status once the sub-account is deactivated").isEqualTo("HELD");
+        assertThat(queue().events(heldMessage)).containsExactly("ACCEPTED", "QUEUED", "HELD");
+        assertThat(queue().eventDetail(heldMessage, "HELD")).isEqualTo("the sub-account was deactivated");
+        assertThat(queue().row(activeMessage).status()).as("another account's message").isEqualTo("QUEUED");
+
+        List<MessageClaims.Claimed> claimed = queue().claim(ANY);
         assertThat(QueueContractFixture.ids(claimed)).as("claimed while the account is inactive")
                 .containsExactly(activeMessage);
         queue().deliver(claimed, Answer.ACCEPT);
         queue().clock().advance(Duration.ofHours(6));
         assertThat(queue().claim(ANY)).as("claimed six hours later").isEmpty();
 
-        Row row = queue().row(heldMessage);
-        assertThat(row.status()).isEqualTo("QUEUED");
+        row = queue().row(heldMessage);
+        assertThat(row.status()).isEqualTo("HELD");
         assertThat(row.leaseUntil()).isNull();
         assertThat(row.attempts()).as("attempts of a held message").isZero();
-        assertThat(queue().events(heldMessage)).containsExactly("ACCEPTED", "QUEUED");
+        assertThat(queue().events(heldMessage)).containsExactly("ACCEPTED", "QUEUED", "HELD");
     }
 
     @Test
-    @DisplayName("D-12: once the sub-account is active again, its held mail is claimed and delivered")
+    @DisplayName("D-12: once the sub-account is active again, its held mail is released (RELEASED event), claimed and delivered")
     default void d12ReactivatedAccountsHeldMailIsClaimedAndDelivered() {
         Tenant tenant = queue().tenant();
         String to = QueueContractFixture.recipient("released");
         long message = queue().send(tenant, to);
         queue().deactivate(tenant);
         assertThat(queue().claim(ANY)).as("claimed while inactive").isEmpty();
+        queue().clock().advance(Duration.ofHours(1));
 
+        Instant before = queue().clock().instant();
         queue().activate(tenant);
-        List<DeliveryWorkers.Claimed> released = queue().claim(ANY);
+        Instant after = queue().clock().instant();
+        Row row = queue().row(message);
+        assertThat(row.status()).isEqualTo("QUEUED");
+        assertThat(row.nextAttemptAt()).as("due at once when released")
+                .isBetween(before.minusMillis(1), after.plusMillis(1));
+        assertThat(queue().events(message)).containsExactly("ACCEPTED", "QUEUED", "HELD", "RELEASED");
+        List<MessageClaims.Claimed> released = queue().claim(ANY);
 
         assertThat(QueueContractFixture.ids(released)).containsExactly(message);
         queue().deliver(released, Answer.ACCEPT);
         assertThat(queue().row(message).status()).isEqualTo("DELIVERED");
         assertThat(queue().acceptedAtTheRelay(to)).isEqualTo(1);
-        assertThat(queue().events(message)).containsExactly("ACCEPTED", "QUEUED", "DELIVERED");
+        assertThat(queue().events(message)).containsExactly("ACCEPTED", "QUEUED", "HELD", "RELEASED", "DELIVERED");
+    }
+
+    @Test
+    @DisplayName("D-12: a message accepted in the race, after its account's mail was held, is still not claimed while it is inactive")
+    default void d12QueuedMessageOfAnInactiveAccountIsNotClaimed() {
+        Tenant tenant = queue().tenant();
+        long before = queue().send(tenant, QueueContractFixture.recipient("before"));
+        queue().deactivate(tenant);
+        // Accepted by a send that checked the account just before the deactivation committed.
+        long race = queue().send(queue().tenant(), QueueContractFixture.recipient("race"));
+        queue().movedTo(race, tenant);
+
+        assertThat(queue().row(race).status()).isEqualTo("QUEUED");
+        assertThat(queue().claim(ANY)).as("claimed while the account is inactive").isEmpty();
+
+        queue().activate(tenant);
+        assertThat(QueueContractFixture.ids(queue().claim(ANY))).containsExactlyInAnyOrder(before, race);
+    }
+
+    @Test
+    @DisplayName("Mail held for an API key is not claimed and has a HELD event; released, it is claimed and has a RELEASED event")
+    default void mailHeldForAKeyIsNotClaimedUntilReleased() {
+        Tenant tenant = queue().tenant();
+        io.mailtree.shared.ApiKeyId paused = io.mailtree.shared.ApiKeyId.random();
+        io.mailtree.shared.ApiKeyId other = io.mailtree.shared.ApiKeyId.random();
+        String to = QueueContractFixture.recipient("paused-key");
+        long held = queue().sendWithKey(tenant, paused, to);
+        long notHeld = queue().sendWithKey(tenant, other, QueueContractFixture.recipient("other-key"));
+
+        assertThat(queue().holdKey(paused)).as("messages held").isEqualTo(1);
+
+        assertThat(queue().row(held).status()).isEqualTo("HELD");
+        assertThat(queue().events(held)).containsExactly("ACCEPTED", "QUEUED", "HELD");
+        assertThat(queue().eventDetail(held, "HELD")).isEqualTo("the key is paused");
+        assertThat(QueueContractFixture.ids(queue().claim(ANY))).as("claimed while the key's mail is held")
+                .containsExactly(notHeld);
+        queue().clock().advance(LEASE.multipliedBy(3));
+        assertThat(queue().claim(ANY)).as("claimed later, the other message's lease long passed")
+                .extracting(MessageClaims.Claimed::id).doesNotContain(held);
+
+        assertThat(queue().releaseKey(paused)).as("messages released").isEqualTo(1);
+        assertThat(queue().releaseKey(paused)).as("released twice").isZero();
+        assertThat(queue().events(held)).containsExactly("ACCEPTED", "QUEUED", "HELD", "RELEASED");
+        List<MessageClaims.Claimed> released = queue().claim(ANY);
+        assertThat(QueueContractFixture.ids(released)).contains(held);
+        queue().deliver(released, Answer.ACCEPT);
+        assertThat(queue().row(held).status()).isEqualTo("DELIVERED");
+        assertThat(queue().acceptedAtTheRelay(to)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("A release releases only what was held for the same thing: mail held for a key stays held when its account is reactivated")
+    default void releaseLeavesMailHeldForAnotherReason() {
+        Tenant tenant = queue().tenant();
+        io.mailtree.shared.ApiKeyId paused = io.mailtree.shared.ApiKeyId.random();
+        long keyHeld = queue().sendWithKey(tenant, paused, QueueContractFixture.recipient("key-held"));
+        long accountHeld = queue().send(tenant, QueueContractFixture.recipient("account-held"));
+        queue().holdKey(paused);
+        queue().deactivate(tenant);
+        assertThat(queue().events(keyHeld)).as("held once, for its key").containsExactly("ACCEPTED", "QUEUED", "HELD");
+
+        queue().activate(tenant);
+
+        assertThat(queue().row(accountHeld).status()).isEqualTo("QUEUED");
+        assertThat(queue().row(keyHeld).status()).as("held for its key").isEqualTo("HELD");
+        assertThat(QueueContractFixture.ids(queue().claim(ANY))).containsExactly(accountHeld);
+    }
+
+    @Test
+    @DisplayName("A message being delivered when it is held keeps its lease: the relay took it, so it is recorded as delivered")
+    default void messageInFlightWhenHeldIsRecordedAsDelivered() {
+        Tenant tenant = queue().tenant();
+        String to = QueueContractFixture.recipient("in-flight");
+        long message = queue().send(tenant, to);
+        List<MessageClaims.Claimed> claimed = queue().claim(ANY);
+
+        assertThat(queue().holdAccount(tenant.sub().accountId())).isEqualTo(1);
+        assertThat(queue().row(message).leaseUntil()).as("the lease held while the message is held")
+                .isEqualTo(claimed.get(0).leaseUntil());
+        queue().deliver(claimed, Answer.ACCEPT);
+
+        assertThat(queue().row(message).status()).isEqualTo("DELIVERED");
+        assertThat(queue().acceptedAtTheRelay(to)).isEqualTo(1);
+        assertThat(queue().events(message)).containsExactly("ACCEPTED", "QUEUED", "HELD", "DELIVERED");
     }
 
     // --- retry ------------------------------------------------------------------------------------
@@ -168,14 +266,14 @@ interface MessageQueueContract {
         moveClockTo(firstNext.minusSeconds(1));
         assertThat(queue().claim(ANY)).as("claimed a second before it is due").isEmpty();
         moveClockTo(firstNext.plusSeconds(1));
-        List<DeliveryWorkers.Claimed> second = queue().claim(ANY);
+        List<MessageClaims.Claimed> second = queue().claim(ANY);
         assertThat(QueueContractFixture.ids(second)).as("claimed once due").containsExactly(message);
         assertThat(second.get(0).attempts()).isEqualTo(2);
 
         // Second attempt: 451 again, retried after twice the base.
         Instant secondNext = deferOnce(message, second, RETRY_BASE.multipliedBy(2));
         moveClockTo(secondNext.plusSeconds(1));
-        List<DeliveryWorkers.Claimed> third = queue().claim(ANY);
+        List<MessageClaims.Claimed> third = queue().claim(ANY);
         assertThat(QueueContractFixture.ids(third)).containsExactly(message);
 
         queue().deliver(third, Answer.ACCEPT);
@@ -191,7 +289,7 @@ interface MessageQueueContract {
      * Delivers a claimed batch of one message against a relay answering 451 at RCPT; checks that it is
      * deferred by {@code backoff} give or take the 20 % jitter, with its lease given up. Answers when it is due.
      */
-    private Instant deferOnce(long message, List<DeliveryWorkers.Claimed> claimed, Duration backoff) {
+    private Instant deferOnce(long message, List<MessageClaims.Claimed> claimed, Duration backoff) {
         assertThat(QueueContractFixture.ids(claimed)).containsExactly(message);
         Instant before = queue().clock().instant();
         queue().deliver(claimed, Answer.TEMPORARY_AT_RCPT);
@@ -219,9 +317,9 @@ interface MessageQueueContract {
         Tenant tenant = queue().tenant();
         String to = QueueContractFixture.recipient("lost");
         long message = queue().send(tenant, to);
-        List<DeliveryWorkers.Claimed> slow = queue().claim(ANY);
+        List<MessageClaims.Claimed> slow = queue().claim(ANY);
         queue().clock().advance(LEASE.plusSeconds(1));
-        List<DeliveryWorkers.Claimed> takeover = queue().claim(ANY);
+        List<MessageClaims.Claimed> takeover = queue().claim(ANY);
         assertThat(QueueContractFixture.ids(takeover)).as("taken over after the lease").containsExactly(message);
 
         queue().deliver(slow, Answer.ACCEPT);
@@ -249,9 +347,9 @@ interface MessageQueueContract {
     default void workerThatLostItsLeaseCannotDeferTheMessage() {
         Tenant tenant = queue().tenant();
         long message = queue().send(tenant, QueueContractFixture.recipient("lost-deferral"));
-        List<DeliveryWorkers.Claimed> slow = queue().claim(ANY);
+        List<MessageClaims.Claimed> slow = queue().claim(ANY);
         queue().clock().advance(LEASE.plusSeconds(1));
-        List<DeliveryWorkers.Claimed> takeover = queue().claim(ANY);
+        List<MessageClaims.Claimed> takeover = queue().claim(ANY);
         Row held = queue().row(message);
 
         queue().deliver(slow, Answer.TEMPORARY_AT_RCPT);

@@ -7,30 +7,25 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The queue contract on PostgreSQL, the production queue shared by several nodes. The context has a
  * schema of its own ({@value #SCHEMA}), so the delivery workers of other test classes' contexts
  * (which share {@code mailtree_it}) never claim its messages.
  */
-@SpringBootTest(properties = {
+@QueueContractFixture.Context
+@TestPropertySource(properties = {
     "spring.datasource.hikari.schema=" + PostgreSqlMessageQueueIntegrationTests.SCHEMA,
     "spring.flyway.schemas=" + PostgreSqlMessageQueueIntegrationTests.SCHEMA,
     "spring.flyway.default-schema=" + PostgreSqlMessageQueueIntegrationTests.SCHEMA,
-    "mailtree.data-dir=target/queue-contract-postgresql-data",
-    "mailtree.submission-port=0", "mailtree.inbound-port=0",
-    "mailtree.delivery.workers=0",
-    "mailtree.delivery.lease=" + MessageQueueContract.LEASE_SECONDS + "s",
-    "mailtree.delivery.retry-base=" + MessageQueueContract.RETRY_BASE_SECONDS + "s"})
+    "mailtree.data-dir=target/queue-contract-postgresql-data"})
 @ActiveProfiles("it")
-@Import({QueueContractFixture.Beans.class, PostgreSqlMessageQueueIntegrationTests.OwnSchema.class})
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@Import(PostgreSqlMessageQueueIntegrationTests.OwnSchema.class)
 class PostgreSqlMessageQueueIntegrationTests implements MessageQueueContract {
 
     static final String SCHEMA = "mailtree_queue_contract";

@@ -6,13 +6,21 @@ import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.notifications.DevMailbox;
 import io.mailtree.notifications.MailTransport;
+import io.mailtree.notifications.RelaySettings;
+import io.mailtree.notifications.SmtpRelay;
+import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.NodeIdentity;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.Times;
+import io.mailtree.support.ControllableRelay;
 import io.mailtree.support.Eventually;
 import io.mailtree.support.MutableClock;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -21,21 +29,41 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The queue of one running Mailtree as {@link MessageQueueContract} drives it: real accounts, senders
- * and send calls put mail in, the delivery workers' own claim, delivery and restart take it out, and
- * a real SMTP relay ({@link ControllableRelay}) answers. The context it lives in runs no worker
+ * and send calls put mail in, delivery's own claim ({@link MessageClaims}), attempt
+ * ({@link DeliveryAttempts}), holds ({@link MessageHolds}) and restart take it out, and a real SMTP
+ * relay ({@link ControllableRelay}) answers. The context it lives in ({@link Context}) runs no worker
  * threads ({@code mailtree.delivery.workers=0}), so every claim is the test's, made at the instant of
  * a clock the test moves.
  */
 final class QueueContractFixture implements AutoCloseable {
+
+    /**
+     * The context of a queue contract implementation, whatever the database: Mailtree with its SMTP
+     * servers off, no worker threads, the contract's lease and retry base, this fixture, and a context
+     * of its own (closed after the class). An implementation adds what its database needs.
+     */
+    @Target(ElementType.TYPE)
+    @Retention(RetentionPolicy.RUNTIME)
+    @SpringBootTest(properties = {"mailtree.submission-port=0", "mailtree.inbound-port=0",
+        "mailtree.delivery.workers=0",
+        "mailtree.delivery.lease=" + MessageQueueContract.LEASE_SECONDS + "s",
+        "mailtree.delivery.retry-base=" + MessageQueueContract.RETRY_BASE_SECONDS + "s"})
+    @Import(QueueContractFixture.Beans.class)
+    @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+    @interface Context {
+    }
 
     private static final Pattern CONFIRM_LINK = Pattern.compile("/senders/confirm\\?token=([A-Za-z0-9_.\\-]+)");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -51,11 +79,12 @@ final class QueueContractFixture implements AutoCloseable {
         }
 
         @Bean(destroyMethod = "close")
-        QueueContractFixture queueContractFixture(DeliveryWorkers workers, MessageQueue queue, AccountTree accounts,
-                Senders senders, MailTransport transport, JdbcClient jdbc, MutableClock clock, NodeIdentity node,
+        QueueContractFixture queueContractFixture(DeliveryWorkers workers, MessageClaims claims,
+                DeliveryAttempts attempts, MessageHolds holds, MessageQueue queue, AccountTree accounts, Senders senders,
+                MailTransport transport, JdbcClient jdbc, MutableClock clock, NodeIdentity node,
                 PlatformTransactionManager transactionManager) {
-            return new QueueContractFixture(workers, queue, accounts, senders, (DevMailbox) transport, jdbc, clock,
-                    node, new TransactionTemplate(transactionManager));
+            return new QueueContractFixture(workers, claims, attempts, holds, queue, accounts, senders,
+                    (DevMailbox) transport, jdbc, clock, node, new TransactionTemplate(transactionManager));
         }
     }
 
@@ -69,6 +98,9 @@ final class QueueContractFixture implements AutoCloseable {
     }
 
     private final DeliveryWorkers workers;
+    private final MessageClaims claims;
+    private final DeliveryAttempts attempts;
+    private final MessageHolds holds;
     private final MessageQueue queue;
     private final AccountTree accounts;
     private final Senders senders;
@@ -79,9 +111,13 @@ final class QueueContractFixture implements AutoCloseable {
     private final TransactionTemplate transactions;
     private final ControllableRelay relay = ControllableRelay.start();
 
-    private QueueContractFixture(DeliveryWorkers workers, MessageQueue queue, AccountTree accounts, Senders senders,
-            DevMailbox mailbox, JdbcClient jdbc, MutableClock clock, NodeIdentity node, TransactionTemplate transactions) {
+    private QueueContractFixture(DeliveryWorkers workers, MessageClaims claims, DeliveryAttempts attempts,
+            MessageHolds holds, MessageQueue queue, AccountTree accounts, Senders senders, DevMailbox mailbox,
+            JdbcClient jdbc, MutableClock clock, NodeIdentity node, TransactionTemplate transactions) {
         this.workers = workers;
+        this.claims = claims;
+        this.attempts = attempts;
+        this.holds = holds;
         this.queue = queue;
         this.accounts = accounts;
         this.senders = senders;
@@ -107,9 +143,10 @@ final class QueueContractFixture implements AutoCloseable {
         relay.policy((recipient, attempt) -> ControllableRelay.Answer.ACCEPT);
         relay.reset();
         transactions.executeWithoutResult(status -> {
-            jdbc.sql("delete from message_event where message_id in (select id from message where status = 'QUEUED')")
-                    .update();
-            jdbc.sql("delete from message where status = 'QUEUED'").update();
+            jdbc.sql("delete from message_event where message_id in (select id from message where status in (?, ?))")
+                    .params(MessageStatus.QUEUED.name(), MessageStatus.HELD.name()).update();
+            jdbc.sql("delete from message where status in (?, ?)")
+                    .params(MessageStatus.QUEUED.name(), MessageStatus.HELD.name()).update();
         });
     }
 
@@ -139,8 +176,19 @@ final class QueueContractFixture implements AutoCloseable {
 
     /** Queues one message of the tenant's sub-account through the send API's service; answers its id in the queue. */
     long send(Tenant tenant, String to) {
+        return send(tenant.sub(), tenant, to);
+    }
+
+    /** The same, sent with an API key of the sub-account (the caller names it). */
+    long sendWithKey(Tenant tenant, io.mailtree.shared.ApiKeyId key, String to) {
+        Caller sub = tenant.sub();
+        return send(new Caller(sub.accountId(), sub.accountId(), false, Caller.Context.DIRECT, "queue contract", null, key,
+                Permission.all(), "127.0.0.1"), tenant, to);
+    }
+
+    private long send(Caller caller, Tenant tenant, String to) {
         String body = "queue contract " + UUID.randomUUID();
-        MessageQueue.Answer answer = queue.send(tenant.sub(), List.of(new OutboundMessage(
+        MessageQueue.Answer answer = queue.send(caller, List.of(new OutboundMessage(
                 new OutboundMessage.Party(tenant.from(), null), List.of(new OutboundMessage.Party(to, null)), null, null,
                 null, "Queue contract", "Hello " + to, null, null, null, null, null, null, null, null)), null, body);
         SendResult result = answer.results().get(0);
@@ -156,21 +204,36 @@ final class QueueContractFixture implements AutoCloseable {
     }
 
     /** One claim of up to {@code limit} messages, as a delivery worker of this node makes it, at the clock's instant. */
-    List<DeliveryWorkers.Claimed> claim(int limit) {
-        return workers.claim(limit);
+    List<MessageClaims.Claimed> claim(int limit) {
+        return claims.claim(limit);
     }
 
     /** The ids of claimed messages, in claim order. */
-    static List<Long> ids(Collection<DeliveryWorkers.Claimed> claimed) {
-        return claimed.stream().map(DeliveryWorkers.Claimed::id).toList();
+    static List<Long> ids(Collection<MessageClaims.Claimed> claimed) {
+        return claimed.stream().map(MessageClaims.Claimed::id).toList();
     }
 
     /** Delivers a claimed batch over one connection to the test relay, which answers as {@code answer}. */
-    void deliver(List<DeliveryWorkers.Claimed> batch, ControllableRelay.Answer answer) {
+    void deliver(List<MessageClaims.Claimed> batch, ControllableRelay.Answer answer) {
         relay.policy((recipient, attempt) -> answer);
-        try (RelayConnection connection = new RelayConnection("127.0.0.1", relay.port(), null, null, "none")) {
-            workers.deliver(batch, connection);
+        try (MailTransport.Connection connection = new SmtpRelay(
+                new RelaySettings("127.0.0.1", relay.port(), null, null, "none")).connect()) {
+            attempts.deliver(batch, connection, () -> true);
         }
+    }
+
+    /** Holds the queued mail sent with the key, as a paused key will. */
+    int holdKey(io.mailtree.shared.ApiKeyId key) {
+        return holds.holdKey(key, "the key is paused");
+    }
+
+    int releaseKey(io.mailtree.shared.ApiKeyId key) {
+        return holds.releaseKey(key, "the key is resumed");
+    }
+
+    /** Holds the account's queued mail directly, not through a deactivation. */
+    int holdAccount(AccountId account) {
+        return holds.holdAccount(account, "held by the queue contract");
     }
 
     /** How many times the relay accepted a message to {@code recipient}. */
@@ -192,6 +255,15 @@ final class QueueContractFixture implements AutoCloseable {
         accounts.activate(tenant.master(), tenant.sub().accountId());
     }
 
+    /** Moves a message (and its events) to the tenant's sub-account, as if that account had sent it. */
+    void movedTo(long id, Tenant tenant) {
+        UUID account = tenant.sub().accountId().value();
+        transactions.executeWithoutResult(status -> {
+            jdbc.sql("update message set account_id = ? where id = ?").params(account, id).update();
+            jdbc.sql("update message_event set account_id = ? where message_id = ?").params(account, id).update();
+        });
+    }
+
     /** Marks a leased message as claimed by another node, as that node's claim would have. */
     void leasedByAnotherNode(long id, String otherNode) {
         jdbc.sql("update message set claimed_by = ? where id = ?").params(otherNode, id).update();
@@ -211,6 +283,12 @@ final class QueueContractFixture implements AutoCloseable {
     List<String> events(long id) {
         return jdbc.sql("select event_type from message_event where message_id = ? order by id").param(id)
                 .query(String.class).list();
+    }
+
+    /** The detail of a message's last event of that type. */
+    String eventDetail(long id, String type) {
+        return jdbc.sql("select detail from message_event where message_id = ? and event_type = ? order by id desc")
+                .params(id, type).query(String.class).list().stream().findFirst().orElse(null);
     }
 
     @Override

@@ -411,11 +411,11 @@ class SendIntegrationTests extends MailtreeTestBase {
         // A message still queued (due in a year), as old as the other: never cleared.
         UUID queuedId = UUID.randomUUID();
         jdbc.sql("""
-                insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject, verp_token,
+                insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject,
                     message_id, attempts, next_attempt_at, created_at, updated_at, mime)
-                select ?, account_id, api_key_id, 'QUEUED', from_email, recipients, subject, ?, message_id, 0, ?, created_at,
+                select ?, account_id, api_key_id, 'QUEUED', from_email, recipients, subject, message_id, 0, ?, created_at,
                     updated_at, mime from message where id = ?""")
-                .params(queuedId, "retention-" + queuedId.toString().substring(0, 8),
+                .params(queuedId,
                         clock().instant().plus(Duration.ofDays(365)).atOffset(java.time.ZoneOffset.UTC), rowId)
                 .update();
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The SMTP-outcome classifier over the reply codes of RFC 5321 and the RFC 3463 enhanced codes,
- * with the exceptions {@link RelayConnection} really throws: a whole-transaction failure rethrown
+ * with the exceptions the relay's connection ({@code notifications.RelayConnection}) really throws: a whole-transaction failure rethrown
  * as Angus raised it, or a {@link SendFailedException} listing the recipients sent, to try again and
  * refused, with each refusal's reply code chained as an {@link SMTPAddressFailedException}.
  */

@@ -73,7 +73,7 @@ class SmtpLimitsIntegrationTests extends MailtreeTestBase {
     }
 
     private InboundServer inbound(int perAddress, int perMinute) throws IOException {
-        InboundServer server = new InboundServer(intake, clock(), freePort(), "bounces.mailtree.localhost", 262_144, 100,
+        InboundServer server = new InboundServer(intake, clock(), freePort(), new io.mailtree.delivery.BounceDomain("bounces.mailtree.localhost"), 262_144, 100,
                 perAddress, perMinute);
         server.start();
         return server;

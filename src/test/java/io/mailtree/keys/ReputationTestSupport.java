@@ -74,7 +74,7 @@ abstract class ReputationTestSupport extends MailtreeTestBase {
     static Outcome event(String account, UUID key, String type, String recipient, String bounceClass, String detail,
             Instant at) {
         return new Outcome(new StreamPosition(TX, POSITION.getAndIncrement()), new AccountId(UUID.fromString(account)),
-                key, 1, type, recipient, bounceClass, detail, at);
+                key, 1, io.mailtree.shared.outcomes.OutcomeType.valueOf(type), recipient, bounceClass, detail, at);
     }
 
     /** {@code accepted} recipients accepted in one message, {@code delivered} of them delivered. */

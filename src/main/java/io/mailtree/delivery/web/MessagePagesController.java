@@ -5,6 +5,8 @@ import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
+import io.mailtree.delivery.MessageStatus;
+import io.mailtree.shared.outcomes.OutcomeType;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -27,7 +29,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 class MessagePagesController {
 
     static final int PAGE = 50;
-    static final List<String> STATUSES = List.of("QUEUED", "DELIVERED", "BOUNCED", "SUPPRESSED", "FAILED");
+    static final List<String> STATUSES = java.util.Arrays.stream(MessageStatus.values()).map(MessageStatus::name).toList();
 
     private final Messages messages;
 
@@ -86,7 +88,7 @@ class MessagePagesController {
     record EventView(String type, String recipient, String detail, Integer recipients, Instant occurredAt) {
 
         static EventView of(Messages.Event event) {
-            if ("ACCEPTED".equals(event.type())) {
+            if (OutcomeType.ACCEPTED.name().equals(event.type())) {
                 return new EventView(event.type(), event.recipient(), null, event.recipients(), event.occurredAt());
             }
             return new EventView(event.type(), event.recipient(), event.detail(), null, event.occurredAt());

@@ -1,6 +1,7 @@
 package io.mailtree.delivery.web;
 
 import io.mailtree.delivery.MessageStatistics;
+import io.mailtree.shared.outcomes.OutcomeType;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -19,7 +20,8 @@ record StatisticsChart(int width, int height, int left, int bottom, List<Bar> ba
         List<Label> labels, long max, boolean empty) {
 
     /** The outcomes the chart stacks, bottom to top. */
-    static final List<String> SERIES = List.of("DELIVERED", "DEFERRED", "BOUNCED", "COMPLAINED");
+    static final List<String> SERIES = java.util.stream.Stream.of(OutcomeType.DELIVERED, OutcomeType.DEFERRED,
+            OutcomeType.BOUNCED, OutcomeType.COMPLAINED).map(OutcomeType::name).toList();
 
     static final int WIDTH = 760;
     static final int HEIGHT = 240;

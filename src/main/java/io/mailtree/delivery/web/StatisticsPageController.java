@@ -7,6 +7,7 @@ import io.mailtree.shared.Caller;
 import io.mailtree.shared.Ids;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
+import io.mailtree.shared.outcomes.OutcomeType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +59,8 @@ class StatisticsPageController {
     }
 
     /** What finally became of a recipient's copy: the denominator of the delivery and bounce rates. */
-    static final List<String> FINAL = List.of("DELIVERED", "BOUNCED", "FAILED", "SUPPRESSED");
+    static final List<String> FINAL = java.util.stream.Stream.of(OutcomeType.DELIVERED, OutcomeType.BOUNCED,
+            OutcomeType.FAILED, OutcomeType.SUPPRESSED).map(OutcomeType::name).toList();
 
     private final MessageStatistics statistics;
     private final ApiKeys keys;

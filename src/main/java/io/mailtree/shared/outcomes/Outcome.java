@@ -12,27 +12,23 @@ import java.util.UUID;
  *
  * @param position    where the event stands in the stream; consumers keep the last one they applied
  * @param apiKeyId    the key that sent the message, or null for mail sent from the application's pages
- * @param type        {@code ACCEPTED}, {@code QUEUED}, {@code DELIVERED}, {@code DEFERRED}, {@code BOUNCED},
- *                    {@code COMPLAINED}, {@code SUPPRESSED} or {@code FAILED}
+ * @param type        what happened
  * @param recipient   the recipient the event is about, or null for the message-level types
  * @param bounceClass {@code HARD} or {@code SOFT} for {@code BOUNCED}, otherwise null
  */
-public record Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, String type,
+public record Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
         String recipient, String bounceClass, String detail, Instant occurredAt) {
 
-    public static final String DELIVERED = "DELIVERED";
-    public static final String BOUNCED = "BOUNCED";
-    public static final String COMPLAINED = "COMPLAINED";
     public static final String HARD = "HARD";
     public static final String SOFT = "SOFT";
 
     /** A permanent failure for this recipient: the address should not be mailed again. */
     public boolean isHardBounce() {
-        return BOUNCED.equals(type) && HARD.equals(bounceClass) && recipient != null;
+        return type == OutcomeType.BOUNCED && HARD.equals(bounceClass) && recipient != null;
     }
 
     /** The recipient reported the message as unwanted (feedback loop). */
     public boolean isComplaint() {
-        return COMPLAINED.equals(type) && recipient != null;
+        return type == OutcomeType.COMPLAINED && recipient != null;
     }
 }

@@ -28,6 +28,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * from its position with exponential backoff (1 s doubling up to {@code mailtree.outcomes.max-backoff});
  * its lag keeps growing meanwhile and shows in the metrics ({@code mailtree.outcomes.lag.events},
  * {@code mailtree.outcomes.lag.seconds}, tagged by consumer) and on the operator console.
+ * {@code mailtree.outcomes.consumers.enabled=false} runs none of them (their positions stay where
+ * they are, and they catch up once started again): the send benchmark measures delivery with and
+ * without them.
  */
 @Component
 public class OutcomeConsumers implements SmartLifecycle {
@@ -40,6 +43,7 @@ public class OutcomeConsumers implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final Duration poll;
     private final Duration maxBackoff;
+    private final boolean enabled;
     private final BackgroundThreads threads = new BackgroundThreads();
     private volatile boolean running;
 
@@ -47,8 +51,10 @@ public class OutcomeConsumers implements SmartLifecycle {
             PlatformTransactionManager transactionManager, DatabaseKind database, Clock clock,
             ObjectProvider<MeterRegistry> meters, @Value("${mailtree.outcomes.batch:1000}") int batch,
             @Value("${mailtree.outcomes.poll:200ms}") Duration poll,
-            @Value("${mailtree.outcomes.max-backoff:5m}") Duration maxBackoff) {
+            @Value("${mailtree.outcomes.max-backoff:5m}") Duration maxBackoff,
+            @Value("${mailtree.outcomes.consumers.enabled:true}") boolean enabled) {
         this.jdbc = jdbc;
+        this.enabled = enabled;
         this.poll = poll;
         this.maxBackoff = maxBackoff;
         Map<String, Long> names = consumers.stream().collect(Collectors.groupingBy(OutcomeConsumer::name,
@@ -158,6 +164,11 @@ public class OutcomeConsumers implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        if (!enabled) {
+            log.warn("outcome consumers are off (mailtree.outcomes.consumers.enabled=false): {} lag until started",
+                    runners.stream().map(OutcomeConsumerRunner::name).toList());
+            return;
+        }
         for (OutcomeConsumerRunner runner : runners) {
             threads.start("outcomes-" + runner.name(), () -> work(runner));
         }

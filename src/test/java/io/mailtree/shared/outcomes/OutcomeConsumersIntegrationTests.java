@@ -283,7 +283,7 @@ class OutcomeConsumersIntegrationTests extends MailtreeTestBase {
         beans.registerSingleton("meters", registry);
         OutcomeConsumers consumers = new OutcomeConsumers(List.of(healthy, failing), source, jdbc, transactionManager,
                 database, Clock.systemUTC(), beans.getBeanProvider(MeterRegistry.class), 100, Duration.ofMillis(50),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), true);
         consumers.start();
         try {
             List<Long> ids = append(10);

@@ -1,9 +1,10 @@
-package io.mailtree.delivery;
+package io.mailtree.notifications;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mailtree.support.ControllableRelay;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.junit.jupiter.api.Test;
 
+/** The relay's side of delivery: one SMTP transaction per recipient over one reused connection, hidden headers never sent. */
 class RelayConnectionTests {
 
     @Test
@@ -35,6 +37,10 @@ class RelayConnectionTests {
     private static final byte[] MESSAGE = "From: shop@example.test\r\nTo: many@example.test\r\nSubject: Hi\r\n\r\nHello\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
+    private static MailTransport.Envelope envelope(List<String> recipients) {
+        return new MailTransport.Envelope("shop@example.test", recipients, RelayConnectionTests::returnPath);
+    }
+
     private static String returnPath(String recipient) {
         return "bounces+" + recipient.substring(0, recipient.indexOf('@')) + "@bounces.example.test";
     }
@@ -43,7 +49,7 @@ class RelayConnectionTests {
     @Test
     void eachRecipientGetsItsOwnEnvelopeAndItsOwnOutcome() throws Exception {
         try (ControllableRelay relay = ControllableRelay.start();
-                RelayConnection connection = new RelayConnection("127.0.0.1", relay.port(), null, null, "none")) {
+                RelayConnection connection = new RelayConnection(new RelaySettings("127.0.0.1", relay.port(), null, null, "none"))) {
             relay.policy((recipient, attempt) -> recipient.startsWith("gone") ? ControllableRelay.Answer.PERMANENT_AT_DATA
                     : recipient.startsWith("later") ? ControllableRelay.Answer.TEMPORARY_AT_RCPT
                     : ControllableRelay.Answer.ACCEPT);
@@ -51,7 +57,7 @@ class RelayConnectionTests {
                     "bob@example.test");
 
             SendFailedException failure = org.junit.jupiter.api.Assertions.assertThrows(SendFailedException.class,
-                    () -> connection.send(MESSAGE, RelayConnectionTests::returnPath, recipients));
+                    () -> connection.send(envelope(recipients), MESSAGE));
 
             assertThat(Arrays.stream(failure.getValidSentAddresses()).map(Object::toString))
                     .containsExactly("ann@example.test", "bob@example.test");
@@ -77,15 +83,13 @@ class RelayConnectionTests {
     @Test
     void recipientsAllRefusedAlikeFailAsOneTransaction() throws Exception {
         try (ControllableRelay relay = ControllableRelay.start();
-                RelayConnection connection = new RelayConnection("127.0.0.1", relay.port(), null, null, "none")) {
+                RelayConnection connection = new RelayConnection(new RelaySettings("127.0.0.1", relay.port(), null, null, "none"))) {
             relay.policy((recipient, attempt) -> ControllableRelay.Answer.TEMPORARY_AT_DATA);
-            assertThatThrownBy(() -> connection.send(MESSAGE, RelayConnectionTests::returnPath,
-                    List.of("ann@example.test", "bob@example.test")))
+            assertThatThrownBy(() -> connection.send(envelope(List.of("ann@example.test", "bob@example.test")), MESSAGE))
                     .isInstanceOfSatisfying(SMTPSendFailedException.class, e -> assertThat(e.getReturnCode()).isEqualTo(451));
             relay.refuseConnections();
             connection.close();
-            assertThatThrownBy(() -> connection.send(MESSAGE, RelayConnectionTests::returnPath,
-                    List.of("ann@example.test", "bob@example.test")))
+            assertThatThrownBy(() -> connection.send(envelope(List.of("ann@example.test", "bob@example.test")), MESSAGE))
                     .isInstanceOf(MessagingException.class).isNotInstanceOf(SendFailedException.class);
         }
     }

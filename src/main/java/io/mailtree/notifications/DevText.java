@@ -1,4 +1,4 @@
-package io.mailtree.delivery;
+package io.mailtree.notifications;
 
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;

@@ -1,4 +1,4 @@
-package io.mailtree.delivery;
+package io.mailtree.notifications;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -21,8 +21,9 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 /**
  * One worker's connection to the SMTP relay, opened once and reused for message after message
  * (reconnecting when the relay closed it), so a send costs one SMTP transaction, not a handshake.
+ * The hot path of delivery: {@link SmtpRelay#connect} gives each delivery worker its own.
  */
-final class RelayConnection implements AutoCloseable {
+final class RelayConnection implements MailTransport.Connection {
 
     private final Session session;
     private final String host;
@@ -31,7 +32,11 @@ final class RelayConnection implements AutoCloseable {
     private final String password;
     private Transport transport;
 
-    RelayConnection(String host, int port, String username, String password, String tls) {
+    RelayConnection(RelaySettings settings) {
+        this(settings.host(), settings.port(), settings.username(), settings.password(), settings.tls());
+    }
+
+    private RelayConnection(String host, int port, String username, String password, String tls) {
         Properties properties = new Properties();
         properties.put("mail.smtp.host", host);
         properties.put("mail.smtp.port", String.valueOf(port));
@@ -60,16 +65,19 @@ final class RelayConnection implements AutoCloseable {
     }
 
     /**
-     * Sends signed bytes to each recipient with its own return path ({@code returnPathOf}), one SMTP
-     * transaction per recipient over this connection, so that no recipient's copy carries a return
-     * path that speaks for another ({@link ReturnPaths}). With one recipient, a failure is thrown as
+     * Sends signed bytes to each recipient with its own return path (the envelope's
+     * {@code returnPathOf}), one SMTP transaction per recipient over this connection, so that no
+     * recipient's copy carries a return path that speaks for another (ADR 0009). With one recipient, a failure is thrown as
      * its transaction failed. With several, the outcomes are reported as a single transaction for all
      * of them would have reported them, so delivery judges them as before: when every recipient
      * failed alike and none was accepted (the relay down, our sender refused, the message refused),
      * that failure itself; otherwise a {@link SendFailedException} listing the recipients accepted,
      * those to try again, and those refused, each refusal with its own reply code.
      */
-    void send(byte[] mime, Function<String, String> returnPathOf, List<String> recipients) throws MessagingException {
+    @Override
+    public void send(MailTransport.Envelope envelope, byte[] mime) throws MessagingException {
+        List<String> recipients = envelope.recipients();
+        Function<String, String> returnPathOf = envelope.returnPathOf();
         if (recipients.size() == 1) {
             send(mime, returnPathOf.apply(recipients.get(0)), recipients);
             return;

@@ -1,4 +1,4 @@
-package io.mailtree.delivery;
+package io.mailtree.support;
 
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -29,28 +29,28 @@ import org.subethamail.smtp.server.SMTPServer;
  * 4xx or 5xx, and take a while per message. It counts what it accepted per recipient, so tests can
  * prove that every message arrived exactly once.
  */
-final class ControllableRelay implements AutoCloseable {
+public final class ControllableRelay implements AutoCloseable {
 
     /** What the relay answers to one recipient on one attempt. */
-    enum Answer {
+    public enum Answer {
         ACCEPT, TEMPORARY_AT_RCPT, PERMANENT_AT_RCPT, TEMPORARY_AT_DATA, PERMANENT_AT_DATA
     }
 
     /** Decides the answer from the recipient and how many times the relay has seen it (1 on the first try). */
     @FunctionalInterface
-    interface Policy {
+    public interface Policy {
         Answer answer(String recipient, int attempt);
     }
 
     /** A message the relay accepted (250 after DATA). */
-    record Received(String envelopeFrom, List<String> recipients, byte[] raw, long at) {
+    public record Received(String envelopeFrom, List<String> recipients, byte[] raw, long at) {
 
         String envelopeDomain() {
             return envelopeFrom == null ? "" : envelopeFrom.substring(envelopeFrom.indexOf('@') + 1).toLowerCase(Locale.ROOT);
         }
 
         /** The decoded text of the message (for links in system mail). */
-        String text() {
+        public String text() {
             try {
                 MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
                 Object content = message.getContent();
@@ -76,7 +76,7 @@ final class ControllableRelay implements AutoCloseable {
     }
 
     /** A relay listening on a free loopback port below the ephemeral range (so it can be re-bound after a stop). */
-    static ControllableRelay start() {
+    public static ControllableRelay start() {
         for (int i = 0; i < 50; i++) {
             int candidate = 20_000 + ThreadLocalRandom.current().nextInt(10_000);
             try (ServerSocket probe = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
@@ -95,12 +95,12 @@ final class ControllableRelay implements AutoCloseable {
         throw new IllegalStateException("no free port for the test relay");
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Starts listening again (after {@link #refuseConnections()}). */
-    synchronized void listen() {
+    public synchronized void listen() {
         if (server != null) {
             return;
         }
@@ -112,27 +112,27 @@ final class ControllableRelay implements AutoCloseable {
     }
 
     /** Stops listening: connections to the relay are refused until {@link #listen()}. */
-    synchronized void refuseConnections() {
+    public synchronized void refuseConnections() {
         if (server != null) {
             server.stop();
             server = null;
         }
     }
 
-    boolean listening() {
+    public boolean listening() {
         return server != null;
     }
 
-    void policy(Policy policy) {
+    public void policy(Policy policy) {
         this.policy = policy;
     }
 
-    void delay(long millis) {
+    public void delay(long millis) {
         this.delayMillis = millis;
     }
 
     /** Forgets every count and message (the policy and delay stay). */
-    void reset() {
+    public void reset() {
         accepted.clear();
         attempts.clear();
         byEnvelopeDomain.clear();
@@ -141,34 +141,34 @@ final class ControllableRelay implements AutoCloseable {
     }
 
     /** How many times a message to this recipient was accepted. */
-    int acceptedFor(String recipient) {
+    public int acceptedFor(String recipient) {
         AtomicInteger count = accepted.get(recipient.toLowerCase(Locale.ROOT));
         return count == null ? 0 : count.get();
     }
 
     /** How many times the relay saw this recipient in RCPT TO (accepted or not). */
-    int attemptsFor(String recipient) {
+    public int attemptsFor(String recipient) {
         AtomicInteger count = attempts.get(recipient.toLowerCase(Locale.ROOT));
         return count == null ? 0 : count.get();
     }
 
     /** Accepted messages per envelope sender domain (tells the nodes apart by their bounce domain). */
-    Map<String, Long> acceptedByEnvelopeDomain() {
+    public Map<String, Long> acceptedByEnvelopeDomain() {
         Map<String, Long> counts = new java.util.TreeMap<>();
         byEnvelopeDomain.forEach((domain, count) -> counts.put(domain, count.sum()));
         return counts;
     }
 
-    long rejectedCount() {
+    public long rejectedCount() {
         return rejected.sum();
     }
 
-    int totalAccepted() {
+    public int totalAccepted() {
         return received.size();
     }
 
     /** How many of these recipients got at least one message. */
-    int distinctDelivered(List<String> recipients) {
+    public int distinctDelivered(List<String> recipients) {
         int n = 0;
         for (String recipient : recipients) {
             n += acceptedFor(recipient) > 0 ? 1 : 0;
@@ -177,7 +177,7 @@ final class ControllableRelay implements AutoCloseable {
     }
 
     /** The newest accepted message to {@code recipient}, waiting up to {@code timeoutMillis}. */
-    Received awaitMessageTo(String recipient, long timeoutMillis) throws InterruptedException {
+    public Received awaitMessageTo(String recipient, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {
             Received newest = null;
