@@ -30,7 +30,8 @@ import tools.jackson.databind.JsonNode;
  * key; the marketing key's mail draws ARF complaints through the inbound server past the pause
  * threshold; the key is paused once; the alert appears in the account, its master and the operator
  * console and arrives by e-mail; the transactional key's mail sent during and after keeps being
- * delivered; the operator resumes the key and it sends again.
+ * delivered; the marketing key's queued mail is held; the operator resumes the key, its held mail
+ * goes out and it sends again.
  */
 class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
 
@@ -263,6 +264,11 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
         awaitDelivered(marketing, campaignIds, Duration.ofSeconds(30));
         awaitDelivered(transactional, receipts, Duration.ofSeconds(30));
 
+        // Marketing mail queued for later: accepted an hour ahead, so not due yet when the key is paused.
+        advanceClock(Duration.ofHours(1));
+        List<String> later = send(marketing, from, readers("later", 3), "Spring sale, part two");
+        clock().reset();
+
         // One complaint is 5 % of 20 delivered: past the 0.3 % pause threshold (and the 0.08 % warning).
         complain(campaign.get(0));
         Eventually.afterConsumers(() -> assertThat(paused(marketingId)).isTrue());
@@ -273,6 +279,8 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
                 .mapToLong(Long::longValue).sum()).isEqualTo(2));
         assertThat(alerts(marketingId, "complaint.pause")).isEqualTo(1);
         assertThat(alerts(marketingId, "complaint.warn")).isEqualTo(1);
+        // Its queued mail is held, not lost.
+        later.forEach(id -> assertThat(status(marketing, id)).isEqualTo("HELD"));
         assertThat(alerts(transactionalId, "complaint.pause")).isZero();
         // D-20: the complaint suppressed the address as the marketing key's.
         JsonNode suppressed = master.api().onBehalfOf(shopId).get("/api/v1/suppressions?apiKeyId=" + marketingId)
@@ -325,6 +333,8 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
         operator.follow(operator.post("/platform/reputation/keys/" + marketingId + "/resume",
                 Map.of("reason", "complaining addresses removed from the list")));
         assertThat(paused(marketingId)).isFalse();
+        // The held mail goes out.
+        awaitDelivered(marketing, later, Duration.ofSeconds(30));
         Eventually.within(Duration.ofSeconds(20), () -> assertThat(hooksAt("/shop", "key.resumed")).hasSize(1));
         assertThat(signed(hooksAt("/shop", "key.resumed").get(0), shopHook)).isTrue();
         awaitDelivered(marketing, send(marketing, from, readers("reader", 2), "Spring sale, again"),
