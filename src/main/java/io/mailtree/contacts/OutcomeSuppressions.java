@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * Contacts' reaction to delivery outcomes: a hard bounce puts the address on the account's
  * suppression list ({@code HARD_BOUNCE}) and marks its subscribed contact {@code BOUNCED}; a
- * complaint does the same with {@code COMPLAINT} and {@code COMPLAINED}. Idempotent: an address
+ * complaint does the same with {@code COMPLAINT} and {@code COMPLAINED}. The suppression
+ * remembers the key whose mail caused it (D-20), so a key's problem addresses can be listed as its own. Idempotent: an address
  * already suppressed stays as it is and a contact no longer subscribed is not touched, so a replay
  * changes nothing. Each batch costs a few queries per account, whatever its size, plus one update
  * per contact whose status changes.
@@ -62,8 +63,9 @@ class OutcomeSuppressions implements OutcomeConsumer {
                 continue;
             }
             Effect effect = outcome.isHardBounce() ? new Effect(address, "HARD_BOUNCE", outcome.detail(),
-                    ContactStatus.BOUNCED.name())
-                    : new Effect(address, "COMPLAINT", outcome.detail(), ContactStatus.COMPLAINED.name());
+                    ContactStatus.BOUNCED.name(), outcome.apiKeyId())
+                    : new Effect(address, "COMPLAINT", outcome.detail(), ContactStatus.COMPLAINED.name(),
+                    outcome.apiKeyId());
             byAccount.computeIfAbsent(outcome.account(), a -> new LinkedHashMap<>())
                     .putIfAbsent(EmailAddresses.contactKey(address), effect);
         }
@@ -73,12 +75,12 @@ class OutcomeSuppressions implements OutcomeConsumer {
                 return;
             }
             suppressions.addMissing(account, effects.values().stream()
-                    .map(e -> new Suppressions.Entry(e.address(), e.reason(), e.detail())).toList());
+                    .map(e -> new Suppressions.Entry(e.address(), e.reason(), e.detail(), e.apiKeyId())).toList());
             mark(account, effects);
         });
     }
 
-    private record Effect(String address, String reason, String detail, String contactStatus) {
+    private record Effect(String address, String reason, String detail, String contactStatus, java.util.UUID apiKeyId) {
     }
 
     /** Marks the account's subscribed contacts among these addresses, found with one query a chunk. */

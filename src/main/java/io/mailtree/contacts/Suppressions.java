@@ -30,7 +30,8 @@ public class Suppressions implements io.mailtree.shared.SuppressedRecipients {
     static final Set<String> REASONS = Set.of("MANUAL", "HARD_BOUNCE", "COMPLAINT", "UNSUBSCRIBE");
 
     static final RowMapper<Suppression> MAPPER = (rs, n) -> new Suppression(rs.getString("email"),
-            rs.getString("reason"), rs.getString("detail"), Times.instant(rs, "created_at"));
+            rs.getString("reason"), rs.getString("detail"), Times.instant(rs, "created_at"),
+            rs.getObject("api_key_id", java.util.UUID.class));
 
     private final JdbcClient jdbc;
     private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
@@ -43,14 +44,22 @@ public class Suppressions implements io.mailtree.shared.SuppressedRecipients {
     }
 
     public CursorPage<Suppression> list(AccountId account, String cursor, int limit) {
+        return list(account, cursor, limit, null);
+    }
+
+    /** The account's suppressions, or only those caused by one of its keys' mail (D-20). */
+    public CursorPage<Suppression> list(AccountId account, String cursor, int limit, java.util.UUID apiKeyId) {
         if (limit < 1 || limit > Contacts.MAX_LIMIT) {
             throw DomainProblem.invalid("invalid_limit", "limit must be between 1 and " + Contacts.MAX_LIMIT);
         }
         long after = Contacts.decodeCursor(cursor);
         record Row(long id, Suppression suppression) {
         }
-        List<Row> rows = jdbc.sql("select * from suppression where account_id = ? and id > ? order by id limit ?")
-                .params(account.value(), after, limit + 1)
+        List<Row> rows = (apiKeyId == null
+                ? jdbc.sql("select * from suppression where account_id = ? and id > ? order by id limit ?")
+                        .params(account.value(), after, limit + 1)
+                : jdbc.sql("select * from suppression where account_id = ? and api_key_id = ? and id > ? order by id"
+                        + " limit ?").params(account.value(), apiKeyId, after, limit + 1))
                 .query((rs, n) -> new Row(rs.getLong("id"), MAPPER.mapRow(rs, n))).list();
         boolean more = rows.size() > limit;
         List<Row> page = more ? rows.subList(0, limit) : rows;
@@ -79,8 +88,8 @@ public class Suppressions implements io.mailtree.shared.SuppressedRecipients {
         return find(account, key);
     }
 
-    /** An address to suppress, with why. */
-    record Entry(String email, String reason, String detail) {
+    /** An address to suppress, with why, and the key whose mail caused it (or null). */
+    record Entry(String email, String reason, String detail, java.util.UUID apiKeyId) {
     }
 
     /**
@@ -103,10 +112,10 @@ public class Suppressions implements io.mailtree.shared.SuppressedRecipients {
         List<Object[]> rows = new ArrayList<>(fresh.size());
         fresh.forEach((key, entry) -> rows.add(new Object[] {account.value(), entry.email(), key, entry.reason(),
                 entry.detail() == null ? null : entry.detail().substring(0, Math.min(500, entry.detail().length())),
-                now}));
+                now, entry.apiKeyId()}));
         jdbcTemplate.batchUpdate("""
-                insert into suppression (account_id, email, email_key, reason, detail, created_at)
-                values (?, ?, ?, ?, ?, ?)""", rows);
+                insert into suppression (account_id, email, email_key, reason, detail, created_at, api_key_id)
+                values (?, ?, ?, ?, ?, ?, ?)""", rows);
     }
 
     @Transactional

@@ -10,7 +10,8 @@
  * fan-out into each chosen sub-account, the per-target result and the share picker (D-26, D-28);
  * {@code audit} for shares (D-32); {@code shared} for ids, problems and the delivery outcome stream that its
  * suppression consumer reads ({@code shared.outcomes}), which is how bounces and complaints reach
- * the suppression list without contacts depending on delivery.
+ * the suppression list without contacts depending on delivery; {@code keys} to name on the
+ * suppressions page the key whose mail caused each suppression (D-20).
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "accounts :: sharing", "audit", "shared"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "accounts :: sharing", "audit", "keys", "shared"})
 package io.mailtree.contacts;

@@ -46,12 +46,12 @@ class DeliveryWorkers implements SmartLifecycle {
         wake.release(settings.workers());
     }
 
-    private void work() {
+    private void work(int maxPriority) {
         try (MailTransport.Connection connection = transport.connect()) {
             while (running) {
                 List<MessageClaims.Claimed> batch;
                 try {
-                    batch = claims.claim(settings.batch());
+                    batch = claims.claim(settings.batch(), maxPriority);
                 } catch (RuntimeException databaseTrouble) {
                     log.warn("claiming messages failed; retrying", databaseTrouble);
                     batch = List.of();
@@ -83,7 +83,9 @@ class DeliveryWorkers implements SmartLifecycle {
         }
         running = true;
         for (int i = 0; i < settings.workers(); i++) {
-            threads.start("delivery-" + i, this::work);
+            // D-20: the first priority workers take only TRANSACTIONAL and unlabelled mail (priority 0 and 1).
+            int maxPriority = i < Math.min(settings.priorityWorkers(), settings.workers() - 1) ? 1 : Integer.MAX_VALUE;
+            threads.start("delivery-" + i, () -> work(maxPriority));
         }
     }
 

@@ -67,6 +67,15 @@ class MessageClaims {
 
     /** Claims up to {@code limit} due messages of active accounts, leasing them to this node, in their own transaction. */
     List<Claimed> claim(int limit) {
+        return claim(limit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Claims as {@link #claim(int)} does, only messages whose priority is at most {@code maxPriority},
+     * TRANSACTIONAL mail first (D-20, ADR 0017): the priority lane's workers take only TRANSACTIONAL and
+     * unlabelled mail, so a new receipt never waits behind a marketing batch a worker is in the middle of.
+     */
+    List<Claimed> claim(int limit, int maxPriority) {
         return transactions.execute(status -> {
             Instant now = clock.instant();
             if (postgres) {
@@ -77,10 +86,11 @@ class MessageClaims {
             }
             List<Long> ids = jdbc.sql("""
                     select m.id from message m
-                    where m.status = ? and m.next_attempt_at <= ? and (m.lease_until is null or m.lease_until < ?)
+                    where m.status = ? and m.priority <= ? and m.next_attempt_at <= ?
+                      and (m.lease_until is null or m.lease_until < ?)
                       and exists (select 1 from account a where a.id = m.account_id and a.status = ?)
-                    order by m.next_attempt_at, m.id limit ? for update""" + (postgres ? " skip locked" : ""))
-                    .params(MessageStatus.QUEUED.name(), Times.sql(now), Times.sql(now), AccountStatus.ACTIVE.name(),
+                    order by m.priority, m.next_attempt_at, m.id limit ? for update""" + (postgres ? " skip locked" : ""))
+                    .params(MessageStatus.QUEUED.name(), maxPriority, Times.sql(now), Times.sql(now), AccountStatus.ACTIVE.name(),
                             limit)
                     .query(Long.class).list();
             if (ids.isEmpty()) {
@@ -98,7 +108,7 @@ class MessageClaims {
                     .params(params).update();
             return jdbc.sql("""
                     select id, account_id, api_key_id, from_email, recipients, attempts, created_at, via_smtp, mime
-                    from message where id in (""" + in + ") order by next_attempt_at, id")
+                    from message where id in (""" + in + ") order by priority, next_attempt_at, id")
                     .params(new ArrayList<Object>(ids))
                     .query((rs, n) -> new Claimed(rs.getLong("id"), new AccountId(rs.getObject("account_id", UUID.class)),
                             rs.getObject("api_key_id", UUID.class), rs.getString("from_email"),

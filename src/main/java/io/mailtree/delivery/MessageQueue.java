@@ -4,6 +4,7 @@ import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.content.TemplateLanguage;
 import io.mailtree.content.Templates;
+import io.mailtree.keys.KeyPauses;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
@@ -60,11 +61,12 @@ public class MessageQueue {
     private final SendingAllowance allowance;
     private final MessageEvents events;
     private final DeliveryWorkers workers;
+    private final KeyPauses keyPauses;
     private final Clock clock;
     private final TransactionTemplate transactions;
 
     MessageQueue(JdbcClient jdbc, JdbcTemplate jdbcTemplate, AccountTree accounts, Senders senders, Templates templates, TemplateLanguage language,
-            SendingAllowance allowance, MessageEvents events, DeliveryWorkers workers, Clock clock,
+            SendingAllowance allowance, MessageEvents events, DeliveryWorkers workers, KeyPauses keyPauses, Clock clock,
             PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
@@ -75,6 +77,7 @@ public class MessageQueue {
         this.allowance = allowance;
         this.events = events;
         this.workers = workers;
+        this.keyPauses = keyPauses;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
     }
@@ -102,10 +105,12 @@ public class MessageQueue {
                 return previous.get();
             }
         }
+        // D-19: a paused key sends nothing new; the whole call is refused with key_paused (403).
+        int priority = priority(keyPauses.requireSendable(caller.apiKeyId()).orElse(null));
         Prepared prepared = prepareAll(caller, messages);
         try {
             Answer answer = transactions.execute(status -> {
-                enqueue(caller, prepared.accepted());
+                enqueue(caller, prepared.accepted(), priority);
                 Answer result = new Answer(prepared.results());
                 if (key != null) {
                     jdbc.sql("""
@@ -243,6 +248,7 @@ public class MessageQueue {
      *                       or {@code insufficient_credits}
      */
     public String submit(Caller caller, String envelopeFrom, List<String> envelopeRecipients, byte[] mime) {
+        int priority = priority(keyPauses.requireSendable(caller.apiKeyId()).orElse(null));
         Account account = accounts.require(caller.accountId());
         if (!accounts.require(account.rootId()).isVerified()) {
             throw DomainProblem.forbidden("account_not_verified", "the account's e-mail address is not confirmed yet");
@@ -267,7 +273,7 @@ public class MessageQueue {
         }
         String id = transactions.execute(status -> {
             enqueue(caller, List.of(new Queued(publicId, from, recipients, submitted.subject(), null, null,
-                    submitted.composed(), now, true)));
+                    submitted.composed(), now, true)), priority);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
@@ -284,7 +290,7 @@ public class MessageQueue {
      * records their ACCEPTED and QUEUED events with another: a call of 50 messages is three round
      * trips, not 200.
      */
-    private void enqueue(Caller caller, List<Queued> queued) {
+    private void enqueue(Caller caller, List<Queued> queued, int priority) {
         if (queued.isEmpty()) {
             return;
         }
@@ -296,12 +302,14 @@ public class MessageQueue {
             rows.add(new Object[] {message.publicId(), caller.accountId().value(), keyId, MessageStatus.QUEUED.name(),
                     message.from(), String.join("\n", message.recipients()), subject, message.customId(),
                     message.eventPayload(), message.composed().messageId(), Times.sql(message.at()),
-                    Times.sql(message.at()), Times.sql(message.at()), message.composed().mime(), message.viaSmtp()});
+                    Times.sql(message.at()), Times.sql(message.at()), message.composed().mime(), message.viaSmtp(),
+                    priority});
         }
         SqlBatches.run(jdbcTemplate, """
                 insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject, custom_id,
-                    event_payload, message_id, attempts, next_attempt_at, created_at, updated_at, mime, via_smtp)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)""", rows);
+                    event_payload, message_id, attempts, next_attempt_at, created_at, updated_at, mime, via_smtp,
+                    priority)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)""", rows);
         List<Object> publicIds = new ArrayList<>(queued.stream().map(Queued::publicId).toList());
         Map<UUID, Long> ids = new HashMap<>();
         jdbc.sql("select public_id, id from message where public_id in ("
@@ -317,6 +325,18 @@ public class MessageQueue {
             accepted.add(new MessageEvents.Event(caller.accountId(), id, keyId, OutcomeType.QUEUED, null, null));
         }
         events.recordAll(accepted);
+    }
+
+    /**
+     * D-20: the claim's order, from the sending key's label: TRANSACTIONAL mail first (0), mail of an
+     * unlabelled key or of the pages next (1), MARKETING last (2), so a marketing backlog never delays
+     * transactional mail when the workers are saturated.
+     */
+    static int priority(String label) {
+        if ("TRANSACTIONAL".equals(label)) {
+            return 0;
+        }
+        return "MARKETING".equals(label) ? 2 : 1;
     }
 
     /**

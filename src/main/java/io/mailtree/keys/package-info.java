@@ -7,12 +7,17 @@
  * recognisable prefix, so leaked secrets can be scanned for (two hashes while a rotation is in its
  * grace period). Authenticates API calls and SMTP submission, and keeps each key's last use and
  * client address (written at most once a minute per key). Its pages ({@code keys.web}) and API
- * ({@code keys.api}) serve {@code /keys} and {@code /api/v1/keys}.
+ * ({@code keys.api}) serve {@code /keys} and {@code /api/v1/keys}. Each key carries its own sender
+ * reputation (D-18), counted by a consumer of the delivery outcome stream, judged against the
+ * operator's thresholds, alerted and paused on a crossing (D-19, ADR 0017).
  * <p>Allowed dependencies, and why: {@code accounts} to know which sub-accounts are a master's, so
- * a master reaches their keys and nobody else does, and to name the account of each key;
- * {@code audit} to record every act on a key in its transaction (D-32); {@code shared} for ids,
- * the caller, its master guard and problems. Whether a key's account may still use it (D-12) is
+ * a master reaches their keys and their reputation and nobody else does, to name the account of
+ * each key and to find the master an alert also goes to; {@code audit} to record every act on a key
+ * in its transaction, the operator's resume of a paused key included (D-32); {@code notifications}
+ * for the alert e-mails (D-19); {@code tracking} for the key alerts' webhook events
+ * ({@code Webhooks.publish}, written in the alert's transaction); {@code shared} for ids, the caller, its master guard, problems, the
+ * outcome stream and the owners' addresses. Whether a key's account may still use it (D-12) is
  * decided by the caller's resolution in {@code access}.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "audit", "shared"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "notifications", "audit", "tracking", "shared"})
 package io.mailtree.keys;

@@ -34,8 +34,11 @@ class SuppressionsApi {
 
     @GetMapping
     CursorPage<Suppression> list(Caller caller, @RequestParam(required = false) String cursor,
-            @RequestParam(defaultValue = "100") int limit) {
-        return suppressions.list(caller.accountId(), cursor, limit);
+            @RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String apiKeyId) {
+        // D-20: one key's problem addresses; a malformed id matches nothing rather than everything.
+        java.util.UUID key = apiKeyId == null || apiKeyId.isBlank() ? null
+                : io.mailtree.shared.Ids.parseUuid(apiKeyId.strip()).orElse(new java.util.UUID(0, 0));
+        return suppressions.list(caller.accountId(), cursor, limit, key);
     }
 
     @PostMapping

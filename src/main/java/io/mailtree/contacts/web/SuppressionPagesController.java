@@ -19,9 +19,11 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class SuppressionPagesController {
 
     private final Suppressions suppressions;
+    private final io.mailtree.keys.ApiKeys keys;
 
-    SuppressionPagesController(Suppressions suppressions) {
+    SuppressionPagesController(Suppressions suppressions, io.mailtree.keys.ApiKeys keys) {
         this.suppressions = suppressions;
+        this.keys = keys;
     }
 
     @GetMapping("/suppressions")
@@ -63,6 +65,9 @@ class SuppressionPagesController {
 
     private void prepare(Caller caller, String cursor, Model model) {
         model.addAttribute("page", suppressions.list(caller.accountId(), cursor, ContactPagesController.PAGE));
+        // D-20: the key whose mail caused each suppression, by name.
+        model.addAttribute("keyNames", keys.of(caller.accountId()).stream().collect(java.util.stream.Collectors.toMap(
+                k -> k.id().value(), io.mailtree.keys.ApiKey::name)));
         model.addAttribute("cursor", cursor == null || cursor.isBlank() ? null : cursor);
     }
 }
