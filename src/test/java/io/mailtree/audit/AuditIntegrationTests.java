@@ -69,4 +69,22 @@ class AuditIntegrationTests extends MailtreeTestBase {
         }
         throw new AssertionError("no " + action);
     }
+
+    @Test
+    @DisplayName("D-32: the audit page writes actions and contexts as sentences in English, French and Japanese, and the loopback address readably")
+    void d32AuditPageReadsAsSentences() {
+        Master master = master("pro-5000");
+        createSubaccount(master.api(), 500);
+        io.mailtree.support.WebSession owner = signInAsOwner(master);
+
+        String english = owner.get("/audit?lang=en").body();
+        assertThat(english).contains("data-action=\"subaccount.created\"").contains(">Created a sub-account<")
+                .contains(">Provisioned the master account<").contains(">in the account itself<")
+                .contains(">by the operator<").contains("this machine (127.0.0.1)")
+                .doesNotContain(">subaccount.created<").doesNotContain("<code>subaccount.created</code>");
+        assertThat(owner.get("/audit?lang=fr").body()).contains(">A créé un sous-compte<")
+                .contains(">dans le compte lui-même<").contains("cette machine (127.0.0.1)");
+        assertThat(owner.get("/audit?lang=ja").body()).contains(">サブアカウントを作成しました<")
+                .contains("このマシン（127.0.0.1）");
+    }
 }
