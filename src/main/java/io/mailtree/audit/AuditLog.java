@@ -9,6 +9,8 @@ import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -65,15 +67,54 @@ public class AuditLog {
     }
 
     /**
+     * What a reader narrows the log to: an actor (a part of its name or key, case-insensitive), one
+     * action code, and a period {@code [from, to)}. Null parts do not narrow.
+     */
+    public record Filter(String actor, String action, Instant from, Instant to) {
+
+        public static final Filter NONE = new Filter(null, null, null, null);
+
+        boolean isBlank(String value) {
+            return value == null || value.isBlank();
+        }
+    }
+
+    /**
      * The log visible to {@code viewer}: a master sees its whole tree, a sub-account itself only.
      */
     public PageOf<AuditEntry> list(AccountId viewer, boolean master, PageRequest page) {
-        String scope = master ? "root_account_id" : "account_id";
-        long total = jdbc.sql("select count(*) from audit_event where " + scope + " = ?")
-                .param(viewer.value()).query(Long.class).single();
-        var items = jdbc.sql("""
-                select * from audit_event where %s = ? order by id desc limit ? offset ?""".formatted(scope))
-                .params(viewer.value(), page.size(), page.offset())
+        return list(viewer, master, Filter.NONE, page);
+    }
+
+    /** The log visible to {@code viewer}, narrowed by {@code filter}, newest first. */
+    public PageOf<AuditEntry> list(AccountId viewer, boolean master, Filter filter, PageRequest page) {
+        StringBuilder where = new StringBuilder(master ? "root_account_id = ?" : "account_id = ?");
+        List<Object> params = new ArrayList<>();
+        params.add(viewer.value());
+        if (!filter.isBlank(filter.actor())) {
+            where.append(" and lower(actor) like ? escape '\\'");
+            params.add("%" + filter.actor().strip().toLowerCase(java.util.Locale.ROOT)
+                    .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        if (!filter.isBlank(filter.action())) {
+            where.append(" and action = ?");
+            params.add(filter.action().strip());
+        }
+        if (filter.from() != null) {
+            where.append(" and occurred_at >= ?");
+            params.add(Times.sql(filter.from()));
+        }
+        if (filter.to() != null) {
+            where.append(" and occurred_at < ?");
+            params.add(Times.sql(filter.to()));
+        }
+        long total = jdbc.sql("select count(*) from audit_event where " + where)
+                .params(params).query(Long.class).single();
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add(page.size());
+        pageParams.add(page.offset());
+        var items = jdbc.sql("select * from audit_event where " + where + " order by id desc limit ? offset ?")
+                .params(pageParams)
                 .query((rs, n) -> new AuditEntry(rs.getLong("id"), new AccountId(rs.getObject("account_id", UUID.class)),
                         null, rs.getString("actor"), rs.getString("actor_kind"),
                         rs.getString("context"), rs.getString("action"), rs.getString("target_type"),
@@ -85,6 +126,12 @@ public class AuditLog {
         Map<AccountId, String> names = accountNamesProvider.getObject().namesOf(items.stream().map(AuditEntry::accountId).distinct().toList());
         items = items.stream().map(e -> e.named(names.get(e.accountId()))).toList();
         return new PageOf<>(items, page.page(), page.size(), total);
+    }
+
+    /** The action codes present in {@code viewer}'s log, for the filter's choice. */
+    public List<String> actions(AccountId viewer, boolean master) {
+        return jdbc.sql("select distinct action from audit_event where " + (master ? "root_account_id" : "account_id")
+                + " = ? order by action").param(viewer.value()).query(String.class).list();
     }
 
     private static String truncate(String value, int max) {

@@ -106,7 +106,7 @@ public class ContactImports {
      * Stores the upload and starts the import.
      *
      * @throws DomainProblem {@code file_too_large}, {@code unsupported_charset}, {@code list_not_found},
-     *                       {@code invalid_mapping}, {@code too_many_imports}; nothing is stored then
+     *                       {@code invalid_mapping}, {@code too_many_imports}, {@code not_a_csv_file}; nothing is stored then
      */
     public ImportJob start(Caller caller, String fileName, InputStream upload, Long listId, Map<String, String> mapping,
             String charset) throws IOException {
@@ -123,6 +123,12 @@ public class ContactImports {
         Files.createDirectories(directory);
         Path file = directory.resolve(id + ".csv");
         long size = store(upload, file);
+        try {
+            UploadedFileType.requireText(file);
+        } catch (DomainProblem notText) {
+            Files.deleteIfExists(file);
+            throw notText;
+        }
         String safeName = fileName == null ? "upload.csv" : fileName.replaceAll("[\\p{Cntrl}/\\\\]", "_");
         try {
             transactions.executeWithoutResult(status -> {

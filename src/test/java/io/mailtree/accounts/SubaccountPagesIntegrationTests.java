@@ -43,6 +43,8 @@ class SubaccountPagesIntegrationTests extends MailtreeTestBase {
         assertThat(created.path()).isEqualTo("/subaccounts");
         String list = web.get("/subaccounts").body();
         assertThat(list).contains("Right size").contains("mt_sk_");
+        assertThat(list).as("the secret has a copy button").contains("id=\"copy-created-secret\"")
+                .containsPattern("id=\"created-secret\" value=\"mt_sk_[A-Za-z0-9_-]+\"");
         assertThat(web.get("/subaccounts").body()).as("the secret is shown once").doesNotContain("mt_sk_");
     }
 
@@ -79,5 +81,53 @@ class SubaccountPagesIntegrationTests extends MailtreeTestBase {
         web.get("/subaccounts");
         assertThat(web.post("/subaccounts/" + foreign + "/deactivate", Map.of()).status()).isEqualTo(404);
         assertThat(other.api().get("/api/v1/subaccounts/" + foreign).json().get("status").asString()).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("D-3: on a plan without sub-accounts the page explains it in an empty state, with no error box")
+    void d3FreePlanShowsAnExplanationNotAnError() {
+        io.mailtree.support.WebSession free = signInAsOwner(master("free"));
+        String page = free.get("/subaccounts?lang=en").body();
+        assertThat(page).contains("id=\"not-eligible\"").contains("Nothing is wrong with your account.")
+                .doesNotContain("class=\"problem\"").doesNotContain("No sub-accounts yet.");
+        assertThat(free.get("/subaccounts?lang=fr").body()).contains("Votre compte n’a aucun problème.");
+        assertThat(free.get("/subaccounts?lang=ja").body()).contains("アカウントに問題はありません。");
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("The sub-account count reads 1 sub-account, 2 sub-accounts, in English, French and Japanese")
+    void subaccountCountHasTheRightPlural() {
+        Master master = master("pro-5000");
+        io.mailtree.support.WebSession owner = signInAsOwner(master);
+        assertThat(owner.get("/subaccounts?lang=en").body()).contains(">0 sub-accounts<");
+        createSubaccount(master.api(), 500);
+        assertThat(owner.get("/subaccounts?lang=en").body()).contains(">1 sub-account<");
+        assertThat(owner.get("/subaccounts?lang=fr").body()).contains(">1 sous-compte<");
+        assertThat(owner.get("/subaccounts?lang=ja").body()).contains(">1 件のサブアカウント<");
+        createSubaccount(master.api(), 500);
+        assertThat(owner.get("/subaccounts?lang=en").body()).contains(">2 sub-accounts<");
+        assertThat(owner.get("/subaccounts?lang=fr").body()).contains(">2 sous-comptes<");
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("D-10: right after a deactivation the allocation column shows 0, and what returns to the master when")
+    void d10AllocationColumnAfterDeactivation() {
+        Master master = master("pro-5000");
+        io.mailtree.support.WebSession owner = signInAsOwner(master);
+        String quiet = createSubaccount(master.api(), "Never sent " + System.nanoTime(), uniqueEmail("quiet"), null, 500)
+                .json().get("subaccount").get("id").asString();
+        String sender = createSubaccount(master.api(), "Sent recently " + System.nanoTime(), uniqueEmail("sent"), null, 1000)
+                .json().get("subaccount").get("id").asString();
+        jdbc.sql("update account set last_send_at = ? where id = ?")
+                .params(io.mailtree.shared.Times.sql(clock().instant().minus(java.time.Duration.ofDays(2))),
+                        java.util.UUID.fromString(sender)).update();
+        master.api().post("/api/v1/subaccounts/" + quiet + "/deactivate", null);
+        master.api().post("/api/v1/subaccounts/" + sender + "/deactivate", null);
+
+        String page = owner.get("/subaccounts?lang=en").body();
+        assertThat(page).contains("0 (returned to the main account)")
+                .containsPattern("0 \\(1,000 return to the main account on [A-Z][a-z]{2} \\d{1,2}, \\d{4}\\)")
+                .doesNotContain("class=\"allocation\">500<").doesNotContain("class=\"allocation\">1,000<");
+        assertThat(owner.get("/subaccounts?lang=fr").body()).containsPattern("0 \\(1\\D?000 reviennent au compte principal le ");
     }
 }

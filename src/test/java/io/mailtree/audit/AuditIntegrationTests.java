@@ -69,4 +69,62 @@ class AuditIntegrationTests extends MailtreeTestBase {
         }
         throw new AssertionError("no " + action);
     }
+
+    @Test
+    @DisplayName("D-32: the audit page writes actions and contexts as sentences in English, French and Japanese, and the loopback address readably")
+    void d32AuditPageReadsAsSentences() {
+        Master master = master("pro-5000");
+        createSubaccount(master.api(), 500);
+        io.mailtree.support.WebSession owner = signInAsOwner(master);
+
+        String english = owner.get("/audit?lang=en").body();
+        assertThat(english).contains("data-action=\"subaccount.created\"").contains(">Created a sub-account<")
+                .contains(">Provisioned the master account<").contains(">in the account itself<")
+                .contains(">by the operator<").contains("this machine (127.0.0.1)")
+                .doesNotContain(">subaccount.created<").doesNotContain("<code>subaccount.created</code>");
+        assertThat(owner.get("/audit?lang=fr").body()).contains(">A créé un sous-compte<")
+                .contains(">dans le compte lui-même<").contains("cette machine (127.0.0.1)");
+        assertThat(owner.get("/audit?lang=ja").body()).contains(">サブアカウントを作成しました<")
+                .contains("このマシン（127.0.0.1）");
+    }
+
+    @Test
+    @DisplayName("D-32: the audit page filters by action, actor and period, and exports what it shows as CSV, only the viewer's tree")
+    void d32AuditFiltersAndCsvExport() {
+        Master master = master("pro-5000");
+        String sub = createSubaccount(master.api(), 500).json().get("subaccount").get("id").asString();
+        master.api().post("/api/v1/subaccounts/" + sub + "/deactivate", null);
+        io.mailtree.support.WebSession owner = signInAsOwner(master);
+
+        String deactivations = owner.get("/audit?lang=en&action=subaccount.deactivated").body();
+        assertThat(rows(deactivations)).isEqualTo(1);
+        assertThat(deactivations).contains("data-action=\"subaccount.deactivated\"")
+                .doesNotContain("data-action=\"subaccount.created\"");
+        String byOperator = owner.get("/audit?lang=en&actor=OPERATOR-tok").body();
+        assertThat(byOperator).contains("data-action=\"master.provisioned\"")
+                .doesNotContain("data-action=\"subaccount.created\"");
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        assertThat(rows(owner.get("/audit?lang=en&from=" + today + "&to=" + today).body())).isGreaterThanOrEqualTo(4);
+        String future = owner.get("/audit?lang=en&from=2999-01-01").body();
+        assertThat(future).contains("id=\"audit-empty\"").contains("Nothing in the log matches these filters.");
+        assertThat(owner.get("/audit?lang=en&from=not-a-date").status()).isEqualTo(200);
+
+        io.mailtree.support.WebSession.Page csv = owner.get("/audit/export.csv?lang=en&action=subaccount.deactivated");
+        assertThat(csv.status()).isEqualTo(200);
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("\"When\",\"Who\"");
+        assertThat(lines.get(1)).contains("\"Deactivated a sub-account\",\"subaccount.deactivated\"")
+                .contains("\"in the account itself\"").contains("this machine (127.0.0.1)");
+        assertThat(owner.get("/audit/export.csv?lang=fr").body()).contains("\"A créé un sous-compte\"");
+
+        // Another master's export holds none of this master's entries.
+        io.mailtree.support.WebSession stranger = signInAsOwner(master("pro-5000"));
+        assertThat(stranger.get("/audit/export.csv?lang=en").body()).doesNotContain(sub)
+                .doesNotContain("subaccount.deactivated");
+    }
+
+    private static int rows(String page) {
+        return page.split("<tr data-action=", -1).length - 1;
+    }
 }

@@ -1,5 +1,6 @@
 package io.mailtree.access.internal;
 
+import io.mailtree.access.SignedInOperator;
 import io.mailtree.access.Users;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.keys.ApiKeys;
@@ -18,6 +19,9 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.util.unit.DataSize;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationSuccessHandler;
 
 /**
  * Three doors: the provisioning API (operator token), the account API (API keys, stateless, no
@@ -79,13 +83,30 @@ class SecurityConfiguration {
                         .requestMatchers("/platform/**").hasRole("OPERATOR")
                         .anyRequest().hasRole("USER"))
                 .formLogin(form -> form.loginPage("/login").usernameParameter("email")
-                        .defaultSuccessUrl("/home", false).failureHandler(failureHandler()).permitAll())
+                        .successHandler(successHandler()).failureHandler(failureHandler()).permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
                 .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                 + "script-src 'self'; frame-ancestors 'none'; form-action 'self'")))
                 .addFilterBefore(new WebCallerFilter(users, accounts), AuthorizationFilter.class)
                 .build();
+    }
+
+    /**
+     * Each principal lands on its own start page: the operator on the console (it has no home page,
+     * which answered 403), a user on the page it asked for before signing in, or home.
+     */
+    private static AuthenticationSuccessHandler successHandler() {
+        SavedRequestAwareAuthenticationSuccessHandler users = new SavedRequestAwareAuthenticationSuccessHandler();
+        users.setDefaultTargetUrl("/home");
+        SimpleUrlAuthenticationSuccessHandler operators = new SimpleUrlAuthenticationSuccessHandler("/platform");
+        return (request, response, authentication) -> {
+            if (authentication.getPrincipal() instanceof SignedInOperator) {
+                operators.onAuthenticationSuccess(request, response, authentication);
+            } else {
+                users.onAuthenticationSuccess(request, response, authentication);
+            }
+        };
     }
 
     /** Tells a deactivated sub-account and a throttled login apart from a wrong password (D-12). */

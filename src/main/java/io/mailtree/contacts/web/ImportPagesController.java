@@ -95,6 +95,7 @@ class ImportPagesController {
             try (InputStream in = file.getInputStream()) {
                 Files.copy(in, stored, StandardCopyOption.REPLACE_EXISTING);
             }
+            io.mailtree.contacts.UploadedFileType.requireText(stored);
             CsvPreview preview = preview(stored, charset);
             PendingUploads.Upload upload = new PendingUploads.Upload(token(), stored.toString(),
                     fileName(file.getOriginalFilename()), charset, newList == null ? list : null, newList,

@@ -1,9 +1,12 @@
 package io.mailtree.platform.web;
 
 import io.mailtree.access.SignedInOperator;
+import io.mailtree.access.User;
+import io.mailtree.access.Users;
 import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.accounts.MasterSettings;
+import io.mailtree.accounts.Plan;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.PageRequest;
@@ -27,10 +30,20 @@ class ConsoleController {
 
     private final AccountTree accounts;
     private final OutcomeConsumers consumers;
+    private final Users users;
 
-    ConsoleController(AccountTree accounts, OutcomeConsumers consumers) {
+    ConsoleController(AccountTree accounts, OutcomeConsumers consumers, Users users) {
         this.accounts = accounts;
         this.consumers = consumers;
+        this.users = users;
+    }
+
+    /**
+     * One master as the console lists it: who owns it, its plan by name, and how much of its contact
+     * limit is taken (its own active contacts plus what it allocated to sub-accounts; null limit for
+     * plans without a contact allowance).
+     */
+    record MasterRow(Account master, Plan plan, String ownerEmail, Integer contactLimit, long contactsUsed) {
     }
 
     @GetMapping("/platform")
@@ -38,6 +51,7 @@ class ConsoleController {
             @AuthenticationPrincipal SignedInOperator operator, Model model) {
         var masters = accounts.masters(q, new PageRequest(Math.max(page, 0), 50));
         model.addAttribute("masters", masters);
+        model.addAttribute("rows", masters.items().stream().map(this::row).toList());
         model.addAttribute("plans", accounts.plans());
         model.addAttribute("eligibility", masters.items().stream()
                 .collect(java.util.stream.Collectors.toMap(a -> a.id(), accounts::maySubaccounts)));
@@ -72,6 +86,12 @@ class ConsoleController {
             redirect.addFlashAttribute("problemArgs", problem.arguments());
         }
         return "redirect:/platform";
+    }
+
+    private MasterRow row(Account master) {
+        Plan plan = accounts.planOf(master);
+        return new MasterRow(master, plan, users.ownerOf(master.id()).map(User::email).orElse(null),
+                master.contactLimit(plan), master.ownActiveContacts() + master.allocatedToSubaccounts());
     }
 
     private static Integer parseLimit(String text) {
