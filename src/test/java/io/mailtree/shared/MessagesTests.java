@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every screen works in English, French and Japanese: the three bundles carry the same keys and placeholders. */
 class MessagesTests {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\d+}");
+    /** An argument, plain ({0}) or formatted ({0,number,integer}, {0,choice,…}): its index is what must match. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)[,}]");
 
     @ParameterizedTest
     @ValueSource(strings = {"fr", "ja"})
@@ -33,7 +34,7 @@ class MessagesTests {
         Set<String> found = new TreeSet<>();
         Matcher matcher = PLACEHOLDER.matcher(text);
         while (matcher.find()) {
-            found.add(matcher.group());
+            found.add(matcher.group(1));
         }
         return found;
     }
