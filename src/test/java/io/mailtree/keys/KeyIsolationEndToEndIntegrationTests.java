@@ -37,6 +37,9 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
 
     private static final String PASSWORD = "isolation-pass-1";
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.context.ApplicationContext context;
+
     @Value("${mailtree.inbound-port}")
     int inboundPort;
 
@@ -264,23 +267,30 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
         awaitDelivered(marketing, campaignIds, Duration.ofSeconds(30));
         awaitDelivered(transactional, receipts, Duration.ofSeconds(30));
 
-        // Marketing mail queued for later: accepted an hour ahead, so not due yet when the key is paused.
-        advanceClock(Duration.ofHours(1));
-        List<String> later = send(marketing, from, readers("later", 3), "Spring sale, part two");
-        clock().reset();
+        // Marketing mail still queued when the key is paused: the delivery workers are stopped while it is
+        // accepted and until the pause has held it (with them running it could go out first).
+        org.springframework.context.SmartLifecycle workers = context.getBean("deliveryWorkers",
+                org.springframework.context.SmartLifecycle.class);
+        List<String> later;
+        workers.stop();
+        try {
+            later = send(marketing, from, readers("later", 3), "Spring sale, part two");
 
-        // One complaint is 5 % of 20 delivered: past the 0.3 % pause threshold (and the 0.08 % warning).
-        complain(campaign.get(0));
-        Eventually.afterConsumers(() -> assertThat(paused(marketingId)).isTrue());
-        // A second complaint while paused raises nothing more.
-        complain(campaign.get(1));
-        Eventually.afterConsumers(() -> assertThat(jdbc.sql("select complaints from key_reputation_hour"
-                + " where api_key_id = ?").param(marketingId).query(Long.class).list().stream()
-                .mapToLong(Long::longValue).sum()).isEqualTo(2));
-        assertThat(alerts(marketingId, "complaint.pause")).isEqualTo(1);
-        assertThat(alerts(marketingId, "complaint.warn")).isEqualTo(1);
-        // Its queued mail is held, not lost.
-        later.forEach(id -> assertThat(status(marketing, id)).isEqualTo("HELD"));
+            // One complaint is 5 % of 20 delivered: past the 0.3 % pause threshold (and the 0.08 % warning).
+            complain(campaign.get(0));
+            Eventually.afterConsumers(() -> assertThat(paused(marketingId)).isTrue());
+            // A second complaint while paused raises nothing more.
+            complain(campaign.get(1));
+            Eventually.afterConsumers(() -> assertThat(jdbc.sql("select complaints from key_reputation_hour"
+                    + " where api_key_id = ?").param(marketingId).query(Long.class).list().stream()
+                    .mapToLong(Long::longValue).sum()).isEqualTo(2));
+            assertThat(alerts(marketingId, "complaint.pause")).isEqualTo(1);
+            assertThat(alerts(marketingId, "complaint.warn")).isEqualTo(1);
+            // Its queued mail is held, not lost.
+            Eventually.afterConsumers(() -> later.forEach(id -> assertThat(status(marketing, id)).isEqualTo("HELD")));
+        } finally {
+            workers.start();
+        }
         assertThat(alerts(transactionalId, "complaint.pause")).isZero();
         // D-20: the complaint suppressed the address as the marketing key's.
         JsonNode suppressed = master.api().onBehalfOf(shopId).get("/api/v1/suppressions?apiKeyId=" + marketingId)
