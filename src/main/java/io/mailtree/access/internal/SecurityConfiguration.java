@@ -1,5 +1,6 @@
 package io.mailtree.access.internal;
 
+import io.mailtree.access.Members;
 import io.mailtree.access.Users;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.keys.ApiKeys;
@@ -28,7 +29,7 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 class SecurityConfiguration {
 
     private static final String[] PUBLIC_PAGES = {"/", "/login", "/signup", "/check-email", "/verify",
-        "/forgot-password", "/reset-password", "/senders/confirm", "/error", "/webjars/**", "/css/**", "/js/**",
+        "/forgot-password", "/reset-password", "/invitations/accept", "/senders/confirm", "/error", "/webjars/**", "/css/**", "/js/**",
         "/favicon.ico", "/i/*", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/actuator/health/**",
         "/actuator/health", "/actuator/prometheus"};
 
@@ -66,7 +67,7 @@ class SecurityConfiguration {
 
     @Bean
     @Order(3)
-    SecurityFilterChain webUiSecurity(HttpSecurity http, Users users, AccountTree accounts,
+    SecurityFilterChain webUiSecurity(HttpSecurity http, Users users, Members members, AccountTree accounts,
             @Value("${mailtree.multipart.max-bytes:1MB}") DataSize multipartMax) throws Exception {
         return http
                 // Before the CSRF filter, whose parameter read would parse (and spool) the whole upload.
@@ -84,14 +85,15 @@ class SecurityConfiguration {
                 .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                 + "script-src 'self'; frame-ancestors 'none'; form-action 'self'")))
-                .addFilterBefore(new WebCallerFilter(users, accounts), AuthorizationFilter.class)
+                .addFilterBefore(new WebCallerFilter(users, members, accounts), AuthorizationFilter.class)
                 .build();
     }
 
     /** Tells a deactivated sub-account and a throttled login apart from a wrong password (D-12). */
     private static AuthenticationFailureHandler failureHandler() {
         return (request, response, exception) -> {
-            String reason = exception instanceof DisabledException ? "deactivated"
+            String reason = exception instanceof DisabledException disabled
+                    ? ("revoked".equals(disabled.getMessage()) ? "revoked" : "deactivated")
                     : exception instanceof LockedException ? "throttled" : "bad";
             response.sendRedirect(request.getContextPath() + "/login?error=" + reason);
         };
