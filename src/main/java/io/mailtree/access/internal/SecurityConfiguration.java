@@ -31,12 +31,36 @@ class SecurityConfiguration {
     private static final String[] PUBLIC_PAGES = {"/", "/login", "/signup", "/check-email", "/verify",
         "/forgot-password", "/reset-password", "/invitations/accept", "/senders/confirm", "/error", "/webjars/**", "/css/**", "/js/**",
         "/favicon.ico", "/i/*", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/actuator/health/**",
-        "/actuator/health", "/actuator/prometheus"};
+        "/actuator/health"};
 
     /** bcrypt by default, behind the delegating encoder so the algorithm can change without a migration. */
     @Bean
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    /**
+     * Actuator endpoints but health (metrics, Prometheus) answer only the operator's token, like the
+     * provisioning API; without a configured token they answer 404. Health stays public for probes.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain actuatorSecurity(HttpSecurity http, @Value("${mailtree.operator.token:}") String token)
+            throws Exception {
+        OperatorTokenFilter operatorOnly = new OperatorTokenFilter(token) {
+            @Override
+            protected boolean shouldNotFilter(jakarta.servlet.http.HttpServletRequest request) {
+                String path = request.getRequestURI().substring(request.getContextPath().length());
+                return path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+            }
+        };
+        return http.securityMatcher("/actuator/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(operatorOnly, AuthorizationFilter.class)
+                .authorizeHttpRequests(a -> a.requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .anyRequest().hasRole("OPERATOR"))
+                .build();
     }
 
     @Bean
