@@ -72,6 +72,40 @@ public class Users {
         return user;
     }
 
+    /** Longest display name a person may give themselves. */
+    public static final int NAME_MAX = 200;
+
+    /**
+     * Creates a person who joins by invitation (D-21): a collaborator, not an owner; their rights live
+     * in their grants ({@link Members}), none on the row. Following the e-mailed link proved the address.
+     */
+    @Transactional
+    public User createCollaborator(AccountId firstAccount, String email, String name, String rawPassword) {
+        String normalised = EmailAddresses.normalise(email);
+        String displayName = name == null ? "" : name.strip();
+        if (displayName.isEmpty() || displayName.length() > NAME_MAX) {
+            throw DomainProblem.invalid("invalid_name", "give a name of 1 to " + NAME_MAX + " characters", NAME_MAX)
+                    .with("field", "name");
+        }
+        String hash = passwords.encode(validPassword(rawPassword));
+        requireLoginFree(normalised);
+        Instant now = clock.instant();
+        User user = new User(UserId.random(), firstAccount, normalised, hash, UserRole.COLLABORATOR,
+                EnumSet.noneOf(Permission.class), now, now);
+        try {
+            jdbc.sql("""
+                    insert into app_user (id, account_id, email, email_key, password_hash, role, permissions,
+                        email_verified_at, password_changed_at, created_at, display_name)
+                    values (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)""")
+                    .params(user.id().value(), firstAccount.value(), normalised, EmailAddresses.loginKey(normalised),
+                            hash, user.role().name(), Times.sql(now), Times.sql(now), Times.sql(now), displayName)
+                    .update();
+        } catch (DuplicateKeyException raced) {
+            throw loginTaken();
+        }
+        return user;
+    }
+
     /**
      * Refuses a login e-mail that someone already uses, before anything is written. Users and
      * platform operators sign in through one form, so they share one namespace: an account owner

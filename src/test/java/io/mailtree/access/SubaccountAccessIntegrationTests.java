@@ -162,8 +162,12 @@ class SubaccountAccessIntegrationTests extends MailtreeTestBase {
         jdbc.sql("""
                 insert into app_user (id, account_id, email, email_key, password_hash, role, permissions,
                     email_verified_at, created_at)
-                values (?, ?, ?, ?, '{noop}collaborator-pass', 'COLLABORATOR', 'CONTACTS', now(), now())""")
+                values (?, ?, ?, ?, '{noop}collaborator-pass', 'COLLABORATOR', '', now(), now())""")
                 .params(userId, UUID.fromString(master.id()), collaborator, collaborator.toLowerCase()).update();
+        // A collaborator's rights are their grant on the account (membership), read on every request.
+        jdbc.sql("""
+                insert into membership (account_id, user_id, permissions, invited_by, created_at, changed_at)
+                values (?, ?, 'CONTACTS', 'test', now(), now())""").params(UUID.fromString(master.id()), userId).update();
         WebSession web = new WebSession(port);
         assertThat(web.signIn(collaborator, "collaborator-pass")).endsWith("/home");
         String home = web.get("/home").body();
@@ -172,11 +176,11 @@ class SubaccountAccessIntegrationTests extends MailtreeTestBase {
         assertThat(web.get("/audit").status()).isEqualTo(403);
         assertThat(web.get("/subaccounts/new").status()).isEqualTo(403);
 
-        jdbc.sql("update app_user set permissions = 'CONTACTS,SUBACCOUNTS' where id = ?").param(userId).update();
+        jdbc.sql("update membership set permissions = 'CONTACTS,SUBACCOUNTS' where user_id = ?").param(userId).update();
         assertThat(web.get("/subaccounts").status()).isEqualTo(200);
         assertThat(web.get("/home").body()).contains("nav-subaccounts");
 
-        jdbc.sql("update app_user set permissions = '' where id = ?").param(userId).update();
+        jdbc.sql("update membership set permissions = '' where user_id = ?").param(userId).update();
         assertThat(web.get("/subaccounts").status()).isEqualTo(403);
     }
 

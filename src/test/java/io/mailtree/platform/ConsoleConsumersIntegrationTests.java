@@ -29,7 +29,8 @@ class ConsoleConsumersIntegrationTests extends MailtreeTestBase {
     void lagIsAMetric() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         String metrics = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                        .header("Authorization", "Bearer " + OPERATOR_TOKEN).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         for (String consumer : new String[] {"contacts.suppressions", "accounts.last-send", "tracking.webhooks"}) {
             for (String gauge : new String[] {"mailtree_outcomes_lag_events", "mailtree_outcomes_lag_seconds"}) {

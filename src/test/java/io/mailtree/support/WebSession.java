@@ -24,12 +24,13 @@ public final class WebSession {
 
     private final String base;
     private final HttpClient http;
+    private final CookieManager cookies = new CookieManager();
     private String csrf;
     private final Map<String, String> headers = new LinkedHashMap<>();
 
     public WebSession(int port) {
         this.base = "http://127.0.0.1:" + port;
-        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+        this.http = HttpClient.newBuilder().cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -37,6 +38,12 @@ public final class WebSession {
     public WebSession header(String name, String value) {
         headers.put(name, value);
         return this;
+    }
+
+    /** The value of a cookie this session holds (such as JSESSIONID), or null. */
+    public String cookie(String name) {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
+                .map(java.net.HttpCookie::getValue).findFirst().orElse(null);
     }
 
     /** Signs in; answers where the sign-in redirected to. */

@@ -1,6 +1,7 @@
 package io.mailtree.access.internal;
 
 import io.mailtree.access.LoginThrottle;
+import io.mailtree.access.Members;
 import io.mailtree.access.PlatformOperators;
 import io.mailtree.access.SignedInOperator;
 import io.mailtree.access.SignedInUser;
@@ -35,8 +36,11 @@ class PasswordSignIn implements AuthenticationProvider {
     private final PlatformOperators operators;
     private final AccountTree accounts;
     private final LoginThrottle throttle;
+    private final Members members;
 
-    PasswordSignIn(Users users, PlatformOperators operators, AccountTree accounts, LoginThrottle throttle) {
+    PasswordSignIn(Users users, PlatformOperators operators, AccountTree accounts, LoginThrottle throttle,
+            Members members) {
+        this.members = members;
         this.users = users;
         this.operators = operators;
         this.accounts = accounts;
@@ -62,8 +66,13 @@ class PasswordSignIn implements AuthenticationProvider {
         }
         Optional<User> user = users.findByEmail(login);
         if (user.isPresent() && users.passwordMatches(user.get(), password)) {
-            Account account = accounts.require(user.get().accountId());
-            if (!account.isActive()) {
+            // An owner whose account is deactivated, or a collaborator whose every grant was withdrawn,
+            // is told so; the message goes only to someone who knew the password.
+            List<Members.Access> accesses = members.accessesOf(user.get());
+            if (accesses.isEmpty()) {
+                throw new DisabledException("revoked");
+            }
+            if (accesses.stream().noneMatch(a -> accounts.find(a.accountId()).map(Account::isActive).orElse(false))) {
                 throw new DisabledException("deactivated");
             }
             throttle.recordSuccess(login, address);

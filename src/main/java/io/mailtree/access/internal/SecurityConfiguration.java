@@ -1,6 +1,7 @@
 package io.mailtree.access.internal;
 
 import io.mailtree.access.SignedInOperator;
+import io.mailtree.access.Members;
 import io.mailtree.access.Users;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.keys.ApiKeys;
@@ -32,14 +33,38 @@ import org.springframework.security.web.authentication.SimpleUrlAuthenticationSu
 class SecurityConfiguration {
 
     private static final String[] PUBLIC_PAGES = {"/", "/login", "/signup", "/check-email", "/verify",
-        "/forgot-password", "/reset-password", "/senders/confirm", "/error", "/webjars/**", "/css/**", "/js/**",
+        "/forgot-password", "/reset-password", "/invitations/accept", "/senders/confirm", "/error", "/webjars/**", "/css/**", "/js/**",
         "/favicon.ico", "/i/*", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/actuator/health/**",
-        "/actuator/health", "/actuator/prometheus"};
+        "/actuator/health"};
 
     /** bcrypt by default, behind the delegating encoder so the algorithm can change without a migration. */
     @Bean
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    /**
+     * Actuator endpoints but health (metrics, Prometheus) answer only the operator's token, like the
+     * provisioning API; without a configured token they answer 404. Health stays public for probes.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain actuatorSecurity(HttpSecurity http, @Value("${mailtree.operator.token:}") String token)
+            throws Exception {
+        OperatorTokenFilter operatorOnly = new OperatorTokenFilter(token) {
+            @Override
+            protected boolean shouldNotFilter(jakarta.servlet.http.HttpServletRequest request) {
+                String path = request.getRequestURI().substring(request.getContextPath().length());
+                return path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+            }
+        };
+        return http.securityMatcher("/actuator/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(operatorOnly, AuthorizationFilter.class)
+                .authorizeHttpRequests(a -> a.requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .anyRequest().hasRole("OPERATOR"))
+                .build();
     }
 
     @Bean
@@ -70,7 +95,7 @@ class SecurityConfiguration {
 
     @Bean
     @Order(3)
-    SecurityFilterChain webUiSecurity(HttpSecurity http, Users users, AccountTree accounts,
+    SecurityFilterChain webUiSecurity(HttpSecurity http, Users users, Members members, AccountTree accounts,
             @Value("${mailtree.multipart.max-bytes:1MB}") DataSize multipartMax) throws Exception {
         return http
                 // Before the CSRF filter, whose parameter read would parse (and spool) the whole upload.
@@ -88,7 +113,7 @@ class SecurityConfiguration {
                 .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                 + "script-src 'self'; frame-ancestors 'none'; form-action 'self'")))
-                .addFilterBefore(new WebCallerFilter(users, accounts), AuthorizationFilter.class)
+                .addFilterBefore(new WebCallerFilter(users, members, accounts), AuthorizationFilter.class)
                 .build();
     }
 
@@ -112,7 +137,8 @@ class SecurityConfiguration {
     /** Tells a deactivated sub-account and a throttled login apart from a wrong password (D-12). */
     private static AuthenticationFailureHandler failureHandler() {
         return (request, response, exception) -> {
-            String reason = exception instanceof DisabledException ? "deactivated"
+            String reason = exception instanceof DisabledException disabled
+                    ? ("revoked".equals(disabled.getMessage()) ? "revoked" : "deactivated")
                     : exception instanceof LockedException ? "throttled" : "bad";
             response.sendRedirect(request.getContextPath() + "/login?error=" + reason);
         };

@@ -1,5 +1,7 @@
 package io.mailtree.access.internal;
 
+import io.mailtree.access.AccountChoice;
+import io.mailtree.access.Members;
 import io.mailtree.access.SignedInUser;
 import io.mailtree.access.Switching;
 import io.mailtree.access.User;
@@ -15,36 +17,45 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Resolves a signed-in user's request into a {@link Caller}, reading the user, the account and the
- * switched-into sub-account afresh each time: a deactivated account is signed out on its next
- * request (D-12), a changed permission applies at once (D-24), and an unverified master reaches
- * only the "check your e-mail" page (D-1), and a session older than the user's last password change
- * is ended.
+ * Resolves a signed-in person's request into a {@link Caller}, reading the person, their grants, the
+ * chosen account and the switched-into sub-account afresh each time, from the database every node
+ * shares (no snapshot taken at sign-in, nothing cached per node): a deactivated account is signed out
+ * on its next request (D-12), a revoked grant too with its own message, a changed permission applies
+ * at once and rotates the session id (D-24), an unverified master reaches only the "check your
+ * e-mail" page (D-1), and a session older than the person's last password change is ended.
  */
 class WebCallerFilter extends OncePerRequestFilter {
 
     static final String CURRENT_ACCOUNT = "mailtree.currentAccount";
     static final String HOME_ACCOUNT = "mailtree.homeAccount";
+    /** The accounts of the header's account switcher: every active one the person holds a grant on. */
+    static final String ACCOUNT_CHOICES = "mailtree.accountChoices";
     /** The user's password version this session was signed in under; another one ends the session. */
     static final String PASSWORD_STAMP = "mailtree.passwordStamp";
+    /** The rights this session last acted under; other ones rotate the session id (a privilege change). */
+    static final String GRANT_STAMP = "mailtree.grantStamp";
 
     private static final Set<String> OPEN_TO_UNVERIFIED = Set.of("/check-email", "/verify", "/resend-verification",
             "/logout", "/login", "/error", "/dev/mailbox", "/favicon.ico");
     private static final List<String> STATIC_PREFIXES = List.of("/css/", "/js/", "/webjars/", "/i/");
 
     private final Users users;
+    private final Members members;
     private final AccountTree accounts;
 
-    WebCallerFilter(Users users, AccountTree accounts) {
+    WebCallerFilter(Users users, Members members, AccountTree accounts) {
         this.users = users;
+        this.members = members;
         this.accounts = accounts;
     }
 
@@ -54,30 +65,76 @@ class WebCallerFilter extends OncePerRequestFilter {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication != null && authentication.getPrincipal() instanceof SignedInUser signedIn) {
             Optional<User> user = users.find(signedIn.userId());
-            Optional<Account> home = user.flatMap(u -> accounts.find(u.accountId()));
-            if (home.isEmpty() || !home.get().isActive()) {
-                signOut(request);
-                response.sendRedirect(request.getContextPath() + "/login?error=deactivated");
+            if (user.isEmpty()) {
+                signOut(request, response, "deactivated");
                 return;
             }
-            if (!samePasswordAsAtSignIn(request.getSession(false), user.get())) {
-                signOut(request);
-                response.sendRedirect(request.getContextPath() + "/login?signedOut");
+            HttpSession session = request.getSession(false);
+            if (!samePasswordAsAtSignIn(session, user.get())) {
+                signOut(request, response, null);
                 return;
             }
-            Account current = switchedInto(request.getSession(false), home.get(), user.get());
-            Caller caller = new Caller(current.id(), home.get().id(), current.isMaster(),
-                    current == home.get() ? Caller.Context.DIRECT : Caller.Context.SWITCHED, user.get().email(),
-                    user.get().id(), null, user.get().effectivePermissions(), request.getRemoteAddr());
+            List<Members.Access> accesses = members.accessesOf(user.get());
+            List<Account> choices = new ArrayList<>();
+            Members.Access chosen = null;
+            Account home = null;
+            AccountId remembered = session != null && session.getAttribute(AccountChoice.SESSION_ATTRIBUTE)
+                    instanceof AccountId id ? id : null;
+            for (Members.Access access : accesses) {
+                Optional<Account> account = accounts.find(access.accountId()).filter(Account::isActive);
+                if (account.isEmpty()) {
+                    continue;
+                }
+                choices.add(account.get());
+                if (chosen == null && (remembered == null || remembered.equals(access.accountId()))) {
+                    chosen = access;
+                    home = account.get();
+                }
+            }
+            if (chosen == null) {
+                // The account this session worked in is deactivated, or gone from the person's grants.
+                boolean stillGranted = accesses.stream().anyMatch(a -> remembered == null || a.accountId().equals(remembered));
+                signOut(request, response, stillGranted ? "deactivated" : "revoked");
+                return;
+            }
+            if (session != null && remembered == null) {
+                session.setAttribute(AccountChoice.SESSION_ATTRIBUTE, chosen.accountId());
+            }
+            Set<Permission> permissions = chosen.permissions();
+            rotateOnPrivilegeChange(request, session, chosen);
+            Account current = switchedInto(session, home, permissions);
+            Caller caller = new Caller(current.id(), home.id(), current.isMaster(),
+                    current == home ? Caller.Context.DIRECT : Caller.Context.SWITCHED, user.get().email(),
+                    user.get().id(), null, permissions, request.getRemoteAddr());
+            if (!chosen.owner()) {
+                members.touch(user.get().id(), home.id());
+            }
             request.setAttribute(CallerAttribute.NAME, caller);
             request.setAttribute(CURRENT_ACCOUNT, current);
-            request.setAttribute(HOME_ACCOUNT, home.get());
-            if (!home.get().isVerified() && !openToUnverified(path(request))) {
+            request.setAttribute(HOME_ACCOUNT, home);
+            request.setAttribute(ACCOUNT_CHOICES, List.copyOf(choices));
+            if (!home.isVerified() && !openToUnverified(path(request))) {
                 response.sendRedirect(request.getContextPath() + "/check-email");
                 return;
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * A grant changed since this session's last request (D-24): the rights apply at once, and the
+     * session id changes, so an id captured before the change does not carry the new rights.
+     */
+    private static void rotateOnPrivilegeChange(HttpServletRequest request, HttpSession session, Members.Access access) {
+        if (session == null) {
+            return;
+        }
+        String stamp = access.accountId() + "|" + new TreeSet<>(access.permissions());
+        Object seen = session.getAttribute(GRANT_STAMP);
+        if (seen != null && !seen.equals(stamp)) {
+            request.changeSessionId();
+        }
+        session.setAttribute(GRANT_STAMP, stamp);
     }
 
     /**
@@ -98,11 +155,15 @@ class WebCallerFilter extends OncePerRequestFilter {
         return seen.equals(current);
     }
 
-    private Account switchedInto(HttpSession session, Account home, User user) {
+    /**
+     * The sub-account opened with D-14, if it is still one of this master's, active, and the person
+     * still holds {@code SUBACCOUNTS} on the master (owners and such collaborators, D-25).
+     */
+    private Account switchedInto(HttpSession session, Account home, Set<Permission> permissions) {
         if (session == null || !(session.getAttribute(Switching.SESSION_ATTRIBUTE) instanceof AccountId target)) {
             return home;
         }
-        Optional<Account> sub = home.isMaster() && user.effectivePermissions().contains(Permission.SUBACCOUNTS)
+        Optional<Account> sub = home.isMaster() && permissions.contains(Permission.SUBACCOUNTS)
                 ? accounts.find(target).filter(a -> home.id().equals(a.parentId())).filter(Account::isActive)
                 : Optional.empty();
         if (sub.isEmpty()) {
@@ -120,12 +181,15 @@ class WebCallerFilter extends OncePerRequestFilter {
         return request.getRequestURI().substring(request.getContextPath().length());
     }
 
-    private static void signOut(HttpServletRequest request) {
+    /** Ends the session and sends the person to the sign-in page, with the reason when there is one. */
+    private static void signOut(HttpServletRequest request, HttpServletResponse response, String reason)
+            throws IOException {
         SecurityContextHolder.clearContext();
         HttpSession session = request.getSession(false);
         if (session != null) {
             session.invalidate();
         }
+        response.sendRedirect(request.getContextPath() + (reason == null ? "/login?signedOut" : "/login?error=" + reason));
     }
 
     @Override

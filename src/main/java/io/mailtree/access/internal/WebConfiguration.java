@@ -86,6 +86,7 @@ class WebConfiguration implements WebMvcConfigurer {
                     mav.addObject("nav", nav);
                     mav.addObject("currentAccount", (Account) request.getAttribute(WebCallerFilter.CURRENT_ACCOUNT));
                     mav.addObject("homeAccount", (Account) request.getAttribute(WebCallerFilter.HOME_ACCOUNT));
+                    mav.addObject("accountChoices", request.getAttribute(WebCallerFilter.ACCOUNT_CHOICES));
                     mav.addObject("switched", caller.context() == Caller.Context.SWITCHED);
                     Account home = (Account) request.getAttribute(WebCallerFilter.HOME_ACCOUNT);
                     mav.addObject("verified", home != null && home.isVerified());

@@ -4,7 +4,7 @@ import io.mailtree.access.Switching;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
-import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -23,15 +23,19 @@ class SwitchController {
     }
 
     @PostMapping("/subaccounts/{id}/open")
-    String open(Caller caller, @PathVariable String id, HttpSession session) {
+    String open(Caller caller, @PathVariable String id, HttpServletRequest request) {
         AccountId sub = AccountId.parse(id).orElseThrow(() -> DomainProblem.notFound("subaccount_not_found", "sub-account"));
-        switching.open(caller, sub, session);
+        switching.open(caller, sub, request.getSession());
+        // A switch changes what the session may reach: a new id, so one captured before does not follow.
+        request.changeSessionId();
         return "redirect:/home";
     }
 
     @PostMapping("/back-to-main")
-    String back(Caller caller, HttpSession session) {
-        switching.back(caller, session);
+    String back(Caller caller, HttpServletRequest request) {
+        if (switching.back(caller, request.getSession()) != null) {
+            request.changeSessionId();
+        }
         return "redirect:/home";
     }
 }
