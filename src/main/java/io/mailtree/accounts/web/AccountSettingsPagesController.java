@@ -2,6 +2,7 @@ package io.mailtree.accounts.web;
 
 import io.mailtree.accounts.Account;
 import io.mailtree.accounts.AccountTree;
+import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
@@ -19,9 +20,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 class AccountSettingsPagesController {
 
     private final AccountTree accounts;
+    private final ContactAllowance allowance;
 
-    AccountSettingsPagesController(AccountTree accounts) {
+    AccountSettingsPagesController(AccountTree accounts, ContactAllowance allowance) {
         this.accounts = accounts;
+        this.allowance = allowance;
     }
 
     @GetMapping("/account/billing")
@@ -32,7 +35,7 @@ class AccountSettingsPagesController {
         model.addAttribute("account", account);
         model.addAttribute("master", master);
         model.addAttribute("plan", accounts.planOf(master));
-        model.addAttribute("allowance", accounts.allowance(account.id()));
+        model.addAttribute("allowance", allowance.allowance(account.id()));
         return "accounts/billing";
     }
 
