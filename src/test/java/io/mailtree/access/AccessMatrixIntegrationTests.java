@@ -52,6 +52,14 @@ class AccessMatrixIntegrationTests extends MailtreeTestBase {
      * checks {@code SUBACCOUNTS} itself). {@code OPERATOR}: the platform operator's console and API.
      * {@code API_KEY}: every key of the account (sending and reading its own messages and account).
      */
+    /**
+     * Acts only a master does, whatever permission a sub-account's collaborator holds: a master adds,
+     * changes, revokes and rotates the keys of its tree (D-17). From a sub-account they answer 403 (or
+     * 404 for an id it cannot see), as the SUBACCOUNTS pages do.
+     */
+    private static final Set<String> MASTERS_ONLY = Set.of("POST /keys", "POST /keys/{id}/edit",
+            "POST /keys/{id}/revoke", "POST /keys/{id}/rotate");
+
     private static final Map<String, String> PERMISSION_FREE = Map.ofEntries(
             Map.entry("GET /", "PUBLIC"), Map.entry("GET /login", "PUBLIC"),
             Map.entry("GET /forgot-password", "PUBLIC"), Map.entry("POST /forgot-password", "PUBLIC"),
@@ -66,6 +74,8 @@ class AccessMatrixIntegrationTests extends MailtreeTestBase {
             Map.entry("GET /home", "SIGNED_IN"), Map.entry("POST /accounts/{id}/choose", "SIGNED_IN"),
             Map.entry("POST /subaccounts/{id}/open", "SIGNED_IN"), Map.entry("POST /back-to-main", "SIGNED_IN"),
             Map.entry("GET /platform", "OPERATOR"), Map.entry("POST /platform/masters/{id}", "OPERATOR"),
+            Map.entry("GET /platform/reputation", "OPERATOR"), Map.entry("POST /platform/reputation/thresholds", "OPERATOR"),
+            Map.entry("POST /platform/reputation/keys/{id}/resume", "OPERATOR"),
             Map.entry("POST /api/platform/v1/masters", "OPERATOR"), Map.entry("GET /api/platform/v1/masters", "OPERATOR"),
             Map.entry("GET /api/platform/v1/masters/{id}", "OPERATOR"),
             Map.entry("PATCH /api/platform/v1/masters/{id}", "OPERATOR"),
@@ -198,7 +208,7 @@ class AccessMatrixIntegrationTests extends MailtreeTestBase {
         // refuse a sibling's ids without showing its data.
         WebSession.Page sub = send(onlyOnSub.get(p), route.method(), hasVariables ? siblingPath : randomPath);
         soft.assertThat(sub.status()).as("with %s on a sub-account: %s", p, route.key()).isLessThan(500);
-        if (p == Permission.SUBACCOUNTS) {
+        if (p == Permission.SUBACCOUNTS || MASTERS_ONLY.contains(route.key())) {
             soft.assertThat(sub.status()).as("a master's page from a sub-account: " + route.key()).isIn(403, 404);
         } else if (hasVariables) {
             soft.assertThat(sub.status()).as("a sibling's id from a sub-account: " + route.key()).isNotIn(200, 403);
