@@ -2,9 +2,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -13,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * What the benchmark programs share, so each states only what it measures: the CPU a process has
  * used (read from /proc, so it counts processes this JVM did not start: the server and its
- * PostgreSQL backends), JSON calls to the server under test, a CSV import through its API, and
+ * PostgreSQL backends), psql calls (the command line {@code psql} given by the script, BENCH_PSQL), JSON calls to the server under test, a CSV import through its API, and
  * picking values out of an answer. JDK only; the scripts compile it beside the program they run
  * (server.sh's run_bench_program).
  */
@@ -41,6 +43,40 @@ final class Bench {
     /** The CPU seconds of several processes together. */
     static double cpuSeconds(List<Long> pids) {
         return pids.stream().mapToDouble(Bench::cpuSeconds).sum();
+    }
+
+    /** The PostgreSQL backends serving Mailtree's database (its connection pool), not this tool's psql. */
+    static List<Long> backends(String psql, String database) throws Exception {
+        List<Long> pids = new ArrayList<>();
+        for (String line : psqlOutput(psql, "-Atc \"select pid from pg_stat_activity where datname = '" + database
+                + "' and application_name <> 'psql'\"").split("\n")) {
+            if (!line.isBlank()) {
+                pids.add(Long.parseLong(line.strip()));
+            }
+        }
+        return pids;
+    }
+
+    /** Runs {@code psql} with {@code arguments}; answers what it printed, or fails when it fails. */
+    static String psqlOutput(String psql, String arguments) throws Exception {
+        Process process = new ProcessBuilder("bash", "-c", psql + " " + arguments).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("psql failed: " + out);
+        }
+        return out;
+    }
+
+    /** Feeds {@code script} to {@code psql}, stopping at the first error; fails when it fails. */
+    static void psqlScript(String psql, String script) throws Exception {
+        Process process = new ProcessBuilder("bash", "-c", psql + " -q -v ON_ERROR_STOP=1").redirectErrorStream(true)
+                .start();
+        process.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("psql failed: " + out);
+        }
     }
 
     /** A JSON call to {@code base + path}; answers the body, or fails unless the status is {@code expected}. */

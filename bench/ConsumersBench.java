@@ -52,7 +52,7 @@ public class ConsumersBench {
             long before = query("select coalesce(max(id), 0) from message_event");
             long started = System.nanoTime();
             // Message m's events are 3m+1 .. 3m+3; 2 % of messages bounce hard, 0.1 % draw a complaint.
-            psql("""
+            Bench.psqlScript(psql, """
                     begin;
                     insert into message_event (account_id, message_id, api_key_id, event_type, recipient, bounce_class,
                         detail, occurred_at)
@@ -71,7 +71,7 @@ public class ConsumersBench {
                     """.formatted(masterId, events - 1, consumer));
             long appended = System.nanoTime();
             // The consumer's CPU only: the append's (psql and its backend) is not counted.
-            List<Long> backends = backends(database);
+            List<Long> backends = Bench.backends(psql, database);
             double cpuBefore = Bench.cpuSeconds(serverPid) + Bench.cpuSeconds(backends);
             long last = query("select max(id) from message_event");
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
@@ -98,39 +98,7 @@ public class ConsumersBench {
         System.out.println("summary:");
         results.forEach(r -> System.out.println("  " + r));
     }
-    /** The PostgreSQL backends serving Mailtree's database (its connection pool), not this tool's psql. */
-    static List<Long> backends(String database) throws Exception {
-        List<Long> pids = new ArrayList<>();
-        for (String line : output("-Atc \"select pid from pg_stat_activity where datname = '" + database
-                + "' and application_name <> 'psql'\"").split("\n")) {
-            if (!line.isBlank()) {
-                pids.add(Long.parseLong(line.strip()));
-            }
-        }
-        return pids;
-    }
-
     static long query(String sql) throws Exception {
-        return Long.parseLong(output("-Atc \"" + sql.replace("\"", "\\\"") + "\"").strip());
-    }
-
-    static String output(String arguments) throws Exception {
-        Process process = new ProcessBuilder("bash", "-c", psql + " " + arguments).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("psql failed: " + out);
-        }
-        return out;
-    }
-
-    static void psql(String script) throws Exception {
-        Process process = new ProcessBuilder("bash", "-c", psql + " -q -v ON_ERROR_STOP=1").redirectErrorStream(true)
-                .start();
-        process.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("psql failed: " + out);
-        }
+        return Long.parseLong(Bench.psqlOutput(psql, "-Atc \"" + sql.replace("\"", "\\\"") + "\"").strip());
     }
 }

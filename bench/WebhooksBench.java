@@ -1,12 +1,6 @@
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +26,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public class WebhooksBench {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    static final long TICKS = 100; // USER_HZ of /proc/<pid>/stat on Linux
     static final Pattern EVENT_TIME = Pattern.compile("\"occurredAt\":\"([^\"]+)\"");
     static String base;
     static String psql;
@@ -79,23 +71,23 @@ public class WebhooksBench {
         receiver.start();
         String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
 
-        String created = send("POST", "/api/platform/v1/masters", "Bearer " + token,
+        String created = Bench.send(base, "POST", "/api/platform/v1/masters", "Bearer " + token,
                 "{\"name\":\"Bench webhooks\",\"ownerEmail\":\"bench-webhooks@example.test\",\"plan\":\"enterprise\"}", 201);
-        String masterId = group(created, "\"master\":\\{\"id\":\"([^\"]+)\"");
-        String auth = "Basic " + Base64.getEncoder().encodeToString((group(created, "\"publicKey\":\"([^\"]+)\"") + ":"
-                + group(created, "\"secret\":\"([^\"]+)\"")).getBytes(StandardCharsets.UTF_8));
-        String endpoint = send("POST", "/api/v1/webhooks", auth,
+        String masterId = Bench.group(created, "\"master\":\\{\"id\":\"([^\"]+)\"");
+        String auth = "Basic " + Base64.getEncoder().encodeToString((Bench.group(created, "\"publicKey\":\"([^\"]+)\"") + ":"
+                + Bench.group(created, "\"secret\":\"([^\"]+)\"")).getBytes(StandardCharsets.UTF_8));
+        String endpoint = Bench.send(base, "POST", "/api/v1/webhooks", auth,
                 "{\"url\":\"" + hook + "\",\"eventTypes\":[\"message.delivered\"]}", 201);
-        secret[0] = group(endpoint, "\"secret\":\"([^\"]+)\"");
+        secret[0] = Bench.group(endpoint, "\"secret\":\"([^\"]+)\"");
         System.out.printf("setup: master %s, endpoint %s; offering %,d events/s for %d s%n", masterId, hook, rate, seconds);
 
-        List<Long> backends = backends(database);
-        long cpuBefore = cpu(serverPid) + cpu(backends);
+        List<Long> backends = Bench.backends(psql, database);
+        double cpuBefore = Bench.cpuSeconds(serverPid) + Bench.cpuSeconds(backends);
         long started = System.nanoTime();
         long appendNanos = 0;
         for (int second = 0; second < seconds; second++) {
             long t0 = System.nanoTime();
-            psql("insert into message_event (account_id, message_id, event_type, recipient, occurred_at) select '"
+            Bench.psqlScript(psql, "insert into message_event (account_id, message_id, event_type, recipient, occurred_at) select '"
                     + masterId + "'::uuid, " + second + " * " + rate + " + g, 'DELIVERED', 'r' || g || '@bench.example.test',"
                     + " now() from generate_series(1, " + rate + ") as g;");
             appendNanos += System.nanoTime() - t0;
@@ -114,7 +106,7 @@ public class WebhooksBench {
         }
         long drained = System.nanoTime();
         // CPU to the moment the last event arrived; the appends' own backend is psql's and not counted.
-        long cpuAfter = cpu(serverPid) + cpu(backends);
+        double cpuAfter = Bench.cpuSeconds(serverPid) + Bench.cpuSeconds(backends);
         receiver.stop(0);
         handlers.shutdownNow();
 
@@ -122,7 +114,7 @@ public class WebhooksBench {
         double total = (drained - started) / 1e9;
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        double cpuSeconds = (cpuAfter - cpuBefore) / (double) TICKS;
+        double cpuSeconds = cpuAfter - cpuBefore;
         System.out.printf("offered   %,d events in %.1f s: %,.0f events/s (psql appends took %.1f s of it)%n", expected,
                 window, expected / window, appendNanos / 1e9);
         System.out.printf("delivered %,d events by the end of the window: %,.0f events/s, ratio delivered/offered %.2f%n",
@@ -164,74 +156,5 @@ public class WebhooksBench {
             return false;
         }
         return false;
-    }
-
-    /** utime + stime of a process, in clock ticks; 0 when it is gone. */
-    static long cpu(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (Exception gone) {
-            return 0;
-        }
-    }
-
-    static long cpu(List<Long> pids) {
-        return pids.stream().mapToLong(WebhooksBench::cpu).sum();
-    }
-
-    /** The PostgreSQL backends serving Mailtree's database (its connection pool), not this tool's psql. */
-    static List<Long> backends(String database) throws Exception {
-        List<Long> pids = new ArrayList<>();
-        for (String line : output("-Atc \"select pid from pg_stat_activity where datname = '" + database
-                + "' and application_name <> 'psql'\"").split("\n")) {
-            if (!line.isBlank()) {
-                pids.add(Long.parseLong(line.strip()));
-            }
-        }
-        return pids;
-    }
-
-    static String output(String arguments) throws Exception {
-        Process process = new ProcessBuilder("bash", "-c", psql + " " + arguments).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("psql failed: " + out);
-        }
-        return out;
-    }
-
-    static void psql(String sql) throws Exception {
-        Process process = new ProcessBuilder("bash", "-c", psql + " -q -v ON_ERROR_STOP=1").redirectErrorStream(true)
-                .start();
-        process.getOutputStream().write(sql.getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("psql failed: " + out);
-        }
-    }
-
-    static String send(String method, String path, String authorization, String json, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5))
-                .header("Authorization", authorization)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
-        }
-        return response.body();
-    }
-
-    static String group(String text, String regex) {
-        Matcher matcher = Pattern.compile(regex).matcher(text);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no " + regex + " in " + text);
-        }
-        return matcher.group(1);
     }
 }

@@ -28,16 +28,7 @@ stop_sink() {
 }
 trap 'rc=$?; stop_sink; (exit $rc); cleanup' EXIT
 
-"$JAVA" -Xmx256m "$SCRIPT_DIR/SmtpSink.java" --port 0 --http-port 0 --save '^shop@iso\.example\.test$' \
-    --ready-file "$WORK/sink.ready" --quiet >"$SINK_LOG" 2>&1 &
-SINK_PID=$!
-for _ in $(seq 1 300); do
-    [[ -f "$WORK/sink.ready" ]] && break
-    kill -0 "$SINK_PID" 2>/dev/null || { log "the sink exited: $(cat "$SINK_LOG")"; exit 1; }
-    sleep 0.1
-done
-[[ -f "$WORK/sink.ready" ]] || { log "the sink did not start in 30 s"; exit 1; }
-read -r SINK_SMTP SINK_HTTP < <(sed -E 's/smtp=([0-9]+) http=([0-9]+)/\1 \2/' "$WORK/sink.ready")
+start_smtp_sink "$SINK_LOG" --port 0 --http-port 0 --save '^shop@iso\.example\.test$' --quiet
 
 export MAILTREE_RELAY_HOST=127.0.0.1
 export MAILTREE_RELAY_PORT="$SINK_SMTP"

@@ -68,18 +68,8 @@ trap 'rc=$?; stop_sink; set +e; (exit $rc); cleanup' EXIT
 
 start_sink() {
     SINK_LOG="$WORK/sink-$1.log"
-    rm -f "$WORK/sink.ready"
-    "$JAVA" -Xmx256m "$SCRIPT_DIR/SmtpSink.java" --port "${SINK_PORT:-0}" --http-port 0 \
-        --save '^(news@bench\.example\.test|warm-0@warm\.example\.test)$' --ready-file "$WORK/sink.ready" \
-        >"$SINK_LOG" 2>&1 &
-    SINK_PID=$!
-    for _ in $(seq 1 300); do
-        [[ -f "$WORK/sink.ready" ]] && break
-        kill -0 "$SINK_PID" 2>/dev/null || { log "the sink exited: $(cat "$SINK_LOG")"; exit 1; }
-        sleep 0.1
-    done
-    [[ -f "$WORK/sink.ready" ]] || { log "the sink did not start in 30 s"; exit 1; }
-    read -r SINK_SMTP SINK_HTTP < <(sed -E 's/smtp=([0-9]+) http=([0-9]+)/\1 \2/' "$WORK/sink.ready")
+    start_smtp_sink "$SINK_LOG" --port "${SINK_PORT:-0}" --http-port 0 \
+        --save '^(news@bench\.example\.test|warm-0@warm\.example\.test)$'
     log "SMTP sink on 127.0.0.1:$SINK_SMTP (stats: http://127.0.0.1:$SINK_HTTP/stats, log: $SINK_LOG)"
 }
 

@@ -141,3 +141,20 @@ run_bench_program() {
         || { log "could not compile bench/$program.java (JAVAC=$javac)"; return 1; }
     "$JAVA" "-Xmx$heap" -cp "$classes" "$program" "$@"
 }
+
+# Starts bench/SmtpSink.java in the background and waits until it listens (at most 30 s); sets
+# SINK_PID and the ports it chose, SINK_SMTP and SINK_HTTP. Usage: start_smtp_sink LOG SINK_ARGS...
+start_smtp_sink() {
+    local sink_log="$1"
+    shift
+    rm -f "$WORK/sink.ready"
+    "$JAVA" -Xmx256m "$ROOT/bench/SmtpSink.java" "$@" --ready-file "$WORK/sink.ready" >"$sink_log" 2>&1 &
+    SINK_PID=$!
+    for _ in $(seq 1 300); do
+        [[ -f "$WORK/sink.ready" ]] && break
+        kill -0 "$SINK_PID" 2>/dev/null || { log "the sink exited: $(cat "$sink_log")"; exit 1; }
+        sleep 0.1
+    done
+    [[ -f "$WORK/sink.ready" ]] || { log "the sink did not start in 30 s"; exit 1; }
+    read -r SINK_SMTP SINK_HTTP < <(sed -E 's/smtp=([0-9]+) http=([0-9]+)/\1 \2/' "$WORK/sink.ready")
+}

@@ -1,6 +1,6 @@
 package io.mailtree.inbound;
 
-import io.mailtree.shared.PeriodicTask;
+import io.mailtree.shared.RetentionJob;
 import io.mailtree.shared.SqlLists;
 import io.mailtree.shared.Times;
 import java.time.Clock;
@@ -10,7 +10,6 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -22,7 +21,7 @@ import org.springframework.stereotype.Component;
  * nodes may run passes at once.
  */
 @Component
-class ReportRetention implements SmartLifecycle {
+class ReportRetention extends RetentionJob {
 
     private static final Logger log = LoggerFactory.getLogger(ReportRetention.class);
     private static final int BATCH = 1_000;
@@ -30,23 +29,22 @@ class ReportRetention implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Duration keep;
-    private final Duration every;
-    private final PeriodicTask task = new PeriodicTask("report-retention", log);
 
     ReportRetention(JdbcClient jdbc, Clock clock,
             @Value("${mailtree.retention.reports:${mailtree.retention.history:90d}}") Duration keep,
             @Value("${mailtree.retention.every:10m}") Duration every) {
+        super("report-retention", log, every, "inbound reports deleted");
         if (keep.isNegative() || keep.isZero()) {
             throw new IllegalArgumentException("mailtree.retention.reports must be positive");
         }
         this.jdbc = jdbc;
         this.clock = clock;
         this.keep = keep;
-        this.every = every;
     }
 
     /** One pass: deletes every report older than the retention; answers how many. */
-    synchronized int runOnce() {
+    @Override
+    protected synchronized int runOnce() {
         Object cutoff = Times.sql(clock.instant().minus(keep));
         int deleted = 0;
         while (true) {
@@ -60,25 +58,5 @@ class ReportRetention implements SmartLifecycle {
                     .params(ids).update();
             deleted += ids.size();
         }
-    }
-
-    @Override
-    public void start() {
-        task.start(every, () -> {
-            int deleted = runOnce();
-            if (deleted > 0) {
-                log.info("retention: {} inbound reports deleted", deleted);
-            }
-        });
-    }
-
-    @Override
-    public void stop() {
-        task.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return task.isRunning();
     }
 }

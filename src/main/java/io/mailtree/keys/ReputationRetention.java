@@ -1,6 +1,6 @@
 package io.mailtree.keys;
 
-import io.mailtree.shared.PeriodicTask;
+import io.mailtree.shared.RetentionJob;
 import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +8,6 @@ import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -18,53 +17,32 @@ import org.springframework.stereotype.Component;
  * the 24 h, 7 d and 30 d windows never see a half-deleted hour), and alerts past the same age.
  */
 @Component
-class ReputationRetention implements SmartLifecycle {
+class ReputationRetention extends RetentionJob {
 
     private static final Logger log = LoggerFactory.getLogger(ReputationRetention.class);
 
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Duration keep;
-    private final Duration every;
-    private final PeriodicTask task = new PeriodicTask("reputation-retention", log);
 
     ReputationRetention(JdbcClient jdbc, Clock clock,
             @Value("${mailtree.retention.reputation:90d}") Duration keep,
             @Value("${mailtree.retention.every:10m}") Duration every) {
+        super("reputation-retention", log, every, "hourly reputation rows deleted");
         if (keep.compareTo(Duration.ofDays(31)) < 0) {
             throw new IllegalArgumentException("mailtree.retention.reputation must keep at least the 30-day window");
         }
         this.jdbc = jdbc;
         this.clock = clock;
         this.keep = keep;
-        this.every = every;
     }
 
     /** One pass: answers how many hour rows it deleted. */
-    synchronized int runOnce() {
+    @Override
+    protected synchronized int runOnce() {
         Object cutoff = Times.sql(clock.instant().minus(keep).truncatedTo(ChronoUnit.HOURS));
         int hours = jdbc.sql("delete from key_reputation_hour where hour_start < ?").param(cutoff).update();
         jdbc.sql("delete from key_alert where raised_at < ?").param(cutoff).update();
         return hours;
-    }
-
-    @Override
-    public void start() {
-        task.start(every, () -> {
-            int deleted = runOnce();
-            if (deleted > 0) {
-                log.info("retention: {} hourly reputation rows deleted", deleted);
-            }
-        });
-    }
-
-    @Override
-    public void stop() {
-        task.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return task.isRunning();
     }
 }

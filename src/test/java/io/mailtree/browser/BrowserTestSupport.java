@@ -66,4 +66,19 @@ abstract class BrowserTestSupport extends MailtreeTestBase {
     protected String attribute(By by, String name) {
         return browser.findElement(by).getDomAttribute(name);
     }
+
+    /** Waits up to 10 seconds for {@code condition}. */
+    protected void waitFor(org.openqa.selenium.support.ui.ExpectedCondition<?> condition) {
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10)).until(condition);
+    }
+
+    /** From a signed-in page: opens the keys page and submits the new-key form for {@code accountId}. */
+    protected void createKeyOnKeysPage(String accountId, String name, String label) {
+        click(By.id("nav-keys"));
+        waitFor(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(By.id("new-key")));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("new-key-account"))).selectByValue(accountId);
+        type("new-key-name", name);
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("new-key-label"))).selectByValue(label);
+        click(By.id("create-key"));
+    }
 }

@@ -3,14 +3,11 @@ package io.mailtree.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtree.support.Api;
-import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The keys page in real headless Chromium (D-17): a master creates a marketing key for one of its
@@ -29,15 +26,10 @@ class KeysBrowserIntegrationTests extends BrowserTestSupport {
                 .get("subaccount").get("id").asString();
 
         signIn(ownerOf(master, PASSWORD), PASSWORD);
-        wait(ExpectedConditions.urlContains("/home"));
-        click(By.id("nav-keys"));
-        wait(ExpectedConditions.presenceOfElementLocated(By.id("new-key")));
-        new Select(browser.findElement(By.id("new-key-account"))).selectByValue(subId);
-        type("new-key-name", "Campaigns");
-        new Select(browser.findElement(By.id("new-key-label"))).selectByValue("MARKETING");
-        click(By.id("create-key"));
+        waitFor(ExpectedConditions.urlContains("/home"));
+        createKeyOnKeysPage(subId, "Campaigns", "MARKETING");
 
-        wait(ExpectedConditions.presenceOfElementLocated(By.id("secret-notice")));
+        waitFor(ExpectedConditions.presenceOfElementLocated(By.id("secret-notice")));
         String secret = browser.findElement(By.id("new-secret")).getDomProperty("value");
         assertThat(secret).startsWith("mt_sk_").hasSize(46);
         assertThat(browser.findElements(By.id("copy-secret"))).hasSize(1);
@@ -54,14 +46,10 @@ class KeysBrowserIntegrationTests extends BrowserTestSupport {
                 .isEqualTo(subId);
 
         browser.navigate().refresh();
-        wait(ExpectedConditions.presenceOfElementLocated(By.id("keys")));
+        waitFor(ExpectedConditions.presenceOfElementLocated(By.id("keys")));
         assertThat(browser.findElements(By.id("secret-notice"))).isEmpty();
         assertThat(browser.getPageSource()).doesNotContain(secret);
         assertThat(browser.findElements(By.cssSelector("tr[data-key-name='Campaigns']"))).hasSize(1);
         Chromium.screenshot(browser, "keys-02-after-reload");
-    }
-
-    private void wait(org.openqa.selenium.support.ui.ExpectedCondition<?> condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(condition);
     }
 }

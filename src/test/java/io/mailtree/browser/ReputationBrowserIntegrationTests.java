@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtree.shared.Times;
 import io.mailtree.support.Eventually;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
@@ -12,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * D-18 in real headless Chromium: the master creates a MARKETING key for a sub-account on the keys
@@ -40,14 +37,9 @@ class ReputationBrowserIntegrationTests extends BrowserTestSupport {
                 .get("subaccount").get("id").asString();
 
         signIn(ownerOf(master, PASSWORD), PASSWORD);
-        wait(ExpectedConditions.urlContains("/home"));
-        click(By.id("nav-keys"));
-        wait(ExpectedConditions.presenceOfElementLocated(By.id("new-key")));
-        new Select(browser.findElement(By.id("new-key-account"))).selectByValue(subId);
-        type("new-key-name", "Spring campaign");
-        new Select(browser.findElement(By.id("new-key-label"))).selectByValue("MARKETING");
-        click(By.id("create-key"));
-        wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-key-name='Spring campaign']")));
+        waitFor(ExpectedConditions.urlContains("/home"));
+        createKeyOnKeysPage(subId, "Spring campaign", "MARKETING");
+        waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-key-name='Spring campaign']")));
         WebElement row = browser.findElement(By.cssSelector("tr[data-key-name='Spring campaign']"));
         UUID key = UUID.fromString(row.getDomAttribute("data-key"));
 
@@ -61,7 +53,7 @@ class ReputationBrowserIntegrationTests extends BrowserTestSupport {
                 + " where api_key_id = ?").param(key).query(Long.class).single()).isEqualTo(1));
 
         browser.findElement(By.cssSelector("tr[data-key-name='Spring campaign'] .key-reputation")).click();
-        wait(ExpectedConditions.presenceOfElementLocated(By.id("chart-COMPLAINT")));
+        waitFor(ExpectedConditions.presenceOfElementLocated(By.id("chart-COMPLAINT")));
         WebElement complaints = browser.findElement(By.id("chart-COMPLAINT"));
         assertThat(complaints.findElements(By.cssSelector("svg line.threshold"))).hasSize(2);
         assertThat(complaints.findElements(By.cssSelector("svg circle.rate-point"))).hasSize(1);
@@ -73,9 +65,5 @@ class ReputationBrowserIntegrationTests extends BrowserTestSupport {
                 .isEqualTo("1");
         assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Spring campaign");
         Chromium.screenshot(browser, "reputation-01-chart");
-    }
-
-    private void wait(org.openqa.selenium.support.ui.ExpectedCondition<?> condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(condition);
     }
 }

@@ -7,14 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailtree.support.Api;
 import io.mailtree.support.MailtreeTestBase;
+import io.mailtree.support.SmtpSubmissions;
 import io.mailtree.support.TestInfrastructure;
 import io.mailtree.support.WebSession;
 import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -26,7 +23,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -47,20 +43,7 @@ class SmtpSubmissionIntegrationTests extends MailtreeTestBase {
     }
 
     private void submit(String user, String password, String from, String to, String subject) throws MessagingException {
-        Properties properties = new Properties();
-        properties.put("mail.smtp.host", "127.0.0.1");
-        properties.put("mail.smtp.port", String.valueOf(submissionPort));
-        properties.put("mail.smtp.auth", "true");
-        Session session = Session.getInstance(properties);
-        MimeMessage message = new MimeMessage(session);
-        message.setFrom(new InternetAddress(from));
-        message.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
-        message.setSubject(subject);
-        message.setText("Sent over SMTP submission.");
-        try (Transport transport = session.getTransport("smtp")) {
-            transport.connect("127.0.0.1", submissionPort, user, password);
-            transport.sendMessage(message, message.getAllRecipients());
-        }
+        SmtpSubmissions.submit(submissionPort, user, password, from, to, subject);
     }
 
     private boolean arrived(String to, String subject) throws Exception {

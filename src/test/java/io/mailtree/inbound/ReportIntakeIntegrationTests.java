@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailtree.support.Api;
 import io.mailtree.support.Eventually;
+import io.mailtree.support.InboundReports;
 import io.mailtree.support.MailtreeTestBase;
 import io.mailtree.support.TestInfrastructure;
 import io.mailtree.support.WebSession;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
-import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -92,13 +86,7 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
     }
 
     private void report(String envelopeTo, String raw) throws MessagingException {
-        Properties properties = new Properties();
-        properties.put("mail.smtp.host", "127.0.0.1");
-        properties.put("mail.smtp.port", String.valueOf(inboundPort));
-        Session session = Session.getInstance(properties);
-        SMTPMessage message = new SMTPMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
-        message.setEnvelopeFrom("mailer-daemon@relay.example");
-        Transport.send(message, new InternetAddress[] {new InternetAddress(envelopeTo)});
+        InboundReports.send(inboundPort, "mailer-daemon@relay.example", envelopeTo, raw);
     }
 
     private static String dsn(String to, String recipient, String messageId) {
@@ -232,31 +220,7 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
     }
 
     private static String arf(String mailFromInBody, String rcptTo, String messageId) {
-        return """
-                From: fbl@isp.example
-                To: fbl@bounces.mailtree.localhost
-                Subject: Abuse report
-                MIME-Version: 1.0
-                Content-Type: multipart/report; report-type=feedback-report; boundary="ARF"
-
-                --ARF
-                Content-Type: message/feedback-report
-
-                Feedback-Type: abuse
-                Version: 1
-                Original-Mail-From: <%s>
-                Original-Rcpt-To: <%s>
-
-                --ARF
-                Content-Type: message/rfc822
-
-                To: %s
-                Message-ID: %s
-                Subject: Hi
-
-                Hello
-                --ARF--
-                """.formatted(mailFromInBody, rcptTo, rcptTo, messageId).replace("\n", "\r\n");
+        return InboundReports.arf(mailFromInBody, rcptTo, messageId, "Hi");
     }
 
     private record Shared(Master master, String id, String messageId, List<String> recipients, List<String> tokens) {

@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtree.support.Api;
 import io.mailtree.support.Eventually;
+import io.mailtree.support.InboundReports;
 import io.mailtree.support.TestInfrastructure;
 import io.mailtree.support.WebSession;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -163,37 +158,8 @@ class KeyIsolationEndToEndIntegrationTests extends ReputationTestSupport {
     /** An ARF abuse report for the recipient's copy, sent to its return path through the inbound server. */
     private void complain(String recipient) throws Exception {
         String token = returnPathToken(recipient);
-        String arf = """
-                From: fbl@isp.example
-                To: fbl@bounces.mailtree.localhost
-                Subject: Abuse report
-                MIME-Version: 1.0
-                Content-Type: multipart/report; report-type=feedback-report; boundary="ARF"
-
-                --ARF
-                Content-Type: message/feedback-report
-
-                Feedback-Type: abuse
-                Version: 1
-                Original-Rcpt-To: <%s>
-
-                --ARF
-                Content-Type: message/rfc822
-
-                To: %s
-                Subject: Spring sale
-
-                Hello
-                --ARF--
-                """.formatted(recipient, recipient).replace("\n", "\r\n");
-        Properties properties = new Properties();
-        properties.put("mail.smtp.host", "127.0.0.1");
-        properties.put("mail.smtp.port", String.valueOf(inboundPort));
-        SMTPMessage message = new SMTPMessage(Session.getInstance(properties),
-                new ByteArrayInputStream(arf.getBytes(StandardCharsets.UTF_8)));
-        message.setEnvelopeFrom("fbl@isp.example");
-        Transport.send(message, new InternetAddress[] {new InternetAddress("bounces+" + token
-                + "@bounces.mailtree.localhost")});
+        InboundReports.send(inboundPort, "fbl@isp.example", "bounces+" + token + "@bounces.mailtree.localhost",
+                InboundReports.arf(null, recipient, null, "Spring sale"));
     }
 
     private static boolean mailArrived(String to, String subjectStart) {

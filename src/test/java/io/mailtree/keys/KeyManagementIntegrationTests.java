@@ -156,10 +156,10 @@ class KeyManagementIntegrationTests extends MailtreeTestBase {
     @DisplayName("D-17: a revoked key is refused over HTTP (401 problem) and over SMTP submission AUTH (535 5.7.8)")
     void d17_revokedKeyRefusedOverHttpAndSmtp() throws Exception {
         Master master = master("pro-5000");
-        JsonNode created = master.api().post("/api/v1/keys", "{\"name\":\"Shop\"}").json();
-        String publicKey = created.get("key").get("publicKey").asString();
-        String secret = created.get("secret").asString();
-        String id = created.get("key").get("id").asString();
+        NewKey created = createKey(master, "{\"name\":\"Shop\"}");
+        String publicKey = created.publicKey();
+        String secret = created.secret();
+        String id = created.id();
         assertThat(Api.withKey(port, publicKey, secret).get("/api/v1/account").status()).isEqualTo(200);
         assertThat(smtpAuth(publicKey, secret)).startsWith("235");
 
@@ -184,11 +184,10 @@ class KeyManagementIntegrationTests extends MailtreeTestBase {
     void d17_rotatedOutSecretRefusedAfterGrace() throws Exception {
         Master master = master("pro-5000");
         String subId = createSubaccount(master.api(), 500).json().get("subaccount").get("id").asString();
-        JsonNode created = master.api().post("/api/v1/keys",
-                "{\"name\":\"Rotating\",\"account\":\"" + subId + "\"}").json();
-        String id = created.get("key").get("id").asString();
-        String publicKey = created.get("key").get("publicKey").asString();
-        String oldSecret = created.get("secret").asString();
+        NewKey created = createKey(master, "{\"name\":\"Rotating\",\"account\":\"" + subId + "\"}");
+        String id = created.id();
+        String publicKey = created.publicKey();
+        String oldSecret = created.secret();
 
         JsonNode rotated = master.api().post("/api/v1/keys/" + id + "/rotate", "{\"graceMinutes\":90}").json();
         String newSecret = rotated.get("secret").asString();
@@ -223,10 +222,10 @@ class KeyManagementIntegrationTests extends MailtreeTestBase {
     @DisplayName("D-17: rotation without grace refuses the old secret at once; rotating again drops the older one; default grace is an hour")
     void d17_rotationWithoutGraceAndRepeatedRotation() {
         Master master = master("pro-5000");
-        JsonNode created = master.api().post("/api/v1/keys", "{\"name\":\"Strict\"}").json();
-        String id = created.get("key").get("id").asString();
-        String publicKey = created.get("key").get("publicKey").asString();
-        String first = created.get("secret").asString();
+        NewKey created = createKey(master, "{\"name\":\"Strict\"}");
+        String id = created.id();
+        String publicKey = created.publicKey();
+        String first = created.secret();
 
         JsonNode noGrace = master.api().post("/api/v1/keys/" + id + "/rotate", "{\"graceMinutes\":0}").json();
         assertThat(noGrace.get("key").get("previousSecretValidUntil").isNull()).isTrue();
@@ -378,10 +377,10 @@ class KeyManagementIntegrationTests extends MailtreeTestBase {
     @DisplayName("Bad input: unknown label, blank or too long name, grace over 24 h or negative, malformed ids: a problem code, nothing changed")
     void badInputIsRefusedAndChangesNothing() {
         Master master = master("pro-5000");
-        JsonNode created = master.api().post("/api/v1/keys", "{\"name\":\"Steady\"}").json();
-        String id = created.get("key").get("id").asString();
-        String publicKey = created.get("key").get("publicKey").asString();
-        String secret = created.get("secret").asString();
+        NewKey created = createKey(master, "{\"name\":\"Steady\"}");
+        String id = created.id();
+        String publicKey = created.publicKey();
+        String secret = created.secret();
         long keysBefore = keyCount(master.id());
         String hashBefore = secretHash(id);
 
@@ -479,6 +478,16 @@ class KeyManagementIntegrationTests extends MailtreeTestBase {
     }
 
     // --- helpers -----------------------------------------------------------------------------
+
+    /** A key created over the API, with the secret shown once. */
+    private record NewKey(String id, String publicKey, String secret) {
+    }
+
+    private static NewKey createKey(Master master, String json) {
+        JsonNode created = master.api().post("/api/v1/keys", json).json();
+        return new NewKey(created.get("key").get("id").asString(), created.get("key").get("publicKey").asString(),
+                created.get("secret").asString());
+    }
 
     private WebSession signedInOwner(Master master) {
         jdbc.sql("update app_user set password_hash = ? where account_id = ?")

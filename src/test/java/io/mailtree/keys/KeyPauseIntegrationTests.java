@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailtree.support.Api;
+import io.mailtree.support.SmtpSubmissions;
 import io.mailtree.support.WebSession;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -55,20 +50,8 @@ class KeyPauseIntegrationTests extends ReputationTestSupport {
     }
 
     private void submit(JsonNode key, String from, String to) throws MessagingException {
-        Properties properties = new Properties();
-        properties.put("mail.smtp.host", "127.0.0.1");
-        properties.put("mail.smtp.port", String.valueOf(submissionPort));
-        properties.put("mail.smtp.auth", "true");
-        Session session = Session.getInstance(properties);
-        MimeMessage message = new MimeMessage(session);
-        message.setFrom(new InternetAddress(from));
-        message.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
-        message.setSubject("Over SMTP");
-        message.setText("Sent over SMTP submission.");
-        try (Transport transport = session.getTransport("smtp")) {
-            transport.connect("127.0.0.1", submissionPort, key.get("publicKey").asString(), key.get("secret").asString());
-            transport.sendMessage(message, message.getAllRecipients());
-        }
+        SmtpSubmissions.submit(submissionPort, key.get("publicKey").asString(), key.get("secret").asString(), from, to,
+                "Over SMTP");
     }
 
     private long messagesOfKey(UUID key) {
