@@ -31,7 +31,10 @@ class OperatorConsoleBrowserIntegrationTests extends BrowserTestSupport {
         signIn("operator@mailtree.test", "operator-password-123");
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/platform"));
         assertThat(browser.getTitle()).startsWith("Operator console");
-        assertThat(browser.getPageSource()).doesNotContain("403");
+        // Not the error page ("403 · Something went wrong" was where the operator used to land): the console's
+        // own heading, and no error message. (Searching the source for "403" would match an id or a count.)
+        assertThat(browser.findElement(By.cssSelector("main h1")).getText()).isEqualTo("Operator console");
+        assertThat(browser.findElements(By.id("error-message"))).isEmpty();
 
         WebElement pro = browser.findElement(By.cssSelector("#plans tr[data-plan='pro-5000']"));
         assertThat(pro.findElement(By.cssSelector(".plan-name")).getText()).isEqualTo("Pro 5,000");

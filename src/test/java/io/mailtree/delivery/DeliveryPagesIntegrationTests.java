@@ -50,11 +50,17 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
 
     private WebSession collaborator(String permissions) {
         String email = uniqueEmail("collab");
+        UUID userId = UUID.randomUUID();
         jdbc.sql("""
                 insert into app_user (id, account_id, email, email_key, password_hash, role, permissions,
                     email_verified_at, created_at)
-                values (?, ?, ?, ?, '{noop}collaborator-pass', 'COLLABORATOR', ?, now(), now())""")
-                .params(UUID.randomUUID(), UUID.fromString(master.id()), email, email.toLowerCase(), permissions).update();
+                values (?, ?, ?, ?, '{noop}collaborator-pass', 'COLLABORATOR', '', now(), now())""")
+                .params(userId, UUID.fromString(master.id()), email, email.toLowerCase()).update();
+        // A collaborator's rights are their grant on the account (membership, ADR 0016), read on every request.
+        jdbc.sql("""
+                insert into membership (account_id, user_id, permissions, invited_by, created_at, changed_at)
+                values (?, ?, ?, 'test', now(), now())""").params(UUID.fromString(master.id()), userId, permissions)
+                .update();
         WebSession session = new WebSession(port);
         assertThat(session.signIn(email, "collaborator-pass")).endsWith("/home");
         return session;
