@@ -332,11 +332,14 @@ public class MessageQueue {
      * unlabelled key or of the pages next (1), MARKETING last (2), so a marketing backlog never delays
      * transactional mail when the workers are saturated.
      */
-    static int priority(String label) {
-        if ("TRANSACTIONAL".equals(label)) {
-            return 0;
+    static int priority(io.mailtree.keys.KeyLabel label) {
+        if (label == null) {
+            return 1;
         }
-        return "MARKETING".equals(label) ? 2 : 1;
+        return switch (label) {
+            case TRANSACTIONAL -> 0;
+            case MARKETING -> 2;
+        };
     }
 
     /**

@@ -59,7 +59,7 @@ public class KeyPauses {
      * {@code MARKETING} or null), read with the same primary-key lookup, for the queue's priority; a
      * key never judged, or resumed, passes. A null key (mail sent from the pages) passes with no label.
      */
-    public Optional<String> requireSendable(ApiKeyId key) {
+    public Optional<KeyLabel> requireSendable(ApiKeyId key) {
         if (key == null) {
             return Optional.empty();
         }
@@ -72,7 +72,7 @@ public class KeyPauses {
         if (row.isPresent() && row.get().pausedAt() != null) {
             throw new KeyPaused(row.get().name(), row.get().pausedAt());
         }
-        return row.map(Row::label);
+        return row.map(r -> KeyLabel.valueOf(r.label()));
     }
 
     /** The key's pause state, or empty when reputation has never seen the key. */
