@@ -1,3 +1,5 @@
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,15 +15,32 @@ import java.util.List;
  * for 2 % of them, or a complaint for 0.1 %, to 20,000 addresses of which CONTACTS are subscribed
  * contacts) and moves every other consumer past them, so the one measured works alone; then the time
  * until its position reaches the last event, and the CPU the server JVM and its PostgreSQL backends
- * spent meanwhile (the append itself not counted).
+ * spent meanwhile (the append itself not counted). The events carry the master's API key, so
+ * {@code keys.reputation} counts every one of them, and the master has a webhook endpoint subscribed
+ * to every message event type, answered by a local receiver, so {@code tracking.webhooks} enqueues
+ * every one (its CPU figure includes the webhook sender posting them, which runs meanwhile).
  */
 public class ConsumersBench {
 
-    static final List<String> CONSUMERS = List.of("contacts.suppressions", "accounts.last-send");
+    static final List<String> CONSUMERS = List.of("contacts.suppressions", "accounts.last-send", "keys.reputation",
+            "tracking.webhooks");
     static String base;
     static String psql;
 
+    /** The webhook endpoint's receiver; its thread would keep the JVM alive, so main stops it whatever happens. */
+    static HttpServer receiver;
+
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } finally {
+            if (receiver != null) {
+                receiver.stop(0);
+            }
+        }
+    }
+
+    static void run(String[] args) throws Exception {
         base = args[0];
         int events = Integer.parseInt(args[1]);
         int contacts = Integer.parseInt(args[2]);
@@ -37,6 +56,18 @@ public class ConsumersBench {
         Bench.send(base, "PATCH", "/api/platform/v1/masters/" + masterId, "Bearer " + token, "{\"enterpriseContactLimit\":10000000}", 200);
         String auth = "Basic " + Base64.getEncoder().encodeToString((Bench.group(created, "\"publicKey\":\"([^\"]+)\"") + ":"
                 + Bench.group(created, "\"secret\":\"([^\"]+)\"")).getBytes(StandardCharsets.UTF_8));
+        String keyId = Bench.psqlOutput(psql, "-Atc \"select id from api_key where account_id = '" + masterId
+                + "' order by created_at limit 1\"").strip();
+        // The webhook endpoint's receiver: answers every batch at once, so the sender never retries.
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        Bench.send(base, "POST", "/api/v1/webhooks", auth, "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
+                + "/hook\",\"eventTypes\":[\"message.delivered\",\"message.bounced\",\"message.complained\"]}", 201);
         Path csv = work.resolve("contacts.csv");
         StringBuilder rows = new StringBuilder("email\n");
         for (int i = 0; i < contacts; i++) {
@@ -56,7 +87,7 @@ public class ConsumersBench {
                     begin;
                     insert into message_event (account_id, message_id, api_key_id, event_type, recipient, bounce_class,
                         detail, occurred_at)
-                    select '%s'::uuid, e.i / 3, null,
+                    select '%s'::uuid, e.i / 3, '%s'::uuid,
                         case when e.i %% 3 = 0 then 'ACCEPTED' when e.i %% 3 = 1 then 'QUEUED'
                              when (e.i / 3) * 2654435761 %% 50 = 0 then 'BOUNCED'
                              when (e.i / 3) * 40503 %% 1000 = 1 then 'COMPLAINED' else 'DELIVERED' end,
@@ -68,7 +99,7 @@ public class ConsumersBench {
                     update event_consumer set position_tx = pg_current_xact_id()::text::bigint,
                         position_id = (select max(id) from message_event) where name <> '%s';
                     commit;
-                    """.formatted(masterId, events - 1, consumer));
+                    """.formatted(masterId, keyId, events - 1, consumer));
             long appended = System.nanoTime();
             // The consumer's CPU only: the append's (psql and its backend) is not counted.
             List<Long> backends = Bench.backends(psql, database);

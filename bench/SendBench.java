@@ -34,7 +34,10 @@ import java.util.regex.Pattern;
  * (10240: text + html of each message), BENCH_RAW_SECONDS (10), BENCH_RAW_THREADS (MAILTREE_DELIVERY_WORKERS
  * or 4), BENCH_DRAIN_TIMEOUT (900 s), BENCH_STALL_TIMEOUT (120 s without a new delivery ends the wait),
  * BENCH_PSQL (a psql command line for the queue summary at the end), BENCH_SUBMISSION_PORT (Mailtree's SMTP
- * submission port; 0 or unset skips (d)), BENCH_SMTP_CLIENTS (8), BENCH_SMTP_SECONDS (30; 0 skips (d)).
+ * submission port; 0 or unset skips (d)), BENCH_SMTP_CLIENTS (8), BENCH_SMTP_SECONDS (30; 0 skips (d)),
+ * BENCH_MESSAGES (0: send for SECONDS; N: send N messages, rounded up to whole batches, with SECONDS as a
+ * cap, so that runs compared side by side do the same work: a run that accepts more spends a larger
+ * share of its time draining with the API idle, and its end-to-end rate is not comparable otherwise).
  *
  * <p>Steps: provision a master, register the domain bench.example.test (DKIM key), add the sender
  * news@bench.example.test, read its confirmation e-mail from the sink and follow the link; warm up with
@@ -80,6 +83,7 @@ public class SendBench {
         int submissionPort = env("BENCH_SUBMISSION_PORT", 0);
         int smtpClients = env("BENCH_SMTP_CLIENTS", 8);
         int smtpSeconds = submissionPort > 0 ? env("BENCH_SMTP_SECONDS", 30) : 0;
+        int messages = env("BENCH_MESSAGES", 0);
         String loadBefore = loadAverage();
         System.out.printf("host: %d CPUs, load average %s%n", Runtime.getRuntime().availableProcessors(), loadBefore);
 
@@ -140,7 +144,15 @@ public class SendBench {
         long sendStart = System.nanoTime();
         long sendStartMillis = System.currentTimeMillis();
         long sendDeadline = sendStart + seconds * 1_000_000_000L;
-        System.out.printf("send: %d threads, batches of %d, %d s …%n", threads, batch, seconds);
+        // With BENCH_MESSAGES, each client takes a ticket per call and the calls stop at the last one.
+        long callsWanted = messages > 0 ? (messages + batch - 1) / batch : Long.MAX_VALUE;
+        AtomicLong tickets = new AtomicLong();
+        if (messages > 0) {
+            System.out.printf("send: %d threads, batches of %d, %,d messages (at most %d s) …%n", threads, batch,
+                    callsWanted * batch, seconds);
+        } else {
+            System.out.printf("send: %d threads, batches of %d, %d s …%n", threads, batch, seconds);
+        }
         List<Thread> clients = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Recorder mine = new Recorder();
@@ -148,7 +160,7 @@ public class SendBench {
             int thread = t;
             Thread client = new Thread(() -> {
                 int seq = 0;
-                while (System.nanoTime() < sendDeadline) {
+                while (System.nanoTime() < sendDeadline && tickets.getAndIncrement() < callsWanted) {
                     String body = batchJson(SINK_DOMAIN, String.format("t%02d-", thread), seq, batch);
                     seq += batch;
                     long start = System.nanoTime();

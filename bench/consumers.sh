@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Outcome consumer benchmark: for each consumer of the delivery event stream (contacts.suppressions,
-# accounts.last-send), append a backlog of 500,000 events in one transaction and time the consumer
+# accounts.last-send, keys.reputation, tracking.webhooks), append a backlog of 500,000 events in one transaction and time the consumer
 # through it, alone; prints events/s and CPU per event (server JVM plus its PostgreSQL backends).
 # See bench/README.md.
 #
@@ -15,6 +15,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export BENCH_DB="${BENCH_DB:-mailtree_consumerbench}"
 # shellcheck source=bench/server.sh
 source "$SCRIPT_DIR/server.sh"
+# The webhook consumer's endpoint is a receiver on this machine (ConsumersBench).
+export MAILTREE_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=127.0.0.0/8
 start_mailtree "${BENCH_HEAP:-1g}"
 
 log "cpus: $(nproc), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -13,7 +13,7 @@
 #              BENCH_BATCH (50), BENCH_MESSAGE_BYTES (10240), BENCH_RAW_SECONDS (10), BENCH_RAW_THREADS
 #              (the delivery workers), BENCH_DRAIN_TIMEOUT (900), BENCH_STALL_TIMEOUT (120), SINK_PORT (0 =
 #              any free port), BENCH_HEAP (1g), BENCH_SMTP_CLIENTS (8), BENCH_SMTP_SECONDS (30; 0 skips the
-#              SMTP submission phase), BENCH_CONSUMERS (both; on or off for one pass), plus those of server.sh (BENCH_JAR, BENCH_PORT, PG*, BENCH_SUBMISSION_PORT
+#              SMTP submission phase), BENCH_CONSUMERS (both; abba for on, off, off, on; on or off for one pass), plus those of server.sh (BENCH_JAR, BENCH_PORT, PG*, BENCH_SUBMISSION_PORT
 #              (default: first free port from 12587, or 0 when BENCH_SMTP_SECONDS=0); BENCH_DB defaults to
 #              mailtree_sendbench here; BENCH_DATABASE=h2 runs it on the embedded H2 default instead).
 set -euo pipefail
@@ -43,12 +43,15 @@ fi
 
 # BENCH_CONSUMERS: both (default) measures the same benchmark twice, back to back on this machine, each on
 # a fresh database, a fresh sink and a fresh Mailtree: first with the outcome consumers running, then with
-# them off (MAILTREE_OUTCOMES_CONSUMERS_ENABLED=false); "on" or "off" runs one pass only.
+# them off (MAILTREE_OUTCOMES_CONSUMERS_ENABLED=false); "abba" runs on, off, off, on, so a machine whose load
+# drifts during the run weighs on both sides alike (the figures are then the mean of each side's two
+# passes); "on" or "off" runs one pass only.
 case "${BENCH_CONSUMERS:-both}" in
     both) PASSES=(on off) ;;
+    abba) PASSES=(on off off on) ;;
     on) PASSES=(on) ;;
     off) PASSES=(off) ;;
-    *) log "BENCH_CONSUMERS is both, on or off, not $BENCH_CONSUMERS"; exit 1 ;;
+    *) log "BENCH_CONSUMERS is both, abba, on or off, not $BENCH_CONSUMERS"; exit 1 ;;
 esac
 
 # The sink first: Mailtree needs its port as the relay. server.sh already chose PORT and WORK.
@@ -87,6 +90,18 @@ backend_ticks() {
         echo "$pid $(cpu_ticks "$pid")"
     done
 }
+# The CPU ticks of a process's threads, summed by thread name with any trailing number dropped, as "name
+# ticks" lines: the outcome consumers' threads are named outcomes-<consumer> (Linux keeps 15 characters).
+thread_ticks() {
+    local task
+    for task in /proc/"$1"/task/*; do
+        [[ -r "$task/stat" ]] || continue
+        # the name is in parentheses and may hold spaces: take the fields after the last ')'
+        awk '{ line = $0; name = substr(line, index(line, "(") + 1); name = substr(name, 1, length(name) - length(substr(name, index(name, ")"))))
+               rest = substr(line, index(line, ") ") + 2); split(rest, f, " ")
+               gsub(/[-#]?[0-9]+$/, "", name); gsub(/ /, "_", name); print name, f[12] + f[13] }' "$task/stat"
+    done | awk '{ t[$1] += $2 } END { for (n in t) print n, t[n] }'
+}
 # CPU seconds the backends used between two backend_ticks samples (a backend opened meanwhile counts whole).
 backend_seconds() {
     awk -v hz="$(getconf CLK_TCK)" 'NR == FNR { before[$1] = $2; next } { used += $2 - ($1 in before ? before[$1] : 0) }
@@ -98,8 +113,11 @@ PSQL=""
 [[ "$BENCH_DATABASE" == "postgresql" ]] && PSQL="psql -h $PGHOST -p $PGPORT -U $PGUSER -d $DB"
 log "database: $BENCH_DATABASE"
 BENCH_RC=0
-declare -A RATE DELIVERED SERVER_CPU DB_CPU
-for pass in "${PASSES[@]}"; do
+declare -A RATE DELIVERED SERVER_CPU DB_CPU CONSUMER_CPU
+for index in "${!PASSES[@]}"; do
+    mode="${PASSES[$index]}"
+    # A pass's files and figures are keyed by its mode and its place in the run (on-1, off-2, ...).
+    pass="$mode-$((index + 1))"
     if [[ -n "$SERVER_PID" ]]; then
         stop_mailtree
         stop_sink
@@ -111,7 +129,7 @@ for pass in "${PASSES[@]}"; do
     export MAILTREE_RELAY_HOST=127.0.0.1
     export MAILTREE_RELAY_PORT="$SINK_SMTP"
     export MAILTREE_BASE_URL="http://127.0.0.1:$PORT"
-    export MAILTREE_OUTCOMES_CONSUMERS_ENABLED=$([[ "$pass" == "on" ]] && echo true || echo false)
+    export MAILTREE_OUTCOMES_CONSUMERS_ENABLED=$([[ "$mode" == "on" ]] && echo true || echo false)
     log "relay 127.0.0.1:$SINK_SMTP, base URL $MAILTREE_BASE_URL, delivery workers ${MAILTREE_DELIVERY_WORKERS:-8 (default)}, SMTP submission port $BENCH_SUBMISSION_PORT, outcome consumers $pass"
     SERVER_LOG="$WORK/server-$pass.log"
     start_mailtree "${BENCH_HEAP:-1g}"
@@ -131,6 +149,7 @@ for pass in "${PASSES[@]}"; do
             printf '%s\n' "$line" >>"$WORK/send-$pass.txt"
             if [[ "$line" == "send: "*" threads, batches of "* ]]; then
                 cpu_ticks "$SERVER_PID" >"$WORK/server-send-start-$pass"
+                thread_ticks "$SERVER_PID" >"$WORK/threads-before-$pass"
                 backend_ticks >"$WORK/backends-before-$pass"
             fi
         done
@@ -139,6 +158,14 @@ for pass in "${PASSES[@]}"; do
     [[ $pass_rc -eq 0 ]] || BENCH_RC=$pass_rc
     [[ -s "$WORK/server-send-start-$pass" ]] || cpu_ticks "$SERVER_PID" >"$WORK/server-send-start-$pass"
     [[ -f "$WORK/backends-before-$pass" ]] || : >"$WORK/backends-before-$pass"
+    [[ -f "$WORK/threads-before-$pass" ]] || : >"$WORK/threads-before-$pass"
+    thread_ticks "$SERVER_PID" >"$WORK/threads-after-$pass"
+    # Where Mailtree's CPU went during the send and the drain, by thread name, the busiest first.
+    echo "threads:   CPU seconds by thread name, send start to drained:"
+    awk -v hz="$(getconf CLK_TCK)" 'NR == FNR { before[$1] = $2; next } { used = ($2 - before[$1]) / hz; if (used >= 0.1) printf "  %-22s %7.1f s\n", $1, used }' \
+        "$WORK/threads-before-$pass" "$WORK/threads-after-$pass" | sort -k2 -rn | head -n 15
+    CONSUMER_CPU[$pass]="$(awk -v hz="$(getconf CLK_TCK)" 'NR == FNR { before[$1] = $2; next } $1 ~ /^outcomes-/ { used += $2 - before[$1] }
+        END { printf "%.1f", used / hz }' "$WORK/threads-before-$pass" "$WORK/threads-after-$pass")"
 
     backend_ticks >"$WORK/backends-after-$pass"
     SERVER_CPU_AFTER="$(cpu_seconds "$SERVER_PID")"
@@ -156,15 +183,27 @@ done
 
 echo
 echo "== delivered with and without the outcome consumers (same machine, back to back) =="
-for pass in "${PASSES[@]}"; do
+for index in "${!PASSES[@]}"; do
+    pass="${PASSES[$index]}-$((index + 1))"
     awk -v pass="$pass" -v rate="${RATE[$pass]:-0}" -v n="${DELIVERED[$pass]:-0}" -v server="${SERVER_CPU[$pass]}" \
-        -v db="${DB_CPU[$pass]}" -v database="$BENCH_DATABASE" 'BEGIN {
+        -v db="${DB_CPU[$pass]}" -v consumers="${CONSUMER_CPU[$pass]}" -v database="$BENCH_DATABASE" 'BEGIN {
         per = (n > 0 ? (server + db) * 1000 / n : 0)
-        printf "consumers %-3s: %8.0f msg/s delivered end to end, %d delivered; CPU %.1f s Mailtree + %.1f s PostgreSQL backends = %.2f ms per delivered message%s\n",
-            pass, rate, n, server, db, per, (database == "h2" ? " (H2: in the Mailtree figure)" : "") }'
+        printf "consumers %-5s: %8.0f msg/s delivered end to end, %d delivered; CPU %.1f s Mailtree (%.1f s of it the consumer threads) + %.1f s PostgreSQL backends = %.2f ms per delivered message%s\n",
+            pass, rate, n, server, consumers, db, per, (database == "h2" ? " (H2: in the Mailtree figure)" : "") }'
 done
-if [[ ${#PASSES[@]} -eq 2 ]]; then
-    awk -v on="${RATE[on]:-0}" -v off="${RATE[off]:-0}" 'BEGIN {
-        printf "ratio:         delivered msg/s with consumers / without = %.3f\n", (off > 0 ? on / off : 0) }'
-fi
+# Each side's mean over its passes, then the ratio of the means.
+{
+    for index in "${!PASSES[@]}"; do
+        pass="${PASSES[$index]}-$((index + 1))"
+        echo "${PASSES[$index]} ${RATE[$pass]:-0} ${DELIVERED[$pass]:-0} ${SERVER_CPU[$pass]:-0} ${DB_CPU[$pass]:-0} ${CONSUMER_CPU[$pass]:-0}"
+    done
+} | awk '{ passes[$1]++; rate[$1] += $2; n[$1] += $3; cpu[$1] += $4 + $5; consumers[$1] += $6 }
+    END {
+        if (!("on" in passes) || !("off" in passes)) exit
+        on = rate["on"] / passes["on"]; off = rate["off"] / passes["off"]
+        printf "mean:          on %.0f msg/s (%d pass(es)), off %.0f msg/s (%d pass(es)); CPU per delivered message on %.2f ms, off %.2f ms; the consumer threads %.3f ms of it\n",
+            on, passes["on"], off, passes["off"], (n["on"] ? cpu["on"] * 1000 / n["on"] : 0),
+            (n["off"] ? cpu["off"] * 1000 / n["off"] : 0), (n["on"] ? consumers["on"] * 1000 / n["on"] : 0)
+        printf "ratio:         delivered msg/s with consumers / without = %.3f\n", (off > 0 ? on / off : 0)
+    }'
 exit "$BENCH_RC"
