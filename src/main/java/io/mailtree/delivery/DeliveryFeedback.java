@@ -77,14 +77,26 @@ public class DeliveryFeedback {
     }
 
     /**
-     * Records a bounce: a hard one (with its recipient, when known) is a BOUNCED event and marks the
-     * message bounced; a soft one (a delay report) is a DEFERRED event.
+     * Records a bounce: a permanent one (with its recipient, when known) is a BOUNCED event and marks
+     * the message bounced; a delay report is a DEFERRED event. What the permanent one is about comes
+     * from its RFC 3463 status (or, without one, the diagnostic), as for a refusal at hand-over
+     * ({@link SmtpOutcomes}): {@code HARD} when the address is at fault, {@code BLOCK} for a policy
+     * refusal (X.7.x), and {@code SOFT} for a full mailbox or too many recipients (the remote server
+     * has given up on this copy, but the address is not suppressed for it).
      */
     @Transactional
     public void bounced(Match match, String recipient, boolean hard, String status, String diagnostic) {
         String address = recipientOf(match, recipient);
-        String detail = (hard ? "hard: " : "soft: ") + (status == null ? "" : status + " ")
-                + (diagnostic == null ? "" : diagnostic);
+        Optional<EnhancedStatus> code = EnhancedStatus.in(status).or(() -> EnhancedStatus.in(diagnostic));
+        String bounceClass = !hard ? null
+                : code.map(c -> c.isPolicy() ? Outcome.BLOCK : c.isUsuallyTransient() ? Outcome.SOFT : Outcome.HARD)
+                        .orElse(Outcome.HARD);
+        String prefix = !hard ? "soft: " : switch (bounceClass) {
+            case Outcome.BLOCK -> "blocked: ";
+            case Outcome.SOFT -> "soft: ";
+            default -> "hard: ";
+        };
+        String detail = prefix + (status == null ? "" : status + " ") + (diagnostic == null ? "" : diagnostic);
         if (hard && address != null) {
             // The message's row before the event: on H2 the event append holds a lock until commit.
             jdbc.sql("update message set status = ? where id = ? and status in (?, ?, ?)")
@@ -93,7 +105,7 @@ public class DeliveryFeedback {
                     .update();
         }
         events.record(new MessageEvents.Event(match.account(), match.messageId(), match.apiKeyId(),
-                hard ? OutcomeType.BOUNCED : OutcomeType.DEFERRED, address, hard ? Outcome.HARD : null, detail.strip()));
+                hard ? OutcomeType.BOUNCED : OutcomeType.DEFERRED, address, bounceClass, detail.strip()));
     }
 
     /** Records a complaint as a COMPLAINED event of the message. */

@@ -98,11 +98,18 @@ class OutcomeWriter {
     }
 
     /**
-     * A hard bounce. The contacts module suppresses the address and marks its contact when it reads
-     * the event; until then the rest of this batch skips the address ({@link DeliveryAttempts}).
+     * A permanent refusal. A hard bounce: the contacts module suppresses the address and marks its
+     * contact when it reads the event, and until then the rest of this batch skips the address
+     * ({@link DeliveryAttempts}). A policy refusal (RFC 3463 X.7.x) is a {@code BLOCK} bounce: this copy
+     * is not tried again, but the address stays mailable.
      */
     private static void bounce(MessageClaims.Claimed message, SmtpOutcome.Refusal refusal, Batch batch) {
-        batch.event(message, OutcomeType.BOUNCED, refusal.recipient(), Outcome.HARD, "hard: " + refusal.diagnostic());
+        if (refusal.policy()) {
+            batch.event(message, OutcomeType.BOUNCED, refusal.recipient(), Outcome.BLOCK,
+                    "blocked: " + refusal.diagnostic());
+        } else {
+            batch.event(message, OutcomeType.BOUNCED, refusal.recipient(), Outcome.HARD, "hard: " + refusal.diagnostic());
+        }
     }
 
     /** A temporary failure: retried with exponential backoff and jitter, or a soft bounce past the horizon. */

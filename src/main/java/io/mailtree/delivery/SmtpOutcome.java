@@ -9,7 +9,10 @@ import java.util.List;
  */
 sealed interface SmtpOutcome {
 
-    /** The recipients whose address this outcome bounces hard, so the rest of the batch skips them. */
+    /**
+     * The recipients whose address this outcome bounces hard, so the rest of the batch skips them; a
+     * policy refusal is not among them.
+     */
     List<String> hardBounced();
 
     /** The relay took the message for every recipient. */
@@ -31,7 +34,10 @@ sealed interface SmtpOutcome {
         }
     }
 
-    /** The whole message was refused permanently: every recipient bounces hard with its diagnostic. */
+    /**
+     * The whole message was refused permanently: every recipient bounces with its diagnostic (hard, or
+     * as a policy refusal).
+     */
     record Bounced(List<Refusal> refusals, String reason) implements SmtpOutcome {
         public Bounced {
             refusals = List.copyOf(refusals);
@@ -39,7 +45,7 @@ sealed interface SmtpOutcome {
 
         @Override
         public List<String> hardBounced() {
-            return refusals.stream().map(Refusal::recipient).toList();
+            return refusals.stream().filter(r -> !r.policy()).map(Refusal::recipient).toList();
         }
     }
 
@@ -56,7 +62,8 @@ sealed interface SmtpOutcome {
     }
 
     /**
-     * Some recipients taken, some refused: the refused ones bounce hard (5xx) or are retried (4xx)
+     * Some recipients taken, some refused: the refused ones bounce (5xx) or are retried (4xx, and the
+     * 5xx that are usually temporary)
      * with the ones the relay never got to. {@code reason} is the relay's summary, kept on the row.
      */
     record Partly(List<String> sent, List<Refusal> bounced, List<String> retry, String reason) implements SmtpOutcome {
@@ -68,11 +75,20 @@ sealed interface SmtpOutcome {
 
         @Override
         public List<String> hardBounced() {
-            return bounced.stream().map(Refusal::recipient).toList();
+            return bounced.stream().filter(r -> !r.policy()).map(Refusal::recipient).toList();
         }
     }
 
-    /** A recipient refused permanently, with the diagnostic its bounce event carries ("550 …"). */
-    record Refusal(String recipient, String diagnostic) {
+    /**
+     * A recipient refused permanently, with the diagnostic its bounce event carries ("550 …").
+     * {@code policy} when the refusal is about the message, not the address (RFC 3463 X.7.x): the
+     * recipient is not mailed this message again, but its address is not suppressed.
+     */
+    record Refusal(String recipient, String diagnostic, boolean policy) {
+
+        /** A refusal of the address itself. */
+        Refusal(String recipient, String diagnostic) {
+            this(recipient, diagnostic, false);
+        }
     }
 }

@@ -33,23 +33,23 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
  *   <li>everything else (connection refused, timeout, TLS handshake failure, 4xx): deferred.
  * </ul>
  *
- * <p><strong>Only the basic reply code decides</strong> (RFC 5321 §4.2.1: the first digit); the
- * RFC 3463 enhanced status code in the text ({@code 4.2.2}, {@code 5.1.1}, {@code 5.7.1} …) is kept in
- * the diagnostic but never changes the outcome. Where RFC 3463 / RFC 5321 would read a reply
- * differently, this is today's behaviour, kept on purpose until it is changed deliberately:
+ * <p><strong>The basic reply code decides whether a failure is permanent</strong> (RFC 5321 §4.2.1:
+ * the first digit), and the RFC 3463 enhanced status code in the text ({@link EnhancedStatus}) says
+ * what a permanent one is about:
  * <ul>
- *   <li>{@code 552 5.2.2} (mailbox full) bounces <em>hard</em>. RFC 3463 §3.3 says X.2.2 "is useful
- *       for both permanent and persistent transient errors", and RFC 5321 §4.5.3.1.10 asks clients to
- *       treat a 552 answer to RCPT for "too many recipients" as the temporary 452; a full mailbox is
- *       usually temporary, so the address is suppressed sooner than necessary.
- *   <li>a reply whose classes disagree ({@code 450 5.1.1}, {@code 550 4.2.2}): RFC 3463 §2 says the
- *       enhanced code should be the more specific, but the basic code decides here.
- *   <li>{@code 5.7.x} (policy, e.g. {@code 554 5.7.1} refused as spam, or DMARC rejection) bounces hard
- *       like any 5xx, so a policy refusal of <em>our</em> message suppresses the recipient's address;
- *       RFC 3463 classes X.7.x as a security or policy status, not a bad address.
- *   <li>an invalid address without any reply code (0, e.g. one Jakarta Mail rejected before RCPT)
- *       bounces hard.
+ *   <li>{@code 5.7.x} (security or policy: {@code 554 5.7.1} refused as spam, {@code 550 5.7.26} DMARC)
+ *       is a <em>policy refusal</em>: the recipient's copy fails for good, as a {@code BLOCK} bounce, but
+ *       the address is not suppressed, because the refusal is about our message, not the address
+ *       (RFC 3463 §3.8);
+ *   <li>{@code X.2.2} (mailbox full, "useful for both permanent and persistent transient errors",
+ *       RFC 3463 §3.3) and {@code X.5.3} (too many recipients, which RFC 5321 §4.5.3.1.10 asks
+ *       clients to treat as the temporary 452) are retried even after a 5xx, and become a soft bounce
+ *       only past the retry horizon;
+ *   <li>any other 5xx bounces hard, and so does an invalid address without any reply code (0, e.g.
+ *       one Jakarta Mail rejected before RCPT).
  * </ul>
+ * A 4xx is retried whatever its enhanced code says ({@code 450 5.1.1}): a server that asks to be
+ * tried again is tried again.
  */
 final class SmtpOutcomes {
 
@@ -72,24 +72,39 @@ final class SmtpOutcomes {
         }
         if (failure instanceof SMTPSendFailedException refusedAfterData) {
             // A refusal of the whole message (after DATA): Angus lists the recipients as valid but unsent,
-            // so the reply code decides between a hard bounce and a retry.
-            return refusedAfterData.getReturnCode() >= 500
+            // so the reply decides between a bounce and a retry.
+            return permanent(refusedAfterData.getReturnCode(), refusedAfterData.getMessage())
                     ? bounceAll(recipients, refusedAfterData.getReturnCode(), refusedAfterData.getMessage())
                     : new SmtpOutcome.Deferred(refusedAfterData.getMessage(), false);
         }
         if (failure instanceof SendFailedException partly) {
             return partly(partly);
         }
-        if (failure instanceof MessagingException messaging && returnCode(messaging) >= 500) {
+        if (failure instanceof MessagingException messaging && returnCode(messaging) >= 500
+                && permanent(returnCode(messaging), messaging.getMessage())) {
             return bounceAll(recipients, returnCode(messaging), messaging.getMessage());
+        }
+        if (failure instanceof MessagingException messaging && returnCode(messaging) >= 500) {
+            return new SmtpOutcome.Deferred(messaging.getMessage(), false);
         }
         return new SmtpOutcome.Deferred(failure.getClass().getSimpleName() + ": " + failure.getMessage(),
                 !(failure instanceof MessagingException));
     }
 
+    /** A 5xx that is not one of the usually temporary ones (mailbox full, too many recipients). */
+    private static boolean permanent(int code, String text) {
+        return code >= 500 && !EnhancedStatus.in(text).map(EnhancedStatus::isUsuallyTransient).orElse(false);
+    }
+
+    /** Whether a permanent refusal is about the message (X.7.x), not the address. */
+    private static boolean policy(String text) {
+        return EnhancedStatus.in(text).map(EnhancedStatus::isPolicy).orElse(false);
+    }
+
     private static SmtpOutcome bounceAll(List<String> recipients, int code, String reason) {
+        boolean policy = policy(reason);
         return new SmtpOutcome.Bounced(
-                recipients.stream().map(r -> new SmtpOutcome.Refusal(r, code + " " + reason)).toList(), reason);
+                recipients.stream().map(r -> new SmtpOutcome.Refusal(r, code + " " + reason, policy)).toList(), reason);
     }
 
     private static SmtpOutcome partly(SendFailedException failure) {
@@ -97,9 +112,12 @@ final class SmtpOutcomes {
         List<String> retry = new ArrayList<>(addresses(failure.getValidUnsentAddresses()));
         List<SmtpOutcome.Refusal> bounced = new ArrayList<>();
         for (String invalid : addresses(failure.getInvalidAddresses())) {
-            int code = codes.getOrDefault(invalid.toLowerCase(), returnCode(failure));
-            if (code >= 500 || code == 0) {
-                bounced.add(new SmtpOutcome.Refusal(invalid, code + " " + failure.getMessage()));
+            Integer own = codes.get(invalid.toLowerCase());
+            int code = own != null ? own : returnCode(failure);
+            // The refusal's own reply text where the chain has one, for its enhanced code.
+            String text = own != null ? texts(failure).get(invalid.toLowerCase()) : failure.getMessage();
+            if (code == 0 || permanent(code, text)) {
+                bounced.add(new SmtpOutcome.Refusal(invalid, code + " " + failure.getMessage(), code != 0 && policy(text)));
             } else {
                 retry.add(invalid);
             }
@@ -116,6 +134,17 @@ final class SmtpOutcomes {
             }
         }
         return codes;
+    }
+
+    /** The reply text of each refused recipient of a partly failed send. */
+    private static Map<String, String> texts(SendFailedException failure) {
+        Map<String, String> texts = new HashMap<>();
+        for (Exception next = failure; next instanceof MessagingException messaging; next = messaging.getNextException()) {
+            if (next instanceof SMTPAddressFailedException address) {
+                texts.put(address.getAddress().getAddress().toLowerCase(), address.getMessage());
+            }
+        }
+        return texts;
     }
 
     /** The first SMTP reply code in the exception chain, or 0 if it carries none. */

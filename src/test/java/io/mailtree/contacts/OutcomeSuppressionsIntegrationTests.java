@@ -91,13 +91,14 @@ class OutcomeSuppressionsIntegrationTests extends MailtreeTestBase {
     }
 
     @Test
-    @DisplayName("Soft bounces, deferrals and deliveries suppress nothing")
+    @DisplayName("Soft bounces, policy blocks, deferrals and deliveries suppress nothing")
     void softOutcomesSuppressNothing() {
         Master master = master("pro-1000");
         String address = uniqueEmail("fine");
         String marker = uniqueEmail("marker");
         master.api().post("/api/v1/contacts", "{\"email\":\"" + address + "\"}");
         append(master.id(), "BOUNCED", address, "SOFT", "soft: no delivery within the retry horizon");
+        append(master.id(), "BOUNCED", address, "BLOCK", "blocked: 554 5.7.1 message refused as spam");
         append(master.id(), "DEFERRED", address, null, "451 try later");
         append(master.id(), "DELIVERED", address, null, null);
         // A hard bounce after them: once it is applied, the earlier events have been read too.

@@ -334,6 +334,39 @@ class DeliveryReliabilityIntegrationTests {
     }
 
     @Test
+    @Order(5)
+    @DisplayName("A policy refusal (554 5.7.1) bounces each copy as BLOCK and suppresses nobody; a hard bounce after it still suppresses")
+    void aPolicyRefusalBouncesTheCopyButSuppressesNobody() throws Exception {
+        Provisioned master = provision(port, operatorToken());
+        String from = confirmSender(port, master.api(), "policy.example.test");
+        String refusing = "strict-" + UUID.randomUUID().toString().substring(0, 8) + "@policy.example.test";
+        String gone = "gone-" + UUID.randomUUID().toString().substring(0, 8) + "@policy.example.test";
+        RELAY.policy((recipient, attempt) -> recipient.equalsIgnoreCase(refusing) ? ControllableRelay.Answer.POLICY_AT_DATA
+                : recipient.equalsIgnoreCase(gone) ? ControllableRelay.Answer.PERMANENT_AT_RCPT
+                : ControllableRelay.Answer.ACCEPT);
+        send(master.api(), from, List.of(refusing, refusing, refusing), "Refused by policy");
+        awaitQuiet(master.id());
+        // Not suppressed within the batch either: every copy was offered, and each was refused once.
+        assertThat(statuses(master.id())).containsExactly(Map.entry("BOUNCED", 3L));
+        assertThat(jdbc.sql("select distinct bounce_class from message_event where account_id = ? and event_type = 'BOUNCED'")
+                .param(UUID.fromString(master.id())).query(String.class).list()).containsExactly("BLOCK");
+        // A hard bounce later in the stream: once the contacts consumer has suppressed it, it has read the blocks too.
+        send(master.api(), from, List.of(gone), "Gone");
+        awaitOrReport(() -> suppressed(master.id()).contains(gone), 30_000, () -> "suppressed: " + suppressed(master.id()));
+        assertThat(suppressed(master.id())).containsExactly(gone);
+        // The address refused by policy is still mailable: a new message to it is offered to the relay again.
+        RELAY.policy((recipient, attempt) -> ControllableRelay.Answer.ACCEPT);
+        send(master.api(), from, List.of(refusing), "Accepted now");
+        awaitQuiet(master.id());
+        assertThat(RELAY.acceptedFor(refusing)).isEqualTo(1);
+    }
+
+    private List<String> suppressed(String account) {
+        return jdbc.sql("select email from suppression where account_id = ? order by email")
+                .param(UUID.fromString(account)).query(String.class).list();
+    }
+
+    @Test
     @Order(6)
     @DisplayName("An outcome is written only under the lease it was claimed with: a worker whose lease passed to another records nothing")
     void outcomesNeedTheLease() throws Exception {

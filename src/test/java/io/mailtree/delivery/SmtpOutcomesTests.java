@@ -35,67 +35,93 @@ class SmtpOutcomesTests {
         assertThat(SmtpOutcomes.classify(TWO, null).hardBounced()).isEmpty();
     }
 
+    /** What a refusal comes to for the recipient. */
+    enum Fate { RETRY, HARD, POLICY }
+
     /** A refusal of one recipient at RCPT (or of its copy after DATA), as RelayConnection reports it. */
-    @ParameterizedTest(name = "{0} {1} -> hard bounce: {2}")
+    @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
         // 4xx: transient (RFC 5321 §4.2.1), whatever the enhanced code says
-        "421, 4.4.2 connection dropped, false",
-        "450, 4.2.1 mailbox unavailable, false",
-        "451, 4.3.0 local error, false",
-        "452, 4.2.2 mailbox full, false",
-        "452, 4.5.3 too many recipients, false",
-        // 5xx: permanent
-        "550, 5.1.1 user unknown, true",
-        "551, 5.1.6 user not local, true",
-        "552, 5.2.2 mailbox full, true", // today's behaviour: hard (see SmtpOutcomes' Javadoc)
-        "553, 5.1.3 bad address syntax, true",
-        "554, 5.7.1 refused by policy, true", // policy counts as hard today
-        "550, 5.7.26 DMARC policy, true",
-        // classes that disagree: the basic reply code decides, not the enhanced one
-        "450, 5.1.1 user unknown, false",
-        "550, 4.2.2 mailbox full, true",
+        "421, 4.4.2 connection dropped, RETRY",
+        "450, 4.2.1 mailbox unavailable, RETRY",
+        "451, 4.3.0 local error, RETRY",
+        "452, 4.2.2 mailbox full, RETRY",
+        "452, 4.5.3 too many recipients, RETRY",
+        "450, 5.1.1 user unknown, RETRY",
+        "451, 4.7.1 greylisted, RETRY",
+        // 5xx about the address: permanent, the address is suppressed
+        "550, 5.1.1 user unknown, HARD",
+        "551, 5.1.6 user not local, HARD",
+        "553, 5.1.3 bad address syntax, HARD",
+        "550, 5.2.1 mailbox disabled, HARD",
+        "550, user unknown (no enhanced code), HARD",
+        // 5xx the RFCs call usually temporary: mailbox full (RFC 3463 §3.3), too many recipients (RFC 5321 §4.5.3.1.10)
+        "552, 5.2.2 mailbox full, RETRY",
+        "550, 4.2.2 mailbox full, RETRY",
+        "552, 5.5.3 too many recipients, RETRY",
+        // 5.7.x: a refusal of our message by policy, not of the address (RFC 3463 §3.8)
+        "554, 5.7.1 refused by policy, POLICY",
+        "550, 5.7.26 DMARC policy, POLICY",
+        "550, 5.7.350 remote server returned message detected as spam, POLICY",
     })
-    void aRefusedRecipientBouncesHardOnA5xxReplyCodeOnly(int code, String text, boolean hard) throws Exception {
+    void aRefusedRecipientBouncesOnAPermanentReplyAndOnlyItsAddressIsSuppressed(int code, String text, Fate fate)
+            throws Exception {
         String reply = code + " " + text;
         SmtpOutcome outcome = SmtpOutcomes.classify(ONE, partly(List.of(), List.of(), refusal("ann@example.org", code, reply)));
         SmtpOutcome.Partly partly = (SmtpOutcome.Partly) outcome;
         assertThat(partly.sent()).isEmpty();
-        if (hard) {
-            assertThat(partly.bounced()).extracting(SmtpOutcome.Refusal::recipient).containsExactly("ann@example.org");
-            assertThat(partly.bounced().get(0).diagnostic()).startsWith(code + " ");
-            assertThat(partly.retry()).isEmpty();
-            assertThat(outcome.hardBounced()).containsExactly("ann@example.org");
-        } else {
-            assertThat(partly.bounced()).isEmpty();
-            assertThat(partly.retry()).containsExactly("ann@example.org");
-            assertThat(outcome.hardBounced()).isEmpty();
+        switch (fate) {
+            case RETRY -> {
+                assertThat(partly.bounced()).isEmpty();
+                assertThat(partly.retry()).containsExactly("ann@example.org");
+                assertThat(outcome.hardBounced()).isEmpty();
+            }
+            case HARD, POLICY -> {
+                assertThat(partly.bounced()).extracting(SmtpOutcome.Refusal::recipient).containsExactly("ann@example.org");
+                assertThat(partly.bounced().get(0).diagnostic()).startsWith(code + " ");
+                assertThat(partly.bounced().get(0).policy()).isEqualTo(fate == Fate.POLICY);
+                assertThat(partly.retry()).isEmpty();
+                assertThat(outcome.hardBounced()).isEqualTo(fate == Fate.HARD ? List.of("ann@example.org") : List.of());
+            }
         }
     }
 
     /** The whole message refused after DATA, rethrown as Angus raised it. */
-    @ParameterizedTest(name = "{0} {1} after DATA -> hard bounce: {2}")
+    @ParameterizedTest(name = "{0} {1} after DATA -> {2}")
     @CsvSource({
-        "421, 4.3.2 shutting down, false",
-        "451, 4.7.1 greylisted, false",
-        "452, 4.3.1 insufficient storage, false",
-        "552, 5.3.4 message too big, true",
-        "554, 5.7.1 spam, true",
-        "550, 5.7.1 policy, true",
+        "421, 4.3.2 shutting down, RETRY",
+        "451, 4.7.1 greylisted, RETRY",
+        "452, 4.3.1 insufficient storage, RETRY",
+        "552, 5.2.2 mailbox full, RETRY",
+        "552, 5.3.4 message too big, HARD",
+        "554, 5.7.1 spam, POLICY",
+        "550, 5.7.1 policy, POLICY",
     })
-    void aMessageRefusedAfterDataBouncesEveryRecipientOnA5xx(int code, String text, boolean hard) throws Exception {
+    void aMessageRefusedAfterDataBouncesEveryRecipientOnAPermanentReply(int code, String text, Fate fate) throws Exception {
         String reply = code + " " + text;
         SmtpOutcome outcome = SmtpOutcomes.classify(TWO, new SMTPSendFailedException("DATA", code, reply, null,
                 new Address[0], addresses(TWO), new Address[0]));
-        if (hard) {
-            SmtpOutcome.Bounced bounced = (SmtpOutcome.Bounced) outcome;
-            assertThat(bounced.refusals()).containsExactly(
-                    new SmtpOutcome.Refusal("ann@example.org", code + " " + reply),
-                    new SmtpOutcome.Refusal("bob@example.org", code + " " + reply));
-            assertThat(bounced.reason()).isEqualTo(reply);
-            assertThat(outcome.hardBounced()).isEqualTo(TWO);
-        } else {
+        if (fate == Fate.RETRY) {
             assertThat(outcome).isEqualTo(new SmtpOutcome.Deferred(reply, false));
+            return;
         }
+        SmtpOutcome.Bounced bounced = (SmtpOutcome.Bounced) outcome;
+        boolean policy = fate == Fate.POLICY;
+        assertThat(bounced.refusals()).containsExactly(
+                new SmtpOutcome.Refusal("ann@example.org", code + " " + reply, policy),
+                new SmtpOutcome.Refusal("bob@example.org", code + " " + reply, policy));
+        assertThat(bounced.reason()).isEqualTo(reply);
+        assertThat(outcome.hardBounced()).isEqualTo(policy ? List.of() : TWO);
+    }
+
+    @Test
+    void anEnhancedCodeIsReadFromTheTextButNotFromAnAddressOrANumberThatLooksLikeOne() {
+        assertThat(EnhancedStatus.in("550 5.7.1 refused")).contains(new EnhancedStatus(5, 7, 1));
+        assertThat(EnhancedStatus.in("550-5.7.26 Unauthenticated email")).contains(new EnhancedStatus(5, 7, 26));
+        assertThat(EnhancedStatus.in("550 no such user 10.5.7.1")).isEmpty();
+        assertThat(EnhancedStatus.in("550 v1.5.7.1 build")).isEmpty();
+        assertThat(EnhancedStatus.in("550 refused")).isEmpty();
+        assertThat(EnhancedStatus.in(null)).isEmpty();
     }
 
     @Test

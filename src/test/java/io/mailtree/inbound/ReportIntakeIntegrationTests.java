@@ -31,7 +31,11 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
     }
 
     private Sent sendOne() throws Exception {
-        Master master = master("pro-1000");
+        return sendOne(master("pro-1000"));
+    }
+
+    /** One message to a new contact of {@code master}, delivered. */
+    private Sent sendOne(Master master) throws Exception {
         String to = uniqueEmail("reader");
         master.api().post("/api/v1/contacts", "{\"email\":\"" + to + "\"}");
         JsonNode result = send(master, confirmedSender(master), List.of(to));
@@ -90,6 +94,10 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
     }
 
     private static String dsn(String to, String recipient, String messageId) {
+        return dsn(to, recipient, messageId, "5.1.1", "550 5.1.1 user unknown");
+    }
+
+    private static String dsn(String to, String recipient, String messageId, String status, String diagnostic) {
         return """
                 From: MAILER-DAEMON@relay.example
                 To: %s
@@ -108,8 +116,8 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
 
                 Final-Recipient: rfc822; %s
                 Action: failed
-                Status: 5.1.1
-                Diagnostic-Code: smtp; 550 5.1.1 user unknown
+                Status: %s
+                Diagnostic-Code: smtp; %s
 
                 --BOUNDARY
                 Content-Type: text/rfc822-headers
@@ -118,7 +126,7 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
                 Subject: Hi
 
                 --BOUNDARY--
-                """.formatted(to, recipient, messageId).replace("\n", "\r\n");
+                """.formatted(to, recipient, status, diagnostic, messageId).replace("\n", "\r\n");
     }
 
     private JsonNode events(Sent sent) {
@@ -142,6 +150,33 @@ class ReportIntakeIntegrationTests extends MailtreeTestBase {
                     .get("status").asString()).isEqualTo("BOUNCED");
             assertThat(allowance(sent.master().api()).get("ownActiveContacts").asInt()).isZero();
         });
+    }
+
+    @Test
+    @DisplayName("A DSN of a policy refusal (5.7.1) bounces the message as BLOCK and suppresses nobody; a full mailbox (5.2.2) neither")
+    void aPolicyRefusalReportSuppressesNobody() throws Exception {
+        Sent blocked = sendOne();
+        Sent full = sendOne(blocked.master());
+        Sent gone = sendOne(blocked.master());
+        report("bounces+" + blocked.verp() + "@bounces.mailtree.localhost", dsn("bounces+" + blocked.verp()
+                + "@bounces.mailtree.localhost", blocked.to(), blocked.messageId(), "5.7.1",
+                "554 5.7.1 message refused as spam"));
+        report("bounces+" + full.verp() + "@bounces.mailtree.localhost", dsn("bounces+" + full.verp()
+                + "@bounces.mailtree.localhost", full.to(), full.messageId(), "5.2.2", "552 5.2.2 mailbox full"));
+        assertThat(events(blocked).get("message").get("status").asString()).isEqualTo("BOUNCED");
+        assertThat(events(blocked).get("events").toString()).contains("blocked: 5.7.1");
+        assertThat(events(full).get("events").toString()).contains("soft: 5.2.2");
+        // A hard bounce reported after them: once the contacts consumer has applied it, it has read the others.
+        report("bounces+" + gone.verp() + "@bounces.mailtree.localhost", dsn("bounces+" + gone.verp()
+                + "@bounces.mailtree.localhost", gone.to(), gone.messageId()));
+        Eventually.afterConsumers(() -> assertThat(blocked.master().api().get("/api/v1/suppressions").json()
+                .get("items").size()).isEqualTo(1));
+        assertThat(blocked.master().api().get("/api/v1/suppressions").json().get("items").get(0).get("email").asString())
+                .isEqualTo(gone.to());
+        for (Sent still : List.of(blocked, full)) {
+            assertThat(blocked.master().api().get("/api/v1/contacts?q=" + still.to()).json().get("items").get(0)
+                    .get("status").asString()).isEqualTo("SUBSCRIBED");
+        }
     }
 
     @Test

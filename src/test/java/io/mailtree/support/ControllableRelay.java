@@ -33,7 +33,9 @@ public final class ControllableRelay implements AutoCloseable {
 
     /** What the relay answers to one recipient on one attempt. */
     public enum Answer {
-        ACCEPT, TEMPORARY_AT_RCPT, PERMANENT_AT_RCPT, TEMPORARY_AT_DATA, PERMANENT_AT_DATA
+        ACCEPT, TEMPORARY_AT_RCPT, PERMANENT_AT_RCPT, TEMPORARY_AT_DATA, PERMANENT_AT_DATA,
+        /** The message refused after DATA by policy (554 5.7.1, as a receiver refuses spam): not the address's fault. */
+        POLICY_AT_DATA
     }
 
     /** Decides the answer from the recipient and how many times the relay has seen it (1 on the first try). */
@@ -245,7 +247,11 @@ public final class ControllableRelay implements AutoCloseable {
             }
             if (answers.contains(Answer.PERMANENT_AT_DATA)) {
                 rejected.increment();
-                throw new RejectException(550, "5.7.1 message refused");
+                throw new RejectException(550, "5.1.1 message refused: no such mailbox here");
+            }
+            if (answers.contains(Answer.POLICY_AT_DATA)) {
+                rejected.increment();
+                throw new RejectException(554, "5.7.1 message refused as spam");
             }
             if (answers.contains(Answer.TEMPORARY_AT_DATA)) {
                 rejected.increment();

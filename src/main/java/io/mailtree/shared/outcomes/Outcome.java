@@ -14,13 +14,17 @@ import java.util.UUID;
  * @param apiKeyId    the key that sent the message, or null for mail sent from the application's pages
  * @param type        what happened
  * @param recipient   the recipient the event is about, or null for the message-level types
- * @param bounceClass {@code HARD} or {@code SOFT} for {@code BOUNCED}, otherwise null
+ * @param bounceClass for {@code BOUNCED}: {@code HARD} (the address is at fault), {@code SOFT} (no
+ *                    delivery within the retry horizon, or a permanent failure that is not the
+ *                    address's) or {@code BLOCK} (refused by policy: spam, DMARC, reputation;
+ *                    RFC 3463 X.7.x); otherwise null. Only {@code HARD} suppresses the address.
  */
 public record Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
         String recipient, String bounceClass, String detail, Instant occurredAt) {
 
     public static final String HARD = "HARD";
     public static final String SOFT = "SOFT";
+    public static final String BLOCK = "BLOCK";
 
     /** A permanent failure for this recipient: the address should not be mailed again. */
     public boolean isHardBounce() {
