@@ -1,3 +1,4 @@
+-- Two tables of issue 14: the DNS checks of sending domains (delivery) and the dismissed setup checklists (onboarding).
 -- What the last DNS check of a sending domain found, record by record (ADR 0021): the check that
 -- "Check now" and the periodic re-check run writes every row of the domain again, with its time.
 
@@ -16,3 +17,9 @@ create table sending_domain_check (
 );
 
 create index sending_domain_by_dns_check on sending_domain (dns_checked_at);
+
+-- The setup checklist on the home page (onboarding): an account that dismissed it no longer sees it.
+create table setup_checklist_dismissal (
+    account_id   uuid primary key references account (id),
+    dismissed_at timestamp with time zone not null
+);
