@@ -109,16 +109,27 @@ class DnsLookups {
             if (configured.isEmpty()) {
                 chosen = new ExtendedResolver();
             } else {
-                int colon = configured.lastIndexOf(':');
-                boolean hasPort = colon > 0 && configured.indexOf(':') == colon;
-                SimpleResolver simple = new SimpleResolver(hasPort ? configured.substring(0, colon) : configured);
-                if (hasPort) {
-                    simple.setPort(Integer.parseInt(configured.substring(colon + 1)));
+                // host, host:port, an IPv6 address alone, or [IPv6]:port
+                String host = configured;
+                Integer port = null;
+                if (configured.startsWith("[")) {
+                    int close = configured.indexOf(']');
+                    host = configured.substring(1, close < 0 ? configured.length() : close);
+                    if (close > 0 && configured.length() > close + 1 && configured.charAt(close + 1) == ':') {
+                        port = Integer.parseInt(configured.substring(close + 2));
+                    }
+                } else if (configured.indexOf(':') > 0 && configured.indexOf(':') == configured.lastIndexOf(':')) {
+                    host = configured.substring(0, configured.indexOf(':'));
+                    port = Integer.parseInt(configured.substring(configured.indexOf(':') + 1));
+                }
+                SimpleResolver simple = new SimpleResolver(host);
+                if (port != null) {
+                    simple.setPort(port);
                 }
                 chosen = simple;
             }
         } catch (UnknownHostException | NumberFormatException unusable) {
-            throw new IllegalStateException("mailtree.dns.resolver is not host or host:port: " + configured, unusable);
+            throw new IllegalStateException("mailtree.dns.resolver is not host, host:port or [IPv6]:port: " + configured, unusable);
         }
         chosen.setTimeout(settings.timeout());
         return chosen;

@@ -69,28 +69,27 @@ public class DomainVerification implements SmartLifecycle {
 
     /** What the last check of the account's domain found, in the order of the records to publish (empty: never checked). */
     public List<DomainCheck> checks(AccountId account, long domainId) {
-        return jdbc.sql("""
-                select c.* from sending_domain_check c join sending_domain d on d.id = c.domain_id
-                where d.account_id = ? and d.id = ?""").params(account.value(), domainId)
-                .query((rs, n) -> new DomainCheck(rs.getString("purpose"),
-                        DomainCheck.Status.valueOf(rs.getString("status")), rs.getString("name"),
-                        rs.getString("expected"), rs.getString("found"), Times.instant(rs, "checked_at")))
-                .list().stream().sorted(java.util.Comparator.comparingInt(c -> order(c.purpose()))).toList();
+        return checksOf(account).getOrDefault(domainId, List.of());
     }
 
-    /** The last checks of each of the account's domains, by domain id. */
+    /** The last checks of each of the account's domains that was checked, by domain id, in one query. */
     public Map<Long, List<DomainCheck>> checksOf(AccountId account) {
         Map<Long, List<DomainCheck>> byDomain = new LinkedHashMap<>();
-        for (SendingDomain domain : domains.of(account)) {
-            byDomain.put(domain.id(), checks(account, domain.id()));
-        }
+        jdbc.sql("""
+                select c.* from sending_domain_check c join sending_domain d on d.id = c.domain_id
+                where d.account_id = ? order by c.domain_id""").param(account.value())
+                .query((rs, n) -> Map.entry(rs.getLong("domain_id"), new DomainCheck(rs.getString("purpose"),
+                        DomainCheck.Status.valueOf(rs.getString("status")), rs.getString("name"),
+                        rs.getString("expected"), rs.getString("found"), Times.instant(rs, "checked_at"))))
+                .list().forEach(e -> byDomain.computeIfAbsent(e.getKey(), id -> new ArrayList<>()).add(e.getValue()));
+        byDomain.replaceAll((id, checks) -> checks.stream()
+                .sorted(java.util.Comparator.comparingInt(c -> order(c.purpose()))).toList());
         return byDomain;
     }
 
     /** Whether one of the account's domains has every record its owner publishes verified at its last check. */
     public boolean hasVerifiedDomain(AccountId account) {
-        for (SendingDomain domain : domains.of(account)) {
-            List<DomainCheck> checks = checks(account, domain.id());
+        for (List<DomainCheck> checks : checksOf(account).values()) {
             List<DomainCheck> customer = checks.stream().filter(c -> CUSTOMER_RECORDS.contains(c.purpose())).toList();
             if (!customer.isEmpty() && customer.stream().allMatch(DomainCheck::verified)) {
                 return true;
