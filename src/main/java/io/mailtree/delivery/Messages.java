@@ -57,6 +57,12 @@ public class Messages {
     public record Detail(Summary message, String messageId, String eventPayload, List<Event> events) {
     }
 
+    /** Whether the relay has taken one of the account's messages: its first send is done. */
+    public boolean hasDelivered(AccountId account) {
+        return jdbc.sql("select count(*) from (select 1 from message where account_id = ? and status = 'DELIVERED' limit 1) m")
+                .param(account.value()).query(Long.class).single() > 0;
+    }
+
     public Detail get(AccountId account, String publicId) {
         UUID id = Ids.parseUuid(publicId).orElseThrow(() -> DomainProblem.notFound("message_not_found", "message"));
         boolean accountHeld = held(account);

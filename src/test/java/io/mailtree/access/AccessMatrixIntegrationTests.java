@@ -48,7 +48,7 @@ class AccessMatrixIntegrationTests extends MailtreeTestBase {
 
     /**
      * Routes that need no permission, with why. {@code PUBLIC}: reached before sign-in.
-     * {@code SIGNED_IN}: every signed-in person (their own home, the switcher, the D-14 switch, which
+     * {@code SIGNED_IN}: every signed-in person (their own home and its setup checklist, the switcher, the D-14 switch, which
      * checks {@code SUBACCOUNTS} itself). {@code OPERATOR}: the platform operator's console and API.
      * {@code API_KEY}: every key of the account (sending and reading its own messages and account).
      */
@@ -72,6 +72,7 @@ class AccessMatrixIntegrationTests extends MailtreeTestBase {
             Map.entry("GET /i/{token}", "PUBLIC"), Map.entry("* /error", "PUBLIC"),
             Map.entry("GET /dev/mailbox", "PUBLIC"),
             Map.entry("GET /home", "SIGNED_IN"), Map.entry("POST /accounts/{id}/choose", "SIGNED_IN"),
+            Map.entry("POST /setup-checklist/dismiss", "SIGNED_IN"),
             Map.entry("POST /subaccounts/{id}/open", "SIGNED_IN"), Map.entry("POST /back-to-main", "SIGNED_IN"),
             Map.entry("GET /platform", "OPERATOR"), Map.entry("POST /platform/masters/{id}", "OPERATOR"),
             Map.entry("GET /platform/reputation", "OPERATOR"), Map.entry("POST /platform/reputation/thresholds", "OPERATOR"),

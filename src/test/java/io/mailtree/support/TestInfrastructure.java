@@ -10,13 +10,15 @@ import org.springframework.context.annotation.Primary;
 
 /**
  * What every integration test shares: one movable clock, one real SMTP server (GreenMail) as the
- * relay, and a schema rebuilt from the migrations once per test run.
+ * relay, one real DNS server for domain checks, and a schema rebuilt from the migrations once per test run.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestInfrastructure {
 
     public static final MutableClock CLOCK = new MutableClock();
     public static final GreenMail SMTP = startSmtp();
+    /** The DNS server every context resolves through ({@code mailtree.dns.resolver}); tests publish records on it. */
+    public static final TestDnsServer DNS = TestDnsServer.start();
     private static final AtomicBoolean CLEANED = new AtomicBoolean();
 
     @Bean

@@ -1,5 +1,7 @@
 package io.mailtree.delivery.api;
 
+import io.mailtree.delivery.DomainCheck;
+import io.mailtree.delivery.DomainVerification;
 import io.mailtree.delivery.Sender;
 import io.mailtree.delivery.Senders;
 import io.mailtree.delivery.SendingDomain;
@@ -33,12 +35,14 @@ class SendersApi {
 
     private final Senders senders;
     private final SendingDomains domains;
+    private final DomainVerification verification;
     private final String spfInclude;
 
-    SendersApi(Senders senders, SendingDomains domains,
+    SendersApi(Senders senders, SendingDomains domains, DomainVerification verification,
             @Value("${mailtree.dkim.spf-include:spf.mailtree.localhost}") String spfInclude) {
         this.senders = senders;
         this.domains = domains;
+        this.verification = verification;
         this.spfInclude = spfInclude;
     }
 
@@ -69,7 +73,9 @@ class SendersApi {
 
     @GetMapping("/api/v1/domains")
     Map<String, List<DomainJson>> domains(Caller caller) {
-        return Map.of("items", domains.of(caller.accountId()).stream().map(this::json).toList());
+        Map<Long, List<DomainCheck>> checks = verification.checksOf(caller.accountId());
+        return Map.of("items", domains.of(caller.accountId()).stream()
+                .map(d -> json(d, checks.getOrDefault(d.id(), List.of()))).toList());
     }
 
     @PostMapping("/api/v1/domains")
@@ -77,12 +83,13 @@ class SendersApi {
     @Operation(summary = "Register a sending domain", description = "Generates its RSA-2048 DKIM key pair and answers "
             + "the DNS records to publish (DKIM, SPF include, DMARC advice).")
     DomainJson addDomain(Caller caller, @RequestBody DomainRequest request) {
-        return json(domains.add(caller.accountId(), request.domain()));
+        return json(domains.add(caller.accountId(), request.domain()), List.of());
     }
 
     @GetMapping("/api/v1/domains/{id}")
     DomainJson domain(Caller caller, @PathVariable String id) {
-        return json(domains.get(caller.accountId(), Ids.positive(id, "domain_not_found", "domain")));
+        long domainId = Ids.positive(id, "domain_not_found", "domain");
+        return json(domains.get(caller.accountId(), domainId), verification.checks(caller.accountId(), domainId));
     }
 
     @PatchMapping("/api/v1/domains/{id}")
@@ -93,7 +100,19 @@ class SendersApi {
         if (patch == null || patch.ed25519() == null) {
             throw DomainProblem.invalid("nothing_to_change", "send ed25519: true or false").with("field", "ed25519");
         }
-        return json(domains.ed25519(caller.accountId(), domainId, patch.ed25519()));
+        return json(domains.ed25519(caller.accountId(), domainId, patch.ed25519()),
+                verification.checks(caller.accountId(), domainId));
+    }
+
+    @PostMapping("/api/v1/domains/{id}/check")
+    @Operation(summary = "Check a sending domain's DNS records now", description = "Looks up each record (DKIM, SPF "
+            + "include, DMARC, and the bounce domain's MX as RETURN-PATH) and answers the domain with dnsChecks: "
+            + "VERIFIED, MISSING, WRONG (with what was found) or FAILED (the lookup got no answer). Domains are also "
+            + "re-checked periodically.")
+    DomainJson checkDomain(Caller caller, @PathVariable String id) {
+        long domainId = Ids.positive(id, "domain_not_found", "domain");
+        List<DomainCheck> checks = verification.checkNow(caller.accountId(), domainId);
+        return json(domains.get(caller.accountId(), domainId), checks);
     }
 
     @DeleteMapping("/api/v1/domains/{id}")
@@ -102,9 +121,10 @@ class SendersApi {
         domains.remove(caller.accountId(), Ids.positive(id, "domain_not_found", "domain"));
     }
 
-    private DomainJson json(SendingDomain domain) {
+    /** A domain with the records to publish and what its last DNS check found (empty: never checked). */
+    private DomainJson json(SendingDomain domain, List<DomainCheck> checks) {
         return new DomainJson(domain.id(), domain.domain(), domain.selector(), domain.ed25519(),
-                domain.dnsRecords(spfInclude), domain.createdAt());
+                domain.dnsRecords(spfInclude), checks, domain.createdAt());
     }
 
     @Schema(name = "SenderRequest")
@@ -121,6 +141,6 @@ class SendersApi {
 
     @Schema(name = "SendingDomain")
     record DomainJson(long id, String domain, String selector, boolean ed25519,
-            List<SendingDomain.DnsRecord> dnsRecords, java.time.Instant createdAt) {
+            List<SendingDomain.DnsRecord> dnsRecords, List<DomainCheck> dnsChecks, java.time.Instant createdAt) {
     }
 }

@@ -1,5 +1,7 @@
 package io.mailtree.delivery.web;
 
+import io.mailtree.delivery.DomainCheck;
+import io.mailtree.delivery.DomainVerification;
 import io.mailtree.delivery.Sender;
 import io.mailtree.delivery.Senders;
 import io.mailtree.delivery.SendingDomain;
@@ -10,19 +12,22 @@ import io.mailtree.shared.Ids;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
 import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * Senders and domains: the sender addresses with their state (confirmed, or waiting for the link
  * e-mailed to them, which can be sent again), add and remove; the sending domains with the DNS
- * records to publish (DKIM, SPF include, DMARC advice), add and remove.
+ * records to publish (DKIM, SPF include, DMARC advice), add and remove, and what the last DNS check
+ * found for each record, checked again on "Check now" (ADR 0021).
  */
 @Controller
 @RequiresPermission(Permission.ACCOUNT_SETTINGS)
@@ -30,12 +35,14 @@ class SenderPagesController {
 
     private final Senders senders;
     private final SendingDomains domains;
+    private final DomainVerification verification;
     private final String spfInclude;
 
-    SenderPagesController(Senders senders, SendingDomains domains,
+    SenderPagesController(Senders senders, SendingDomains domains, DomainVerification verification,
             @Value("${mailtree.dkim.spf-include:spf.mailtree.localhost}") String spfInclude) {
         this.senders = senders;
         this.domains = domains;
+        this.verification = verification;
         this.spfInclude = spfInclude;
     }
 
@@ -123,15 +130,40 @@ class SenderPagesController {
         return "redirect:/senders#domain-" + domain.id();
     }
 
+    /**
+     * Checks the domain's records against the DNS now. An htmx request gets the domain's check
+     * block alone, to replace in place; a plain form post returns to the domain on the page.
+     */
+    @PostMapping("/senders/domains/{id}/check")
+    String check(Caller caller, @PathVariable String id, @RequestHeader(name = "HX-Request", required = false) String htmx,
+            Model model, RedirectAttributes redirect) {
+        long domainId = parse(id, "domain_not_found", "domain");
+        List<DomainCheck> checks = verification.checkNow(caller.accountId(), domainId);
+        SendingDomain domain = domains.get(caller.accountId(), domainId);
+        if (htmx != null) {
+            model.addAttribute("v", new DomainView(domain, domain.dnsRecords(spfInclude), checks));
+            return "delivery/senders :: dns-check";
+        }
+        redirect.addFlashAttribute("notice", "domains.checked");
+        redirect.addFlashAttribute("noticeArg", domain.domain());
+        return "redirect:/senders#domain-" + domain.id();
+    }
+
     private void prepare(Caller caller, Model model) {
         model.addAttribute("senders", senders.of(caller.accountId()));
         model.addAttribute("maxSenders", Senders.MAX_SENDERS);
+        Map<Long, List<DomainCheck>> checks = verification.checksOf(caller.accountId());
         model.addAttribute("domains", domains.of(caller.accountId()).stream()
-                .map(d -> new DomainView(d, d.dnsRecords(spfInclude))).toList());
+                .map(d -> new DomainView(d, d.dnsRecords(spfInclude), checks.getOrDefault(d.id(), List.of()))).toList());
     }
 
-    /** A sending domain as the page shows it: with the DNS records to publish. */
-    record DomainView(SendingDomain domain, List<SendingDomain.DnsRecord> records) {
+    /** A sending domain as the page shows it: with the DNS records to publish and what the last check found. */
+    record DomainView(SendingDomain domain, List<SendingDomain.DnsRecord> records, List<DomainCheck> checks) {
+
+        /** When the records were last looked up; null when never. */
+        public java.time.Instant checkedAt() {
+            return checks.isEmpty() ? null : checks.get(0).checkedAt();
+        }
     }
 
     private static long senderId(String id) {
