@@ -72,7 +72,8 @@ class PasswordSignIn implements AuthenticationProvider {
             if (accesses.isEmpty()) {
                 throw new DisabledException("revoked");
             }
-            if (accesses.stream().noneMatch(a -> accounts.find(a.accountId()).map(Account::isActive).orElse(false))) {
+            if (accounts.findAll(accesses.stream().map(Members.Access::accountId).toList()).values().stream()
+                    .noneMatch(Account::isActive)) {
                 throw new DisabledException("deactivated");
             }
             throttle.recordSuccess(login, address);

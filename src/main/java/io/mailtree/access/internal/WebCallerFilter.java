@@ -19,6 +19,7 @@ import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -80,8 +81,10 @@ class WebCallerFilter extends OncePerRequestFilter {
             Account home = null;
             AccountId remembered = session != null && session.getAttribute(AccountChoice.SESSION_ATTRIBUTE)
                     instanceof AccountId id ? id : null;
+            // Every granted account in one query, whatever the number of grants.
+            Map<AccountId, Account> granted = accounts.findAll(accesses.stream().map(Members.Access::accountId).toList());
             for (Members.Access access : accesses) {
-                Optional<Account> account = accounts.find(access.accountId()).filter(Account::isActive);
+                Optional<Account> account = Optional.ofNullable(granted.get(access.accountId())).filter(Account::isActive);
                 if (account.isEmpty()) {
                     continue;
                 }
