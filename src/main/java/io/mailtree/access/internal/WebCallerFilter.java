@@ -4,6 +4,8 @@ import io.mailtree.access.AccountChoice;
 import io.mailtree.access.Members;
 import io.mailtree.access.SignedInUser;
 import io.mailtree.access.Switching;
+import io.mailtree.access.TwoFactor;
+import io.mailtree.access.TwoFactorPending;
 import io.mailtree.access.User;
 import io.mailtree.access.Users;
 import io.mailtree.accounts.Account;
@@ -53,8 +55,10 @@ class WebCallerFilter extends OncePerRequestFilter {
     private final Users users;
     private final Members members;
     private final AccountTree accounts;
+    private final TwoFactor twoFactor;
 
-    WebCallerFilter(Users users, Members members, AccountTree accounts) {
+    WebCallerFilter(Users users, Members members, AccountTree accounts, TwoFactor twoFactor) {
+        this.twoFactor = twoFactor;
         this.users = users;
         this.members = members;
         this.accounts = accounts;
@@ -64,7 +68,8 @@ class WebCallerFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication != null && authentication.getPrincipal() instanceof SignedInUser signedIn) {
+        if (authentication != null && authentication.getPrincipal() instanceof SignedInUser signedIn
+                && !TwoFactorPending.is(authentication)) {
             Optional<User> user = users.find(signedIn.userId());
             if (user.isEmpty()) {
                 signOut(request, response, "deactivated");
@@ -118,6 +123,11 @@ class WebCallerFilter extends OncePerRequestFilter {
             request.setAttribute(ACCOUNT_CHOICES, List.copyOf(choices));
             if (!home.isVerified() && !openToUnverified(path(request))) {
                 response.sendRedirect(request.getContextPath() + "/check-email");
+                return;
+            }
+            // The account's owner requires two-factor sign-in: enrol first, on this very request.
+            if (!openToUnenrolled(path(request)) && twoFactor.mustEnrol(user.get().id(), home.id())) {
+                response.sendRedirect(request.getContextPath() + "/profile/two-factor?required");
                 return;
             }
         }
@@ -174,6 +184,11 @@ class WebCallerFilter extends OncePerRequestFilter {
             return home;
         }
         return sub.get();
+    }
+
+    private static boolean openToUnenrolled(String path) {
+        return path.equals("/profile/two-factor") || path.startsWith("/profile/two-factor/") || path.equals("/logout")
+                || path.equals("/error") || path.equals("/favicon.ico") || STATIC_PREFIXES.stream().anyMatch(path::startsWith);
     }
 
     private static boolean openToUnverified(String path) {
