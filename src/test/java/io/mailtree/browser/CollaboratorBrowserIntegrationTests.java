@@ -25,7 +25,7 @@ class CollaboratorBrowserIntegrationTests extends BrowserTestSupport {
 
     @Test
     @DisplayName("D-21, D-22, D-23, D-24: invite to a sub-account without billing and configuration; the pages are absent and refused; a revocation signs out on the next click")
-    void d24CollaboratorInvitedNarrowedAndRevoked() {
+    void d24CollaboratorInvitedNarrowedAndRevoked() throws Exception {
         Master master = master("pro-5000");
         String owner = ownerOf(master, OWNER_PASSWORD);
         String subId = createSubaccount(master.api(), "Client shop", uniqueEmail("client-owner"), null, 500).json()
