@@ -77,6 +77,7 @@ class TwoFactorIntegrationTests extends MailtreeTestBase {
         WebSession web = new WebSession(port);
         assertThat(web.signIn(owner, PASSWORD)).endsWith("/login/code");
         assertThat(web.get("/home").status()).as("the password alone").isNotEqualTo(200);
+        assertThat(web.get("/").location()).as("the front door leads to the code").endsWith("/login/code");
         assertThat(web.get("/api/v1/account").status()).isEqualTo(401);
         WebSession.Page codePage = web.get("/login/code");
         assertThat(codePage.body()).contains("id=\"code\"");
