@@ -1,13 +1,15 @@
 package io.mailtree.access;
 
+import io.mailtree.shared.DatabaseKind;
+import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.Locale;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,8 +26,11 @@ import org.springframework.stereotype.Component;
  * </ul>
  * During a wait the attempt is refused whether the password is right or not. The client address is
  * the request's remote address: behind a reverse proxy, configure {@code server.forward-headers-strategy}
- * so that each client gets its own bucket instead of sharing the proxy's. Kept in memory per node,
- * bounded in key length and entry count; a restart forgets, which is acceptable for a throttle.
+ * so that each client gets its own bucket instead of sharing the proxy's.
+ * <p>The counts are rows of {@code login_failure} in the database every node shares (ADR 0019), so a
+ * guesser spreading attempts over several nodes meets one throttle. Keys are bounded in length; a
+ * bucket untouched for an hour counts as empty and {@link LoginFailurePurge} deletes it, and holds
+ * the table to {@value #MAX_ENTRIES} rows.
  */
 @Component
 public class LoginThrottle {
@@ -35,18 +40,36 @@ public class LoginThrottle {
     static final int FREE_FAILURES_PER_ADDRESS = 50;
     static final int MAX_ENTRIES = 100_000;
     static final int MAX_KEY_LENGTH = 254;
+    private static final int MAX_ADDRESS_LENGTH = 64;
     private static final Duration CLIENT_FIRST_WAIT = Duration.ofSeconds(30);
     private static final Duration CLIENT_MAX_WAIT = Duration.ofMinutes(15);
     private static final Duration LOGIN_FIRST_WAIT = Duration.ofSeconds(2);
     private static final Duration LOGIN_MAX_WAIT = Duration.ofMinutes(1);
     /** A bucket untouched this long is forgotten: its wait is over and its count starts again. */
-    private static final Duration FORGET_AFTER = Duration.ofHours(1);
+    static final Duration FORGET_AFTER = Duration.ofHours(1);
 
+    private final JdbcClient jdbc;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Failures> failures = new ConcurrentHashMap<>();
+    private final String bump;
 
-    LoginThrottle(Clock clock) {
+    LoginThrottle(JdbcClient jdbc, DatabaseKind database, Clock clock) {
+        this.jdbc = jdbc;
         this.clock = clock;
+        // One statement per bucket, atomic on the row: concurrent failures on several nodes all count.
+        this.bump = database.isPostgres() ? """
+                insert into login_failure (bucket, failures, last_failure_at) values (?, 1, ?)
+                on conflict (bucket) do update set
+                    failures = case when login_failure.last_failure_at < ? then 1 else login_failure.failures + 1 end,
+                    last_failure_at = excluded.last_failure_at"""
+                : """
+                merge into login_failure t
+                using (values (cast(? as varchar(340)), cast(? as timestamp with time zone),
+                               cast(? as timestamp with time zone))) s (bucket, at, forget_before)
+                on t.bucket = s.bucket
+                when matched then update set
+                    failures = case when t.last_failure_at < s.forget_before then 1 else t.failures + 1 end,
+                    last_failure_at = s.at
+                when not matched then insert (bucket, failures, last_failure_at) values (s.bucket, 1, s.at)""";
     }
 
     /** Whether an attempt for this login from this address must wait. */
@@ -60,10 +83,18 @@ public class LoginThrottle {
      */
     public Duration remainingWait(String login, String address) {
         Instant now = clock.instant();
+        String pair = pairKey(login, address);
+        String byLogin = loginKey(login);
+        String byAddress = addressKey(address);
+        Map<String, Failures> found = new HashMap<>();
+        jdbc.sql("select bucket, failures, last_failure_at from login_failure where bucket in (?, ?, ?)")
+                .params(pair, byLogin, byAddress)
+                .query((rs, n) -> found.put(rs.getString(1), new Failures(rs.getInt(2), Times.instant(rs, "last_failure_at"))))
+                .list();
         Duration wait = Duration.ZERO;
-        for (Duration next : List.of(remaining(pairKey(login, address), now, FREE_FAILURES, CLIENT_FIRST_WAIT, CLIENT_MAX_WAIT),
-                remaining(loginKey(login), now, FREE_FAILURES_PER_LOGIN, LOGIN_FIRST_WAIT, LOGIN_MAX_WAIT),
-                remaining(addressKey(address), now, FREE_FAILURES_PER_ADDRESS, CLIENT_FIRST_WAIT, CLIENT_MAX_WAIT))) {
+        for (Duration next : List.of(remaining(found.get(pair), now, FREE_FAILURES, CLIENT_FIRST_WAIT, CLIENT_MAX_WAIT),
+                remaining(found.get(byLogin), now, FREE_FAILURES_PER_LOGIN, LOGIN_FIRST_WAIT, LOGIN_MAX_WAIT),
+                remaining(found.get(byAddress), now, FREE_FAILURES_PER_ADDRESS, CLIENT_FIRST_WAIT, CLIENT_MAX_WAIT))) {
             wait = next.compareTo(wait) > 0 ? next : wait;
         }
         return wait;
@@ -71,36 +102,33 @@ public class LoginThrottle {
 
     public void recordFailure(String login, String address) {
         Instant now = clock.instant();
-        if (failures.size() >= MAX_ENTRIES) {
-            makeRoom(now);
+        Object at = Times.sql(now);
+        Object forgetBefore = Times.sql(now.minus(FORGET_AFTER));
+        for (String bucket : List.of(pairKey(login, address), loginKey(login), addressKey(address))) {
+            jdbc.sql(bump).params(bucket, at, forgetBefore).update();
         }
-        bump(pairKey(login, address), now);
-        bump(loginKey(login), now);
-        bump(addressKey(address), now);
     }
 
     /** A successful sign-in clears that client's failures for the login; the other counts still age out. */
     public void recordSuccess(String login, String address) {
-        failures.remove(pairKey(login, address));
+        jdbc.sql("delete from login_failure where bucket = ?").param(pairKey(login, address)).update();
     }
 
     /** A successful sign-in whose client address is not at hand: clears the login's failures from every address. */
     public void recordSuccess(String login) {
-        String suffix = " " + login(login);
-        failures.keySet().removeIf(key -> key.startsWith("pair:") && key.endsWith(suffix));
+        jdbc.sql("delete from login_failure where bucket like ? escape '!'")
+                .param("pair:%" + " " + escapeLike(login(login))).update();
     }
 
-    /** Number of buckets held, for tests of the memory bound. */
-    int size() {
-        return failures.size();
-    }
-
-    private Duration remaining(String key, Instant now, int free, Duration first, Duration max) {
-        Failures entry = failures.get(key);
-        if (entry == null || entry.count < free || entry.last.plus(FORGET_AFTER).isBefore(now)) {
+    /**
+     * The wait that applies to a bucket: none under its free failures or once forgotten, otherwise
+     * from its last failure on.
+     */
+    static Duration remaining(Failures entry, Instant now, int free, Duration first, Duration max) {
+        if (entry == null || entry.count() < free || entry.last().plus(FORGET_AFTER).isBefore(now)) {
             return Duration.ZERO;
         }
-        Instant until = entry.last.plus(waitAfter(entry.count - free, first, max));
+        Instant until = entry.last().plus(waitAfter(entry.count() - free, first, max));
         return now.isBefore(until) ? Duration.between(now, until) : Duration.ZERO;
     }
 
@@ -111,33 +139,19 @@ public class LoginThrottle {
         return wait.compareTo(max) > 0 ? max : wait;
     }
 
-    private void bump(String key, Instant now) {
-        failures.compute(key, (k, f) -> f == null || f.last.plus(FORGET_AFTER).isBefore(now) ? new Failures(1, now)
-                : new Failures(f.count + 1, now));
-    }
-
-    /** Forgets aged buckets; if that is not enough (a flood of distinct logins), the oldest tenth. */
-    private void makeRoom(Instant now) {
-        failures.entrySet().removeIf(e -> e.getValue().last.plus(FORGET_AFTER).isBefore(now));
-        if (failures.size() >= MAX_ENTRIES) {
-            failures.entrySet().stream().sorted(Comparator.comparing(e -> e.getValue().last)).limit(MAX_ENTRIES / 10)
-                    .map(Map.Entry::getKey).toList().forEach(failures::remove);
-        }
-    }
-
-    private static String pairKey(String login, String address) {
+    static String pairKey(String login, String address) {
         return "pair:" + address(address) + " " + login(login);
     }
 
-    private static String loginKey(String login) {
+    static String loginKey(String login) {
         return "login:" + login(login);
     }
 
-    private static String addressKey(String address) {
+    static String addressKey(String address) {
         return "addr:" + address(address);
     }
 
-    /** Logins longer than an e-mail address can be share one bucket rather than each taking memory. */
+    /** Logins longer than an e-mail address can be share one bucket rather than each taking room. */
     private static String login(String login) {
         String key = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
         return key.length() > MAX_KEY_LENGTH ? key.substring(0, MAX_KEY_LENGTH) : key;
@@ -145,9 +159,14 @@ public class LoginThrottle {
 
     private static String address(String address) {
         String key = address == null ? "unknown" : address;
-        return key.length() > 64 ? key.substring(0, 64) : key;
+        return key.length() > MAX_ADDRESS_LENGTH ? key.substring(0, MAX_ADDRESS_LENGTH) : key;
     }
 
-    private record Failures(int count, Instant last) {
+    private static String escapeLike(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    /** One bucket's count of failures and the time of its last one. */
+    record Failures(int count, Instant last) {
     }
 }

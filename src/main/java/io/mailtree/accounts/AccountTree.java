@@ -70,6 +70,11 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
         return accounts.namesOf(ids);
     }
 
+    /** The accounts of {@code ids} that exist, read in one query (a person's grants, on every request). */
+    public java.util.Map<AccountId, Account> findAll(java.util.Collection<AccountId> ids) {
+        return accounts.findAll(ids);
+    }
+
     /** The ids of all {@code master}'s sub-accounts, active or not. */
     public List<AccountId> subaccountIds(AccountId master) {
         return accounts.subaccountIds(master);

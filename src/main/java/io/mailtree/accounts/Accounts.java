@@ -86,6 +86,18 @@ class Accounts {
         return names;
     }
 
+    /** The accounts of {@code ids} that exist, in one query. */
+    Map<AccountId, Account> findAll(Collection<AccountId> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<AccountId, Account> found = new HashMap<>();
+        jdbc.sql("select * from account where id in (" + io.mailtree.shared.SqlLists.placeholders(ids.size()) + ")")
+                .params(ids.stream().map(AccountId::value).toList())
+                .query(MAPPER).list().forEach(account -> found.put(account.id(), account));
+        return found;
+    }
+
     List<AccountId> subaccountIds(AccountId master) {
         return jdbc.sql("select id from account where parent_id = ? order by id").param(master.value())
                 .query((rs, n) -> new AccountId(rs.getObject(1, UUID.class))).list();

@@ -50,6 +50,8 @@ class AccessMatrixIntegrationTests extends MailtreeTestBase {
      * Routes that need no permission, with why. {@code PUBLIC}: reached before sign-in.
      * {@code SIGNED_IN}: every signed-in person (their own home and its setup checklist, the switcher, the D-14 switch, which
      * checks {@code SUBACCOUNTS} itself). {@code OPERATOR}: the platform operator's console and API.
+     * {@code SECOND_STEP}: the sign-in's code step, reached only with the right password (ADR 0019).
+     * Two-factor pages are a person's own setting; the owner-only requirement checks ownership itself.
      * {@code API_KEY}: every key of the account (sending and reading its own messages and account).
      */
     /**
@@ -71,6 +73,11 @@ class AccessMatrixIntegrationTests extends MailtreeTestBase {
             Map.entry("GET /invitations/accept", "PUBLIC"), Map.entry("POST /invitations/accept", "PUBLIC"),
             Map.entry("GET /i/{token}", "PUBLIC"), Map.entry("* /error", "PUBLIC"),
             Map.entry("GET /dev/mailbox", "PUBLIC"),
+            Map.entry("GET /login/code", "SECOND_STEP"), Map.entry("POST /login/code", "SECOND_STEP"),
+            Map.entry("GET /profile/two-factor", "SIGNED_IN"), Map.entry("POST /profile/two-factor/start", "SIGNED_IN"),
+            Map.entry("POST /profile/two-factor/confirm", "SIGNED_IN"),
+            Map.entry("POST /profile/two-factor/disable", "SIGNED_IN"),
+            Map.entry("POST /profile/two-factor/requirement", "SIGNED_IN"),
             Map.entry("GET /home", "SIGNED_IN"), Map.entry("POST /accounts/{id}/choose", "SIGNED_IN"),
             Map.entry("POST /setup-checklist/dismiss", "SIGNED_IN"),
             Map.entry("POST /subaccounts/{id}/open", "SIGNED_IN"), Map.entry("POST /back-to-main", "SIGNED_IN"),

@@ -2,100 +2,57 @@ package io.mailtree.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailtree.support.MutableClock;
+import io.mailtree.access.LoginThrottle.Failures;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The throttle's policy, bucket by bucket: free failures, the doubling wait, its ceiling, forgetting,
+ * and the bounded bucket keys. Counting across nodes is {@link LoginThrottleIntegrationTests}.
+ */
 class LoginThrottleTests {
 
-    private final MutableClock clock = new MutableClock();
-    private final LoginThrottle throttle = new LoginThrottle(clock);
+    private static final Instant NOW = Instant.parse("2026-06-01T10:00:00Z");
+    private static final Duration FIRST = Duration.ofSeconds(30);
+    private static final Duration MAX = Duration.ofMinutes(15);
 
     @Test
-    void blocksALoginFromOneAddressAfterFiveFailuresWithAGrowingWait() {
-        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
-            assertThat(throttle.isBlocked("a@example.test", "10.0.0.1")).isFalse();
-            throttle.recordFailure("A@example.test", "10.0.0.1");
-        }
-        assertThat(throttle.isBlocked("a@example.test", "10.0.0.1")).isTrue();
-        assertThat(throttle.isBlocked("b@example.test", "10.0.0.1")).isFalse();
-        clock.advance(Duration.ofSeconds(31));
-        assertThat(throttle.isBlocked("a@example.test", "10.0.0.1")).isFalse();
-
-        // Each further failure doubles the wait: 60 s after the sixth.
-        throttle.recordFailure("a@example.test", "10.0.0.1");
-        clock.advance(Duration.ofSeconds(45));
-        assertThat(throttle.isBlocked("a@example.test", "10.0.0.1")).isTrue();
-        clock.advance(Duration.ofSeconds(16));
-        assertThat(throttle.isBlocked("a@example.test", "10.0.0.1")).isFalse();
+    void noWaitUnderTheFreeFailures() {
+        assertThat(LoginThrottle.remaining(null, NOW, 5, FIRST, MAX)).isZero();
+        assertThat(LoginThrottle.remaining(new Failures(4, NOW), NOW, 5, FIRST, MAX)).isZero();
     }
 
     @Test
-    void theRemainingWaitIsTheOneTheThrottleApplies() {
-        assertThat(throttle.remainingWait("a@example.test", "10.0.0.1")).isZero();
-        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
-            throttle.recordFailure("a@example.test", "10.0.0.1");
-        }
-        assertThat(throttle.remainingWait("a@example.test", "10.0.0.1"))
-                .isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30));
-        clock.advance(Duration.ofSeconds(20));
-        assertThat(throttle.remainingWait("a@example.test", "10.0.0.1"))
-                .isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10));
-        clock.advance(Duration.ofSeconds(11));
-        assertThat(throttle.remainingWait("a@example.test", "10.0.0.1")).isZero();
-        throttle.recordFailure("a@example.test", "10.0.0.1");
-        assertThat(throttle.remainingWait("a@example.test", "10.0.0.1")).as("doubled after the sixth failure")
-                .isBetween(Duration.ofSeconds(59), Duration.ofSeconds(60));
+    void theWaitStartsAtTheLastFailureAndDoublesAtEachFurtherOne() {
+        assertThat(LoginThrottle.remaining(new Failures(5, NOW), NOW, 5, FIRST, MAX)).isEqualTo(FIRST);
+        assertThat(LoginThrottle.remaining(new Failures(5, NOW.minusSeconds(20)), NOW, 5, FIRST, MAX))
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(LoginThrottle.remaining(new Failures(5, NOW.minusSeconds(31)), NOW, 5, FIRST, MAX)).isZero();
+        assertThat(LoginThrottle.remaining(new Failures(6, NOW), NOW, 5, FIRST, MAX)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(LoginThrottle.remaining(new Failures(8, NOW), NOW, 5, FIRST, MAX)).isEqualTo(Duration.ofSeconds(240));
     }
 
     @Test
-    void failuresFromAnotherAddressDoNotLockTheOwnerOut() {
-        for (int i = 0; i < LoginThrottle.FREE_FAILURES_PER_LOGIN - 1; i++) {
-            throttle.recordFailure("operator@example.test", "203.0.113.7");
-        }
-        assertThat(throttle.isBlocked("operator@example.test", "203.0.113.7")).isTrue();
-        assertThat(throttle.isBlocked("operator@example.test", "198.51.100.2")).isFalse();
+    void theWaitHasACeilingEvenAfterManyFailures() {
+        assertThat(LoginThrottle.waitAfter(3, FIRST, MAX)).isEqualTo(Duration.ofMinutes(4));
+        assertThat(LoginThrottle.waitAfter(5, FIRST, MAX)).isEqualTo(MAX);
+        assertThat(LoginThrottle.waitAfter(Integer.MAX_VALUE, FIRST, MAX)).isEqualTo(MAX);
+        assertThat(LoginThrottle.waitAfter(1_000, Duration.ofSeconds(2), Duration.ofMinutes(1))).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test
-    void anOperatorUnderADistributedAttackWaitsAtMostAMinute() {
-        for (int i = 0; i < 400; i++) {
-            throttle.recordFailure("operator@example.test", "203.0.113." + (i % 100));
-        }
-        for (int i = 0; i < 200; i++) {
-            throttle.recordFailure("operator@example.test", "192.0.2.66");
-        }
-        assertThat(throttle.isBlocked("operator@example.test", "198.51.100.2")).isTrue();
-        clock.advance(Duration.ofSeconds(61));
-        assertThat(throttle.isBlocked("operator@example.test", "198.51.100.2")).isFalse();
-        // The address that guessed the most still waits its own, longer, backoff.
-        assertThat(throttle.isBlocked("operator@example.test", "192.0.2.66")).isTrue();
-        clock.advance(Duration.ofMinutes(15));
-        assertThat(throttle.isBlocked("operator@example.test", "192.0.2.66")).isFalse();
+    void aBucketUntouchedForAnHourIsForgotten() {
+        Failures old = new Failures(500, NOW.minus(LoginThrottle.FORGET_AFTER).minusSeconds(1));
+        assertThat(LoginThrottle.remaining(old, NOW, 5, FIRST, MAX)).isZero();
     }
 
     @Test
-    void successClearsTheLoginsFailures() {
-        throttle.recordFailure("c@example.test", "10.0.0.1");
-        throttle.recordSuccess("c@example.test");
-        for (int i = 0; i < LoginThrottle.FREE_FAILURES - 1; i++) {
-            throttle.recordFailure("c@example.test", "10.0.0.1");
-        }
-        assertThat(throttle.isBlocked("c@example.test", "10.0.0.1")).isFalse();
-    }
-
-    @Test
-    void memoryIsBoundedInEntriesAndKeyLength() {
-        String padding = "x".repeat(10_000);
-        for (int i = 0; i < 150_000; i++) {
-            throttle.recordFailure(i + padding + "@example.test", "10.1." + (i / 256 % 256) + "." + (i % 256));
-        }
-        assertThat(throttle.size()).isLessThanOrEqualTo(LoginThrottle.MAX_ENTRIES + 3);
-        // A login longer than any e-mail address is cut: it shares the bucket of its first 254 characters
-        // instead of keeping a megabyte-sized key.
-        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
-            throttle.recordFailure("y".repeat(1_000_000), "10.9.9.9");
-        }
-        assertThat(throttle.isBlocked("y".repeat(LoginThrottle.MAX_KEY_LENGTH), "10.9.9.9")).isTrue();
+    void bucketKeysAreBoundedAndCaseInsensitive() {
+        String huge = LoginThrottle.pairKey("Y".repeat(1_000_000), "a".repeat(10_000));
+        assertThat(huge.length()).isLessThanOrEqualTo(340).isEqualTo("pair:".length() + 64 + 1 + LoginThrottle.MAX_KEY_LENGTH);
+        assertThat(LoginThrottle.loginKey(" A@Example.TEST ")).isEqualTo(LoginThrottle.loginKey("a@example.test"));
+        assertThat(LoginThrottle.loginKey("y".repeat(1_000_000))).isEqualTo(LoginThrottle.loginKey("y".repeat(LoginThrottle.MAX_KEY_LENGTH)));
+        assertThat(LoginThrottle.addressKey(null)).isEqualTo("addr:unknown");
     }
 }

@@ -49,6 +49,19 @@ class EmbeddedDefaultIntegrationTests {
     }
 
     @Test
+    @DisplayName("On H2: failed sign-ins are counted in the throttle's table, one row per bucket, and throttle (ADR 0019)")
+    void signInThrottleOnH2() {
+        String email = "h2-throttle-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+        for (int i = 0; i < 5; i++) {
+            assertThat(new WebSession(port).signIn(email, "wrong-password")).endsWith("error=bad");
+        }
+        assertThat(jdbc.sql("select failures from login_failure where bucket = ?").param("login:" + email)
+                .query(Integer.class).single()).isEqualTo(5);
+        assertThat(new WebSession(port).signIn(email, "wrong-password")).endsWith("error=throttled");
+        jdbc.sql("delete from login_failure where bucket = 'addr:127.0.0.1'").update();
+    }
+
+    @Test
     @DisplayName("On H2: sign-up mail lands in the development mailbox and verifies the account (D-1)")
     void signUpThroughTheDevelopmentMailbox() throws Exception {
         String email = "embedded-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";

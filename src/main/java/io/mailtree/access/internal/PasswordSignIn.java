@@ -3,6 +3,8 @@ package io.mailtree.access.internal;
 import io.mailtree.access.LoginThrottle;
 import io.mailtree.access.Members;
 import io.mailtree.access.PlatformOperators;
+import io.mailtree.access.TwoFactor;
+import io.mailtree.access.TwoFactorPending;
 import io.mailtree.access.SignedInOperator;
 import io.mailtree.access.SignedInUser;
 import io.mailtree.access.User;
@@ -37,10 +39,12 @@ class PasswordSignIn implements AuthenticationProvider {
     private final AccountTree accounts;
     private final LoginThrottle throttle;
     private final Members members;
+    private final TwoFactor twoFactor;
 
     PasswordSignIn(Users users, PlatformOperators operators, AccountTree accounts, LoginThrottle throttle,
-            Members members) {
+            Members members, TwoFactor twoFactor) {
         this.members = members;
+        this.twoFactor = twoFactor;
         this.users = users;
         this.operators = operators;
         this.accounts = accounts;
@@ -72,12 +76,15 @@ class PasswordSignIn implements AuthenticationProvider {
             if (accesses.isEmpty()) {
                 throw new DisabledException("revoked");
             }
-            if (accesses.stream().noneMatch(a -> accounts.find(a.accountId()).map(Account::isActive).orElse(false))) {
+            if (accounts.findAll(accesses.stream().map(Members.Access::accountId).toList()).values().stream()
+                    .noneMatch(Account::isActive)) {
                 throw new DisabledException("deactivated");
             }
             throttle.recordSuccess(login, address);
+            // With two-factor sign-in on, the password opens only the code page (ADR 0019).
+            String role = twoFactor.isEnabled(user.get().id()) ? TwoFactorPending.ROLE : "ROLE_USER";
             return new UsernamePasswordAuthenticationToken(new SignedInUser(user.get().id(), user.get().email()), null,
-                    List.of(new SimpleGrantedAuthority("ROLE_USER")));
+                    List.of(new SimpleGrantedAuthority(role)));
         }
         throttle.recordFailure(login, address);
         throw new BadCredentialsException("bad credentials");

@@ -2,6 +2,8 @@ package io.mailtree.access.internal;
 
 import io.mailtree.access.SignedInOperator;
 import io.mailtree.access.Members;
+import io.mailtree.access.TwoFactor;
+import io.mailtree.access.TwoFactorPending;
 import io.mailtree.access.Users;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.keys.ApiKeys;
@@ -96,6 +98,7 @@ class SecurityConfiguration {
     @Bean
     @Order(3)
     SecurityFilterChain webUiSecurity(HttpSecurity http, Users users, Members members, AccountTree accounts,
+            TwoFactor twoFactor,
             @Value("${mailtree.multipart.max-bytes:1MB}") DataSize multipartMax) throws Exception {
         return http
                 // Before the CSRF filter, whose parameter read would parse (and spool) the whole upload.
@@ -106,6 +109,7 @@ class SecurityConfiguration {
                         // Captured mail holds reset links: never public (see DevMailboxAccess).
                         .requestMatchers("/dev/mailbox", "/dev/mailbox/**").access(new DevMailboxAccess())
                         .requestMatchers("/platform/**").hasRole("OPERATOR")
+                        .requestMatchers("/login/code").hasAuthority(TwoFactorPending.ROLE)
                         .anyRequest().hasRole("USER"))
                 .formLogin(form -> form.loginPage("/login").usernameParameter("email")
                         .successHandler(successHandler()).failureHandler(failureHandler()).permitAll())
@@ -113,7 +117,7 @@ class SecurityConfiguration {
                 .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                 + "script-src 'self'; frame-ancestors 'none'; form-action 'self'")))
-                .addFilterBefore(new WebCallerFilter(users, members, accounts), AuthorizationFilter.class)
+                .addFilterBefore(new WebCallerFilter(users, members, accounts, twoFactor), AuthorizationFilter.class)
                 .build();
     }
 
@@ -126,7 +130,9 @@ class SecurityConfiguration {
         users.setDefaultTargetUrl("/home");
         SimpleUrlAuthenticationSuccessHandler operators = new SimpleUrlAuthenticationSuccessHandler("/platform");
         return (request, response, authentication) -> {
-            if (authentication.getPrincipal() instanceof SignedInOperator) {
+            if (TwoFactorPending.is(authentication)) {
+                response.sendRedirect(request.getContextPath() + "/login/code");
+            } else if (authentication.getPrincipal() instanceof SignedInOperator) {
                 operators.onAuthenticationSuccess(request, response, authentication);
             } else {
                 users.onAuthenticationSuccess(request, response, authentication);

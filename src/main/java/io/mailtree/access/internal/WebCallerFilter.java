@@ -4,6 +4,8 @@ import io.mailtree.access.AccountChoice;
 import io.mailtree.access.Members;
 import io.mailtree.access.SignedInUser;
 import io.mailtree.access.Switching;
+import io.mailtree.access.TwoFactor;
+import io.mailtree.access.TwoFactorPending;
 import io.mailtree.access.User;
 import io.mailtree.access.Users;
 import io.mailtree.accounts.Account;
@@ -19,6 +21,7 @@ import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -52,8 +55,10 @@ class WebCallerFilter extends OncePerRequestFilter {
     private final Users users;
     private final Members members;
     private final AccountTree accounts;
+    private final TwoFactor twoFactor;
 
-    WebCallerFilter(Users users, Members members, AccountTree accounts) {
+    WebCallerFilter(Users users, Members members, AccountTree accounts, TwoFactor twoFactor) {
+        this.twoFactor = twoFactor;
         this.users = users;
         this.members = members;
         this.accounts = accounts;
@@ -63,7 +68,8 @@ class WebCallerFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication != null && authentication.getPrincipal() instanceof SignedInUser signedIn) {
+        if (authentication != null && authentication.getPrincipal() instanceof SignedInUser signedIn
+                && !TwoFactorPending.is(authentication)) {
             Optional<User> user = users.find(signedIn.userId());
             if (user.isEmpty()) {
                 signOut(request, response, "deactivated");
@@ -80,8 +86,10 @@ class WebCallerFilter extends OncePerRequestFilter {
             Account home = null;
             AccountId remembered = session != null && session.getAttribute(AccountChoice.SESSION_ATTRIBUTE)
                     instanceof AccountId id ? id : null;
+            // Every granted account in one query, whatever the number of grants.
+            Map<AccountId, Account> granted = accounts.findAll(accesses.stream().map(Members.Access::accountId).toList());
             for (Members.Access access : accesses) {
-                Optional<Account> account = accounts.find(access.accountId()).filter(Account::isActive);
+                Optional<Account> account = Optional.ofNullable(granted.get(access.accountId())).filter(Account::isActive);
                 if (account.isEmpty()) {
                     continue;
                 }
@@ -115,6 +123,11 @@ class WebCallerFilter extends OncePerRequestFilter {
             request.setAttribute(ACCOUNT_CHOICES, List.copyOf(choices));
             if (!home.isVerified() && !openToUnverified(path(request))) {
                 response.sendRedirect(request.getContextPath() + "/check-email");
+                return;
+            }
+            // The account's owner requires two-factor sign-in: enrol first, on this very request.
+            if (!openToUnenrolled(path(request)) && twoFactor.mustEnrol(user.get().id(), home.id())) {
+                response.sendRedirect(request.getContextPath() + "/profile/two-factor?required");
                 return;
             }
         }
@@ -171,6 +184,11 @@ class WebCallerFilter extends OncePerRequestFilter {
             return home;
         }
         return sub.get();
+    }
+
+    private static boolean openToUnenrolled(String path) {
+        return path.equals("/profile/two-factor") || path.startsWith("/profile/two-factor/") || path.equals("/logout")
+                || path.equals("/error") || path.equals("/favicon.ico") || STATIC_PREFIXES.stream().anyMatch(path::startsWith);
     }
 
     private static boolean openToUnverified(String path) {

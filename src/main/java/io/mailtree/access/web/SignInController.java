@@ -1,6 +1,7 @@
 package io.mailtree.access.web;
 
 import io.mailtree.access.SignedInOperator;
+import io.mailtree.access.TwoFactorPending;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Controller;
@@ -16,6 +17,9 @@ class SignInController {
         if (authentication == null || !authentication.isAuthenticated()
                 || "anonymousUser".equals(authentication.getPrincipal())) {
             return "redirect:/login";
+        }
+        if (TwoFactorPending.is(authentication)) {
+            return "redirect:/login/code";
         }
         return authentication.getPrincipal() instanceof SignedInOperator ? "redirect:/platform" : "redirect:/home";
     }
