@@ -153,6 +153,22 @@ class DashboardBrowserIntegrationTests extends BrowserTestSupport {
         assertThat(text(By.cssSelector("main h1"))).isEqualTo("API keys");
     }
 
+    @Test
+    @DisplayName("D-7: home shows the master's own contacts apart from its sub-accounts' allocations, and their sum as what counts against the limit")
+    void d7HomeKeepsOwnContactsApartFromAllocations() {
+        Master master = master("pro-5000");
+        setOwnActiveContacts(master.id(), 7);
+        createSubaccount(master.api(), "Allocated shop " + System.nanoTime(), uniqueEmail("dash-d7"), null, 500);
+        signIn(ownerOf(master, PASSWORD), PASSWORD);
+        waitFor(ExpectedConditions.urlContains("/home"));
+        assertThat(text(By.id("allowance-own"))).isEqualTo("7");
+        assertThat(text(By.id("allowance-allocated"))).isEqualTo("500");
+        assertThat(text(By.id("allowance-committed"))).isEqualTo("507");
+        assertThat(text(By.cssSelector("#allowance dl"))).doesNotContain("Total active contacts")
+                .contains("Counted against the limit (own contacts, allocations and pending releases)");
+        assertThat(text(By.id("allowance-available"))).isEqualTo("4,493");
+    }
+
     /** A screenshot of the whole page, not only the first screenful: the window grows to the page's height. */
     private void fullPageScreenshot(String name) {
         org.openqa.selenium.Dimension before = browser.manage().window().getSize();
