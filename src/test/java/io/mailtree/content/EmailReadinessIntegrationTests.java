@@ -62,6 +62,11 @@ class EmailReadinessIntegrationTests extends MailtreeTestBase {
                 .contains("{{ contact.first_name }}").contains("no contact property");
         assertThat(panel.getElementById("missing-sender-unconfirmed").text()).contains(from).contains("not confirmed");
         assertThat(panel.getElementById("nothing-missing")).isNull();
+        // The API says the same.
+        var validation = master.api().get("/api/v1/emails/" + email + "/validation").json();
+        assertThat(validation.get("unknownPlaceholders").values().stream().map(n -> n.asString()).toList())
+                .containsExactly("contact.first_name", "shop_name", "city", "items");
+        assertThat(validation.get("unconfirmedSender").asString()).isEqualTo(from);
 
         // In French the same facts, in French.
         Element french = Jsoup.parse(owner.get("/emails/" + email + "?lang=fr").body()).getElementById("missing");
