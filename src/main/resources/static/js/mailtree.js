@@ -129,3 +129,16 @@ document.addEventListener('DOMContentLoaded', function () {
     area.setSelectionRange(start, offset + lineText.length);
     area.scrollTop = Math.max(0, (line - 3) * parseFloat(window.getComputedStyle(area).lineHeight || '18'));
 });
+
+// The browser's time zone, for the times the pages show (see ViewFormat): kept in a cookie, refreshed
+// when the browser's zone changes (a laptop that travelled). Pages read it from the next request on.
+(function () {
+    try {
+        var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        if (zone && document.cookie.split('; ').indexOf('mt_tz=' + encodeURIComponent(zone)) < 0) {
+            document.cookie = 'mt_tz=' + encodeURIComponent(zone) + '; path=/; max-age=31536000; SameSite=Lax';
+        }
+    } catch (noIntl) {
+        // An old browser without Intl: times stay in UTC, named so.
+    }
+})();

@@ -346,7 +346,11 @@ public class Emails {
             values.put("email", "recipient@example.com");
             values.put("name", "Recipient");
         }
-        return new Rendered(language.render(email.subject(), TemplateLanguage.Part.SUBJECT, values),
+        String subject = language.render(email.subject(), TemplateLanguage.Part.SUBJECT, values);
+        // The layouts put {{subject}} in the HTML title: the body reads the e-mail's own subject, unless a
+        // contact property of that name says otherwise.
+        values.putIfAbsent("subject", subject);
+        return new Rendered(subject,
                 language.render(email.html(), TemplateLanguage.Part.HTML, values),
                 language.render(email.text() == null ? HtmlText.from(email.html()) : email.text(),
                         TemplateLanguage.Part.TEXT, values));

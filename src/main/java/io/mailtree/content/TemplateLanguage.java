@@ -183,6 +183,80 @@ public class TemplateLanguage {
                 .with("part", part.label()).with("line", line).with("column", column);
     }
 
+    private static final Pattern TOKEN = Pattern.compile("\"[^\"]*\"|'[^']*'|\\S+");
+    private static final Set<String> LITERALS = Set.of("true", "false", "null", "undefined", "this", "else");
+
+    /**
+     * The values a template reads from the contact, as written ({@code first_name},
+     * {@code contact.first_name}), in order of appearance: plain tags, the arguments of
+     * {@code if}, {@code unless}, {@code default}, {@code lookup} and of the block that opens an
+     * {@code each} or a {@code with}. Names inside an {@code each} or a {@code with} are the item's,
+     * not the contact's, and are left out, as are literals, {@code this}, {@code @index} and
+     * comments. A lexical scan, not a parse: it reports; the compiler still judges the syntax.
+     */
+    public static Set<String> placeholders(String source) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        if (source == null) {
+            return names;
+        }
+        java.util.Deque<Boolean> scopes = new java.util.ArrayDeque<>();
+        int scoped = 0;
+        int at = 0;
+        while ((at = source.indexOf("{{", at)) >= 0) {
+            int end = source.indexOf("}}", at + 2);
+            if (end < 0) {
+                break;
+            }
+            String tag = source.substring(at + 2, end).replaceAll("^[{~\\s]+|[}~\\s]+$", "");
+            at = end + 2;
+            if (tag.isEmpty() || tag.startsWith("!") || tag.startsWith(">") || tag.startsWith("*")) {
+                continue;
+            }
+            char first = tag.charAt(0);
+            if (first == '/') {
+                if (!scopes.isEmpty() && scopes.pop()) {
+                    scoped--;
+                }
+                continue;
+            }
+            java.util.List<String> tokens = new java.util.ArrayList<>();
+            java.util.regex.Matcher matcher = TOKEN.matcher(first == '#' || first == '^' ? tag.substring(1) : tag);
+            while (matcher.find()) {
+                tokens.add(matcher.group());
+            }
+            if (tokens.isEmpty() || tokens.get(0).equals("else")) {
+                continue;
+            }
+            String head = tokens.get(0);
+            boolean helper = HELPERS.contains(head);
+            if (scoped == 0) {
+                for (String token : helper ? tokens.subList(1, tokens.size()) : tokens.subList(0, 1)) {
+                    if (isReference(token)) {
+                        names.add(token);
+                    }
+                }
+            }
+            if (first == '#' || first == '^') {
+                boolean opensScope = head.equals("each") || head.equals("with") || !helper;
+                scopes.push(opensScope);
+                if (opensScope) {
+                    scoped++;
+                }
+            }
+        }
+        return names;
+    }
+
+    private static boolean isReference(String token) {
+        if (token.isEmpty() || LITERALS.contains(token) || token.contains("=") || token.contains("(")
+                || token.contains(")")) {
+            return false;
+        }
+        char first = token.charAt(0);
+        return first != '"' && first != '\'' && first != '@' && first != '.' && !Character.isDigit(first)
+                && first != '-' && !token.startsWith("this.");
+    }
+
     /** Checks every part, refusing the first syntax error. */
     public void check(String subject, String htmlBody, String textBody) {
         compile(subject, Part.SUBJECT);

@@ -137,6 +137,117 @@ public class MessageStatistics {
         return new Report(start, to, apiKey == null ? null : apiKey.toString(), hours, totals);
     }
 
+    /** The periods the dashboard and {@code GET /api/v1/statistics} report, by code. */
+    public enum Period {
+        LAST_24H("24h", Duration.ofHours(24)), LAST_7D("7d", Duration.ofDays(7)), LAST_30D("30d", Duration.ofDays(30));
+
+        private final String code;
+        private final Duration length;
+
+        Period(String code, Duration length) {
+            this.code = code;
+            this.length = length;
+        }
+
+        public String code() {
+            return code;
+        }
+
+        /**
+         * The period's first hour, for a period that ends with the hour of {@code now}: the counts
+         * are hourly, so "the last 24 hours" are the 24 hours up to the end of this one, as the
+         * reputation windows count them.
+         */
+        public Instant from(Instant now) {
+            return end(now).minus(length);
+        }
+
+        /** The end of the hour of {@code now}: the exclusive end of every period. */
+        public static Instant end(Instant now) {
+            return now.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+        }
+    }
+
+    /**
+     * What the dashboard shows of one period: messages sent (accepted), and what became of their
+     * recipients (delivered, bounced, complained).
+     */
+    public record PeriodTotals(String period, Instant from, Instant to, long sent, long delivered, long bounced,
+            long complained) {
+
+        static PeriodTotals of(Period period, Instant from, Instant to, Map<String, Long> totals) {
+            return new PeriodTotals(period.code(), from, to, totals.getOrDefault(OutcomeType.ACCEPTED.name(), 0L),
+                    totals.getOrDefault(OutcomeType.DELIVERED.name(), 0L),
+                    totals.getOrDefault(OutcomeType.BOUNCED.name(), 0L),
+                    totals.getOrDefault(OutcomeType.COMPLAINED.name(), 0L));
+        }
+
+        /** Bounced and complained recipients per hundred that reached an end (delivered or bounced). */
+        public double troubleRate() {
+            long ended = delivered + bounced;
+            return ended == 0 ? 0 : (bounced + complained) * 100.0 / ended;
+        }
+    }
+
+    /**
+     * The account's totals over each {@link Period}, all keys together: one query over the longest
+     * period, summed into the shorter ones, so the three figures are read at the same instant.
+     */
+    public Map<String, PeriodTotals> summary(AccountId account, Instant now) {
+        return summaries(List.of(account), now).get(account);
+    }
+
+    /**
+     * {@link #summary} of several accounts (a master's sub-accounts) in one query; an account that
+     * sent nothing has zeros.
+     */
+    public Map<AccountId, Map<String, PeriodTotals>> summaries(java.util.Collection<AccountId> accounts, Instant now) {
+        Instant end = Period.end(now);
+        Instant longest = Period.LAST_30D.from(now);
+        Map<AccountId, Map<Period, Map<String, Long>>> sums = new java.util.LinkedHashMap<>();
+        for (AccountId account : accounts) {
+            Map<Period, Map<String, Long>> perPeriod = new java.util.EnumMap<>(Period.class);
+            for (Period period : Period.values()) {
+                perPeriod.put(period, zeros());
+            }
+            sums.put(account, perPeriod);
+        }
+        List<AccountId> all = List.copyOf(accounts);
+        // A few hundred ids a statement: a master's thousands of sub-accounts stay under the drivers' parameter limits.
+        for (int first = 0; first < all.size(); first += 500) {
+            List<AccountId> chunk = all.subList(first, Math.min(all.size(), first + 500));
+            List<Object> params = new ArrayList<>(chunk.stream().map(a -> (Object) a.value()).toList());
+            params.add(Times.sql(longest));
+            params.add(Times.sql(end));
+            jdbc.sql("select account_id, hour_start, event_type, sum(event_count) as total from message_stat"
+                    + " where account_id in (" + io.mailtree.shared.SqlLists.placeholders(chunk.size()) + ")"
+                    + " and hour_start >= ? and hour_start < ? group by account_id, hour_start, event_type")
+                    .params(params).query(rs -> {
+                        AccountId account = new AccountId(rs.getObject("account_id", UUID.class));
+                        Instant hour = Times.instant(rs, "hour_start");
+                        String type = rs.getString("event_type");
+                        long total = rs.getLong("total");
+                        Map<Period, Map<String, Long>> perPeriod = sums.get(account);
+                        if (perPeriod == null || !REPORTED.contains(type)) {
+                            return;
+                        }
+                        for (Period period : Period.values()) {
+                            if (!hour.isBefore(period.from(now))) {
+                                perPeriod.get(period).merge(type, total, Long::sum);
+                            }
+                        }
+                    });
+        }
+        Map<AccountId, Map<String, PeriodTotals>> result = new java.util.LinkedHashMap<>();
+        sums.forEach((account, perPeriod) -> {
+            Map<String, PeriodTotals> totals = new java.util.LinkedHashMap<>();
+            perPeriod.forEach((period, counts) -> totals.put(period.code(),
+                    PeriodTotals.of(period, period.from(now), end, counts)));
+            result.put(account, totals);
+        });
+        return result;
+    }
+
     private static Map<String, Long> zeros() {
         Map<String, Long> zeros = new java.util.LinkedHashMap<>();
         REPORTED.forEach(type -> zeros.put(type, 0L));

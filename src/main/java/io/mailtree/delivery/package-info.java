@@ -14,7 +14,9 @@
  * <p>Allowed dependencies, and why: {@code accounts} for the account a message belongs to and
  * whether it may send, and its deactivation and reactivation events, on which delivery holds and
  * releases its mail (D-12); {@code keys} for the key every message is tied to (D-29);
- * {@code content} to render templates and to recognise inline images by their bytes;
+ * {@code content} to render templates and to recognise inline images by their bytes, and to answer
+ * its {@code SenderConfirmations} (the e-mail readiness panel's question about senders, which content
+ * cannot ask delivery directly);
  * {@code access} for the signed links of sender confirmation; {@code notifications} for the
  * confirmation mail and the transport (the relay or the development mailbox, whichever its relay
  * settings choose), which takes signed MIME bytes over one connection per worker; {@code shared} for ids, the

@@ -28,6 +28,18 @@ class TemplateLanguageTests {
     }
 
     @Test
+    void placeholdersAreTheContactValuesATemplateReads() {
+        assertThat(TemplateLanguage.placeholders(
+                "Hi {{ contact.first_name }} {{{html_bio}}} {{default city \"Paris\"}} {{#if vip}}VIP{{else}}-{{/if}}"
+                        + "{{#each orders}}{{number}} {{@index}} {{this}}{{/each}} {{lookup prefs \"colour\"}}"
+                        + "{{! comment {{nothing}} }} {{~ last_name ~}} {{#with address}}{{street}}{{/with}} {{42}}"))
+                .containsExactly("contact.first_name", "html_bio", "city", "vip", "orders", "prefs", "last_name",
+                        "address");
+        assertThat(TemplateLanguage.placeholders(null)).isEmpty();
+        assertThat(TemplateLanguage.placeholders("no tags {{ unclosed")).isEmpty();
+    }
+
+    @Test
     void personalisesAsBefore() {
         Map<String, Object> contact = Map.of("first_name", "<b>Eve</b>", "vip", true, "city", " ");
         String html = language.render("<p>Hi {{first_name}}, {{default city \"your city\"}}{{#if vip}} VIP{{/if}}"

@@ -46,8 +46,10 @@ class EmailsApi {
 
     private final Emails emails;
     private final ContentSharing sharing;
+    private final io.mailtree.content.EmailReadiness readiness;
 
-    EmailsApi(Emails emails, ContentSharing sharing) {
+    EmailsApi(Emails emails, ContentSharing sharing, io.mailtree.content.EmailReadiness readiness) {
+        this.readiness = readiness;
         this.emails = emails;
         this.sharing = sharing;
     }
@@ -84,11 +86,21 @@ class EmailsApi {
     }
 
     @GetMapping("/{id}/validation")
-    @Operation(summary = "What is missing", description = "missing blocks the draft; missingToSend adds recipients.")
+    @Operation(summary = "What is missing", description = """
+            missing blocks the draft; missingToSend adds recipients. unknownPlaceholders lists, as written, the
+            placeholders of the subject and content that name no contact property (they would render empty);
+            unconfirmedSender is the sender address when it is not a confirmed sender of the account, else null.""")
     Map<String, Object> validation(Caller caller, @PathVariable String id) {
         Email email = emails.get(caller.accountId(), emailId(id));
-        return Map.of("status", email.status().name(), "missing", email.missing(), "missingToSend", email.missingToSend(),
-                "shareable", email.isShareable());
+        io.mailtree.content.EmailReadiness.Readiness ready = readiness.of(caller.accountId(), email);
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("status", email.status().name());
+        answer.put("missing", email.missing());
+        answer.put("missingToSend", email.missingToSend());
+        answer.put("unknownPlaceholders", ready.unknownPlaceholders());
+        answer.put("unconfirmedSender", ready.unconfirmedSender());
+        answer.put("shareable", email.isShareable());
+        return answer;
     }
 
     @PostMapping("/{id}/duplicate")

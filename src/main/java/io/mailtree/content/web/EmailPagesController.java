@@ -57,9 +57,11 @@ class EmailPagesController {
     private final SharePicker sharePicker;
     private final Previews previews;
     private final PublicUrls urls;
+    private final io.mailtree.content.EmailReadiness readiness;
 
     EmailPagesController(Emails emails, Templates templates, ContactLists lists, Images images, ContentSharing sharing,
-            SharePicker sharePicker, Previews previews, PublicUrls urls) {
+            SharePicker sharePicker, Previews previews, PublicUrls urls, io.mailtree.content.EmailReadiness readiness) {
+        this.readiness = readiness;
         this.emails = emails;
         this.templates = templates;
         this.lists = lists;
@@ -306,7 +308,9 @@ class EmailPagesController {
         model.addAttribute("form", form);
         model.addAttribute("editable", email.status().isEditable());
         model.addAttribute("shareable", email.isShareable());
-        model.addAttribute("missing", email.missingToSend());
+        io.mailtree.content.EmailReadiness.Readiness ready = readiness.of(caller.accountId(), email);
+        model.addAttribute("missing", ready.missing());
+        model.addAttribute("readiness", ready);
         model.addAttribute("lists", lists.list(caller.accountId(), new PageRequest(0, 200)).items());
         model.addAttribute("library", images.list(caller.accountId(), new PageRequest(0, 200)).items().stream()
                 .map(i -> new LibraryOption(i.fileName(), urls.of(i))).toList());

@@ -36,6 +36,17 @@ class StatisticsApi {
         this.clock = clock;
     }
 
+    @GetMapping("/api/v1/statistics")
+    @Operation(summary = "Totals of the last 24 hours, 7 days and 30 days", description = """
+            The calling account's messages sent (accepted) and its recipients delivered, bounced and complained,
+            all keys together, over the periods 24h, 7d and 30d, each ending with the current hour (UTC): the
+            figures the dashboard shows. Recipient-level counts (delivered, bounced, complained) count recipients;
+            sent counts messages.""")
+    java.util.Map<String, Object> summary(Caller caller) {
+        java.time.Instant now = clock.instant();
+        return java.util.Map.of("at", now, "periods", statistics.summary(caller.accountId(), now));
+    }
+
     @GetMapping("/api/v1/statistics/hourly")
     @Operation(summary = "Message events by hour", description = """
             Counts of ACCEPTED, DELIVERED, DEFERRED, BOUNCED, COMPLAINED, SUPPRESSED and FAILED events per hour (UTC),
