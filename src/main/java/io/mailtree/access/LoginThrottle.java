@@ -51,10 +51,25 @@ public class LoginThrottle {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final String bump;
+    private final int freeFailuresPerAddress;
 
     LoginThrottle(JdbcClient jdbc, DatabaseKind database, Clock clock) {
+        this(jdbc, database, clock, FREE_FAILURES_PER_ADDRESS);
+    }
+
+    /**
+     * {@code mailtree.sign-in.free-failures-per-address} (default {@value #FREE_FAILURES_PER_ADDRESS})
+     * exists for the test suite, whose every client is 127.0.0.1: the count of one address is shared
+     * through the database by every test context, so the suite's deliberate failures would add up to
+     * locking the address out. Production has no reason to change it.
+     */
+    @org.springframework.beans.factory.annotation.Autowired
+    LoginThrottle(JdbcClient jdbc, DatabaseKind database, Clock clock,
+            @org.springframework.beans.factory.annotation.Value("${mailtree.sign-in.free-failures-per-address:"
+                    + FREE_FAILURES_PER_ADDRESS + "}") int freeFailuresPerAddress) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.freeFailuresPerAddress = freeFailuresPerAddress;
         // One statement per bucket, atomic on the row: concurrent failures on several nodes all count.
         this.bump = database.isPostgres() ? """
                 insert into login_failure (bucket, failures, last_failure_at) values (?, 1, ?)
@@ -94,7 +109,7 @@ public class LoginThrottle {
         Duration wait = Duration.ZERO;
         for (Duration next : List.of(remaining(found.get(pair), now, FREE_FAILURES, CLIENT_FIRST_WAIT, CLIENT_MAX_WAIT),
                 remaining(found.get(byLogin), now, FREE_FAILURES_PER_LOGIN, LOGIN_FIRST_WAIT, LOGIN_MAX_WAIT),
-                remaining(found.get(byAddress), now, FREE_FAILURES_PER_ADDRESS, CLIENT_FIRST_WAIT, CLIENT_MAX_WAIT))) {
+                remaining(found.get(byAddress), now, freeFailuresPerAddress, CLIENT_FIRST_WAIT, CLIENT_MAX_WAIT))) {
             wait = next.compareTo(wait) > 0 ? next : wait;
         }
         return wait;
