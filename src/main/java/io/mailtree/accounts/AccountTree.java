@@ -25,7 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
  * sub-accounts is {@link io.mailtree.accounts.sharing.SubaccountShares}.
  */
 @Service
-public class AccountTree implements io.mailtree.shared.AccountNames {
+public class AccountTree implements io.mailtree.shared.AccountNames, io.mailtree.shared.AccountRoots {
 
     public static final int NAME_MAX = 100;
 
@@ -63,6 +63,11 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
 
     public PageOf<Account> subaccounts(AccountId master, String search, PageRequest page) {
         return accounts.subaccounts(master, search, page);
+    }
+
+    @Override
+    public AccountId rootOf(AccountId account) {
+        return require(account).rootId();
     }
 
     @Override

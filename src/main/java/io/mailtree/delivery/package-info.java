@@ -15,11 +15,11 @@
  * whether it may send, and its deactivation and reactivation events, on which delivery holds and
  * releases its mail (D-12); {@code keys} for the key every message is tied to (D-29);
  * {@code content} to render templates and to recognise inline images by their bytes;
- * {@code access} for the signed links of sender confirmation; {@code notifications} for the
+ * {@code access} for the signed links of sender confirmation; {@code audit} for the log of its administrative acts (D-32); {@code notifications} for the
  * confirmation mail and the transport (the relay or the development mailbox, whichever its relay
  * settings choose), which takes signed MIME bytes over one connection per worker; {@code shared} for ids, the
  * outcome stream's types and the suppressed-recipient check. Delivery imports none of the modules
  * that react to its outcomes.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "keys", "content", "access", "notifications", "shared"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "keys", "content", "access", "notifications", "audit", "shared"})
 package io.mailtree.delivery;

@@ -50,7 +50,7 @@ class ListPagesController {
     String create(Caller caller, @RequestParam(defaultValue = "") String name, Model model,
             RedirectAttributes redirect) {
         try {
-            ContactList list = lists.create(caller.accountId(), name);
+            ContactList list = lists.create(caller, name);
             redirect.addFlashAttribute("notice", "lists.createdNotice");
             redirect.addFlashAttribute("noticeArg", list.name());
             return "redirect:/lists/" + list.id();
@@ -74,7 +74,7 @@ class ListPagesController {
             RedirectAttributes redirect) {
         long listId = listId(id);
         try {
-            ContactList list = lists.rename(caller.accountId(), listId, name);
+            ContactList list = lists.rename(caller, listId, name);
             redirect.addFlashAttribute("notice", "lists.renamed");
             redirect.addFlashAttribute("noticeArg", list.name());
         } catch (DomainProblem problem) {
@@ -91,7 +91,7 @@ class ListPagesController {
     String delete(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
         long listId = listId(id);
         ContactList list = lists.get(caller.accountId(), listId);
-        lists.delete(caller.accountId(), listId);
+        lists.delete(caller, listId);
         redirect.addFlashAttribute("notice", "lists.deleted");
         redirect.addFlashAttribute("noticeArg", list.name());
         return "redirect:/lists";

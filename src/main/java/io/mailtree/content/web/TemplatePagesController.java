@@ -65,7 +65,7 @@ class TemplatePagesController {
             @RequestParam(defaultValue = "") String layout, Model model, RedirectAttributes redirect) {
         try {
             String html = layout.isBlank() ? "" : Templates.layout(layout);
-            Template created = templates.create(caller.accountId(), name, null, html, null);
+            Template created = templates.create(caller, name, null, html, null);
             redirect.addFlashAttribute("notice", "templates.createdNotice");
             redirect.addFlashAttribute("noticeArg", created.name());
             return "redirect:/templates/" + created.id();
@@ -95,7 +95,7 @@ class TemplatePagesController {
                         + " characters", Templates.MAX_HTML);
             }
             String templateName = name.isBlank() ? baseName(file.getOriginalFilename()) : name;
-            Template created = templates.create(caller.accountId(), templateName, null,
+            Template created = templates.create(caller, templateName, null,
                     new String(bytes, StandardCharsets.UTF_8), null);
             redirect.addFlashAttribute("notice", "templates.createdNotice");
             redirect.addFlashAttribute("noticeArg", created.name());
@@ -153,7 +153,7 @@ class TemplatePagesController {
             return "content/template";
         }
         try {
-            Template saved = templates.update(caller.accountId(), templateId, name, subject, html, text);
+            Template saved = templates.update(caller, templateId, name, subject, html, text);
             redirect.addFlashAttribute("notice", "templates.saved");
             redirect.addFlashAttribute("noticeArg", saved.name());
             return "redirect:/templates/" + templateId;
@@ -171,7 +171,7 @@ class TemplatePagesController {
     String delete(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
         long templateId = templateId(id);
         Template template = templates.get(caller.accountId(), templateId);
-        templates.delete(caller.accountId(), templateId);
+        templates.delete(caller, templateId);
         redirect.addFlashAttribute("notice", "templates.deleted");
         redirect.addFlashAttribute("noticeArg", template.name());
         return "redirect:/templates";

@@ -49,7 +49,7 @@ class SenderPagesController {
     String add(Caller caller, @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String name,
             Model model, RedirectAttributes redirect) {
         try {
-            Sender added = senders.add(caller.accountId(), email, name);
+            Sender added = senders.add(caller, email, name);
             redirect.addFlashAttribute("notice", "senders.added");
             redirect.addFlashAttribute("noticeArg", added.email());
             return "redirect:/senders";
@@ -82,7 +82,7 @@ class SenderPagesController {
     String remove(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
         long senderId = senderId(id);
         Sender sender = senders.get(caller.accountId(), senderId);
-        senders.remove(caller.accountId(), senderId);
+        senders.remove(caller, senderId);
         redirect.addFlashAttribute("notice", "senders.removed");
         redirect.addFlashAttribute("noticeArg", sender.email());
         return "redirect:/senders";
@@ -92,7 +92,7 @@ class SenderPagesController {
     String addDomain(Caller caller, @RequestParam(defaultValue = "") String domain, Model model,
             RedirectAttributes redirect) {
         try {
-            SendingDomain added = domains.add(caller.accountId(), domain);
+            SendingDomain added = domains.add(caller, domain);
             redirect.addFlashAttribute("notice", "domains.added");
             redirect.addFlashAttribute("noticeArg", added.domain());
             return "redirect:/senders#domain-" + added.id();
@@ -108,7 +108,7 @@ class SenderPagesController {
     String removeDomain(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
         long domainId = parse(id, "domain_not_found", "domain");
         SendingDomain domain = domains.get(caller.accountId(), domainId);
-        domains.remove(caller.accountId(), domainId);
+        domains.remove(caller, domainId);
         redirect.addFlashAttribute("notice", "domains.removed");
         redirect.addFlashAttribute("noticeArg", domain.domain());
         return "redirect:/senders#domains";
@@ -117,7 +117,7 @@ class SenderPagesController {
     @PostMapping("/senders/domains/{id}/ed25519")
     String ed25519(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "false") boolean on,
             RedirectAttributes redirect) {
-        SendingDomain domain = domains.ed25519(caller.accountId(), parse(id, "domain_not_found", "domain"), on);
+        SendingDomain domain = domains.ed25519(caller, parse(id, "domain_not_found", "domain"), on);
         redirect.addFlashAttribute("notice", on ? "domains.ed25519On" : "domains.ed25519Off");
         redirect.addFlashAttribute("noticeArg", domain.domain());
         return "redirect:/senders#domain-" + domain.id();
