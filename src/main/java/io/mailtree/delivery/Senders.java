@@ -70,10 +70,7 @@ public class Senders {
     @Transactional
     public Sender add(AccountId account, String email, String name) {
         String address = EmailAddresses.normalise(email);
-        if (name != null && (name.length() > 100 || name.chars().anyMatch(c -> c == '\r' || c == '\n'))) {
-            throw DomainProblem.invalid("invalid_header", "a sender name has at most 100 characters and no line breaks")
-                    .with("field", "name");
-        }
+        checkName(name);
         if (of(account).size() >= MAX_SENDERS) {
             throw DomainProblem.conflict("too_many_senders", "an account has at most " + MAX_SENDERS + " senders",
                     MAX_SENDERS);
@@ -93,6 +90,14 @@ public class Senders {
         // address again and again must not flood it.
         sendConfirmation(account, sender);
         return sender;
+    }
+
+    /** A sender's display name: optional, at most 100 characters, no line breaks (it goes into a header). */
+    public static void checkName(String name) {
+        if (name != null && (name.length() > 100 || name.chars().anyMatch(c -> c == '\r' || c == '\n'))) {
+            throw DomainProblem.invalid("invalid_header", "a sender name has at most 100 characters and no line breaks")
+                    .with("field", "name");
+        }
     }
 
     @Transactional

@@ -8,6 +8,8 @@ import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.Texts;
+import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.shared.MastersOnly;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Permission;
@@ -80,21 +82,26 @@ class AccountPagesController {
             @RequestParam(required = false) String contactAllocation, Model model, RedirectAttributes redirect) {
         Account master = accounts.master(caller);
         Account sub = accounts.subaccount(master.id(), parse(id));
-        try {
-            Integer allocation = contactAllocation == null || contactAllocation.isBlank() ? null
-                    : parseAllocation(contactAllocation);
-            if (allocation != null && allocation.equals(sub.contactAllocation())) {
-                allocation = null;
+        FieldErrors errors = new FieldErrors();
+        errors.check("name", () -> Texts.name(name, AccountTree.NAME_MAX));
+        Integer parsed = errors.check("contactAllocation", () -> contactAllocation == null || contactAllocation.isBlank()
+                ? null : parseAllocation(contactAllocation));
+        if (!errors.any()) {
+            // An unchanged allocation is not asked again: it would be checked against the allowance it already holds.
+            Integer allocation = parsed != null && parsed.equals(sub.contactAllocation()) ? null : parsed;
+            try {
+                accounts.editSubaccount(caller, sub.id(), name, allocation);
+                redirect.addFlashAttribute("notice", "subaccount.savedNamed");
+                redirect.addFlashAttribute("noticeArg", name.strip());
+                return "redirect:/subaccounts";
+            } catch (DomainProblem problem) {
+                errors.addOr("contactAllocation", problem);
             }
-            accounts.editSubaccount(caller, sub.id(), name, allocation);
-            redirect.addFlashAttribute("notice", "subaccount.saved");
-            return "redirect:/subaccounts";
-        } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
-            model.addAttribute("name", name);
-            prepareEdit(master, sub, model);
-            return "accounts/edit-subaccount";
         }
+        model.addAttribute("fieldErrors", errors);
+        model.addAttribute("name", name);
+        prepareEdit(master, sub, model);
+        return "accounts/edit-subaccount";
     }
 
     @PostMapping("/subaccounts/{id}/deactivate")

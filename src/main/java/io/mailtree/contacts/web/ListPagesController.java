@@ -1,5 +1,6 @@
 package io.mailtree.contacts.web;
 
+import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.contacts.ContactList;
 import io.mailtree.contacts.ContactLists;
@@ -55,7 +56,7 @@ class ListPagesController {
             redirect.addFlashAttribute("noticeArg", list.name());
             return "redirect:/lists/" + list.id();
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", new FieldErrors().addOr("name", problem));
             model.addAttribute("name", name);
             prepareLists(caller, 0, model);
             return "contacts/lists";
@@ -81,8 +82,8 @@ class ListPagesController {
             if (problem.status() == 404) {
                 throw problem;
             }
-            redirect.addFlashAttribute("problemCode", problem.code());
-            redirect.addFlashAttribute("problemArgs", problem.arguments());
+            redirect.addFlashAttribute("fieldErrors", new FieldErrors().add("rename-name", problem));
+            redirect.addFlashAttribute("renameName", name);
         }
         return "redirect:/lists/" + listId;
     }

@@ -1,5 +1,6 @@
 package io.mailtree.content.web;
 
+import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.contacts.ContactLists;
 import io.mailtree.content.AbTest;
@@ -90,7 +91,8 @@ class EmailPagesController {
             redirect.addFlashAttribute("noticeArg", created.name());
             return "redirect:/emails/" + created.id();
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", new FieldErrors().addOr(
+                    problem.code().startsWith("template_") ? "templateId" : "name", problem));
             model.addAttribute("name", name);
             model.addAttribute("templateId", templateId);
             prepareList(caller, null, 0, model);

@@ -1,5 +1,6 @@
 package io.mailtree.content.web;
 
+import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.content.ContentSharing;
 import io.mailtree.content.HtmlText;
@@ -70,7 +71,7 @@ class TemplatePagesController {
             redirect.addFlashAttribute("noticeArg", created.name());
             return "redirect:/templates/" + created.id();
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", new FieldErrors().addOr("name", problem));
             model.addAttribute("name", name);
             model.addAttribute("layout", layout);
             prepareList(caller, 0, model);
@@ -219,9 +220,13 @@ class TemplatePagesController {
     }
 
     /** A syntax error is shown at its line and column next to the editor; anything else in the flash. */
+    /** A syntax error has its own panel; a refusal naming a field is shown beside it; any other above the form. */
     static void showProblem(DomainProblem problem, Model model) {
+        FieldErrors errors = new FieldErrors();
         if ("template_syntax_error".equals(problem.code())) {
             model.addAttribute("syntaxError", SyntaxError.of(problem));
+        } else if (errors.add(problem)) {
+            model.addAttribute("fieldErrors", errors);
         } else {
             model.addAttribute("problem", problem);
         }

@@ -6,9 +6,11 @@ import io.mailtree.delivery.SendingDomain;
 import io.mailtree.delivery.SendingDomains;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.Ids;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
+import io.mailtree.shared.web.FieldErrors;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Controller;
@@ -48,18 +50,24 @@ class SenderPagesController {
     @PostMapping("/senders")
     String add(Caller caller, @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String name,
             Model model, RedirectAttributes redirect) {
-        try {
-            Sender added = senders.add(caller, email, name);
-            redirect.addFlashAttribute("notice", "senders.added");
-            redirect.addFlashAttribute("noticeArg", added.email());
-            return "redirect:/senders";
-        } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
-            model.addAttribute("email", email);
-            model.addAttribute("name", name);
-            prepare(caller, model);
-            return "delivery/senders";
+        FieldErrors errors = new FieldErrors();
+        errors.check("email", () -> EmailAddresses.normalise(email));
+        errors.checkThat("name", () -> Senders.checkName(name));
+        if (!errors.any()) {
+            try {
+                Sender added = senders.add(caller, email, name);
+                redirect.addFlashAttribute("notice", "senders.added");
+                redirect.addFlashAttribute("noticeArg", added.email());
+                return "redirect:/senders";
+            } catch (DomainProblem problem) {
+                errors.addOr("email", problem);
+            }
         }
+        model.addAttribute("fieldErrors", errors);
+        model.addAttribute("email", email);
+        model.addAttribute("name", name);
+        prepare(caller, model);
+        return "delivery/senders";
     }
 
     @PostMapping("/senders/{id}/resend")
@@ -97,7 +105,7 @@ class SenderPagesController {
             redirect.addFlashAttribute("noticeArg", added.domain());
             return "redirect:/senders#domain-" + added.id();
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", new FieldErrors().addOr("domain", problem));
             model.addAttribute("domain", domain);
             prepare(caller, model);
             return "delivery/senders";
