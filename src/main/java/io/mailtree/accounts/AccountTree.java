@@ -92,6 +92,13 @@ public class AccountTree implements io.mailtree.shared.AccountNames, io.mailtree
         return subaccounts(caller.accountId(), search, page);
     }
 
+    /** The caller's sub-accounts whose name holds {@code search}, sorted, for a master only. */
+    public PageOf<Account> subaccounts(Caller caller, String search, SubaccountSort sort, boolean descending,
+            PageRequest page) {
+        caller.requireMaster();
+        return accounts.subaccounts(caller.accountId(), search, sort, descending, page);
+    }
+
     /** One of the caller's sub-accounts, for a master only; another master's sub-account answers 404. */
     public Account subaccount(Caller caller, AccountId sub) {
         caller.requireMaster();
