@@ -25,7 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
  * sub-accounts is {@link io.mailtree.accounts.sharing.SubaccountShares}.
  */
 @Service
-public class AccountTree implements io.mailtree.shared.AccountNames {
+public class AccountTree implements io.mailtree.shared.AccountNames, io.mailtree.shared.AccountRoots {
 
     public static final int NAME_MAX = 100;
 
@@ -66,6 +66,11 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
     }
 
     @Override
+    public AccountId rootOf(AccountId account) {
+        return require(account).rootId();
+    }
+
+    @Override
     public java.util.Map<AccountId, String> namesOf(java.util.Collection<AccountId> ids) {
         return accounts.namesOf(ids);
     }
@@ -90,6 +95,13 @@ public class AccountTree implements io.mailtree.shared.AccountNames {
     public PageOf<Account> subaccounts(Caller caller, String search, PageRequest page) {
         caller.requireMaster();
         return subaccounts(caller.accountId(), search, page);
+    }
+
+    /** The caller's sub-accounts whose name holds {@code search}, sorted, for a master only. */
+    public PageOf<Account> subaccounts(Caller caller, String search, SubaccountSort sort, boolean descending,
+            PageRequest page) {
+        caller.requireMaster();
+        return accounts.subaccounts(caller.accountId(), search, sort, descending, page);
     }
 
     /** One of the caller's sub-accounts, for a master only; another master's sub-account answers 404. */

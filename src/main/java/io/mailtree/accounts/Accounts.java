@@ -133,6 +133,23 @@ class Accounts {
         return new PageOf<>(items, page.page(), page.size(), total);
     }
 
+    /**
+     * A master's sub-accounts whose name holds {@code search}, in {@code sort}'s order (ties by name
+     * then id, empty values last whichever the direction).
+     */
+    PageOf<Account> subaccounts(AccountId master, String search, SubaccountSort sort, boolean descending,
+            PageRequest page) {
+        String pattern = likePattern(search);
+        long total = jdbc.sql("select count(*) from account where parent_id = ? and name_key like ? escape '\\'")
+                .params(master.value(), pattern).query(Long.class).single();
+        // The column comes from the enum, never from the request.
+        String order = sort.column + (descending ? " desc" : " asc") + " nulls last, name_key, id";
+        List<Account> items = jdbc.sql("select * from account where parent_id = ? and name_key like ? escape '\\'"
+                + " order by " + order + " limit ? offset ?")
+                .params(master.value(), pattern, page.size(), page.offset()).query(MAPPER).list();
+        return new PageOf<>(items, page.page(), page.size(), total);
+    }
+
     PageOf<Account> masters(String search, PageRequest page) {
         String pattern = likePattern(search);
         long total = jdbc.sql("select count(*) from account where kind = 'MASTER' and name_key like ? escape '\\'")

@@ -2,6 +2,7 @@ package io.mailtree.audit;
 
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.AccountNames;
+import io.mailtree.shared.AccountRoots;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
@@ -27,11 +28,29 @@ public class AuditLog {
     private final Clock clock;
     // Looked up when a page is read: the tree records into this log, so it cannot be a constructor argument.
     private final ObjectProvider<AccountNames> accountNamesProvider;
+    private final ObjectProvider<AccountRoots> accountRoots;
 
-    AuditLog(JdbcClient jdbc, Clock clock, ObjectProvider<AccountNames> accountNames) {
+    AuditLog(JdbcClient jdbc, Clock clock, ObjectProvider<AccountNames> accountNames,
+            ObjectProvider<AccountRoots> accountRoots) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.accountNamesProvider = accountNames;
+        this.accountRoots = accountRoots;
+    }
+
+    /**
+     * Records an act of {@code caller} on the account it acts on ({@link Caller#accountId()}), filed
+     * under that account's tree. The entry keeps both actors when they differ: the person or key
+     * ({@code actor}) and the account its credential belongs to ({@code actor_account_id}), with the
+     * context (a master switched into the sub-account, or acting on its behalf).
+     */
+    public void record(Caller caller, String action, String targetType, String targetId, String detail) {
+        AccountId account = caller.accountId();
+        // Reached from the master (switched or on behalf of): the credential's account is the root.
+        // Otherwise a master is its own root and a sub-account's root is looked up in the tree.
+        AccountId root = caller.actingFromMaster() ? caller.principalAccount()
+                : caller.master() ? account : accountRoots.getObject().rootOf(account);
+        record(caller, root, account, action, targetType, targetId, detail);
     }
 
     /** Records an act by a signed-in user or an API key on {@code account} of the tree {@code root}. */

@@ -1,5 +1,7 @@
 package io.mailtree.contacts;
 
+import io.mailtree.shared.Caller;
+import io.mailtree.audit.AuditLog;
 import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
@@ -32,11 +34,13 @@ public class ContactLists {
             rs.getInt("member_count"), Times.instant(rs, "created_at"));
 
     private final JdbcClient jdbc;
+    private final AuditLog audit;
     private final ContactAllowance allowance;
     private final Clock clock;
 
-    ContactLists(JdbcClient jdbc, ContactAllowance allowance, Clock clock) {
+    ContactLists(JdbcClient jdbc, AuditLog audit, ContactAllowance allowance, Clock clock) {
         this.jdbc = jdbc;
+        this.audit = audit;
         this.allowance = allowance;
         this.clock = clock;
     }
@@ -195,5 +199,32 @@ public class ContactLists {
 
     private static String truncate(String text) {
         return text == null ? "null" : text.length() > 100 ? text.substring(0, 100) : text;
+    }
+
+    // --- The administrative acts of D-32: the same changes, written to the audit log in their transaction.
+
+    /** Creates a list as {@code caller}'s act, audited. */
+    @Transactional
+    public ContactList create(Caller caller, String name) {
+        ContactList created = create(caller.accountId(), name);
+        audit.record(caller, "list.created", "list", String.valueOf(created.id()), created.name());
+        return created;
+    }
+
+    /** Renames a list as {@code caller}'s act, audited with the old and the new name. */
+    @Transactional
+    public ContactList rename(Caller caller, long id, String name) {
+        String before = get(caller.accountId(), id).name();
+        ContactList renamed = rename(caller.accountId(), id, name);
+        audit.record(caller, "list.renamed", "list", String.valueOf(id), before + " -> " + renamed.name());
+        return renamed;
+    }
+
+    /** Deletes a list as {@code caller}'s act, audited. */
+    @Transactional
+    public void delete(Caller caller, long id) {
+        ContactList list = get(caller.accountId(), id);
+        delete(caller.accountId(), id);
+        audit.record(caller, "list.deleted", "list", String.valueOf(id), list.name());
     }
 }

@@ -1,5 +1,6 @@
 package io.mailtree.content;
 
+import io.mailtree.audit.AuditLog;
 import io.mailtree.accounts.AccountTree;
 import io.mailtree.contacts.ContactLists;
 import io.mailtree.contacts.Contacts;
@@ -38,6 +39,7 @@ public class Emails {
     public static final int MAX_ATTACHMENTS = 10;
 
     private final JdbcClient jdbc;
+    private final AuditLog audit;
     private final Templates templates;
     private final ContactLists lists;
     private final Contacts contacts;
@@ -48,11 +50,12 @@ public class Emails {
     private final long attachmentMaxBytes;
     private final long attachmentsTotalMaxBytes;
 
-    Emails(JdbcClient jdbc, Templates templates, ContactLists lists, Contacts contacts, TemplateLanguage language,
+    Emails(JdbcClient jdbc, AuditLog audit, Templates templates, ContactLists lists, Contacts contacts, TemplateLanguage language,
             BlobStore blobs, Clock clock, AccountTree accounts,
             @Value("${mailtree.content.attachment-max-bytes:10485760}") long attachmentMaxBytes,
             @Value("${mailtree.content.attachments-total-max-bytes:20971520}") long attachmentsTotalMaxBytes) {
         this.jdbc = jdbc;
+        this.audit = audit;
         this.templates = templates;
         this.lists = lists;
         this.contacts = contacts;
@@ -405,5 +408,58 @@ public class Emails {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
+    }
+
+    // --- The administrative acts of D-32: the same changes, written to the audit log in their transaction.
+
+    /** Creates an e-mail as {@code caller}'s act, audited. */
+    @Transactional
+    public Email create(Caller caller, EmailDraft draft) {
+        Email created = create(caller.accountId(), draft);
+        audit.record(caller, "email.created", "email", String.valueOf(created.id()), created.name());
+        return created;
+    }
+
+    /** Changes an e-mail as {@code caller}'s act, audited. */
+    @Transactional
+    public Email update(Caller caller, long id, EmailDraft changes) {
+        Email saved = update(caller.accountId(), id, changes);
+        audit.record(caller, "email.edited", "email", String.valueOf(id), saved.name());
+        return saved;
+    }
+
+    /** Deletes an e-mail as {@code caller}'s act, audited. */
+    @Transactional
+    public void delete(Caller caller, long id) throws IOException {
+        Email email = get(caller.accountId(), id);
+        delete(caller.accountId(), id);
+        audit.record(caller, "email.deleted", "email", String.valueOf(id), email.name());
+    }
+
+    /** Duplicates an e-mail as {@code caller}'s act, audited on the copy. */
+    @Transactional
+    public Email duplicate(Caller caller, long id) throws IOException {
+        Email copy = duplicate(caller.accountId(), id);
+        audit.record(caller, "email.duplicated", "email", String.valueOf(copy.id()), copy.name());
+        return copy;
+    }
+
+    /** Attaches a file to an e-mail as {@code caller}'s act, audited. */
+    @Transactional
+    public Attachment attach(Caller caller, long emailId, String fileName, InputStream content) throws IOException {
+        Attachment attached = attach(caller.accountId(), emailId, fileName, content);
+        audit.record(caller, "email.attached", "email", String.valueOf(emailId),
+                get(caller.accountId(), emailId).name() + ": " + attached.fileName());
+        return attached;
+    }
+
+    /** Removes an attachment as {@code caller}'s act, audited. */
+    @Transactional
+    public void detach(Caller caller, long emailId, long attachmentId) throws IOException {
+        String fileName = attachments(caller.accountId(), emailId).stream().filter(a -> a.id() == attachmentId)
+                .map(Attachment::fileName).findFirst().orElse(String.valueOf(attachmentId));
+        detach(caller.accountId(), emailId, attachmentId);
+        audit.record(caller, "email.detached", "email", String.valueOf(emailId),
+                get(caller.accountId(), emailId).name() + ": " + fileName);
     }
 }

@@ -1,5 +1,7 @@
 package io.mailtree.content;
 
+import io.mailtree.shared.Caller;
+import io.mailtree.audit.AuditLog;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.PageOf;
@@ -34,13 +36,15 @@ public class Images {
             rs.getString("storage_key"), Times.instant(rs, "created_at"));
 
     private final JdbcClient jdbc;
+    private final AuditLog audit;
     private final BlobStore blobs;
     private final Clock clock;
     private final long maxBytes;
 
-    Images(JdbcClient jdbc, BlobStore blobs, Clock clock,
+    Images(JdbcClient jdbc, AuditLog audit, BlobStore blobs, Clock clock,
             @Value("${mailtree.content.image-max-bytes:5242880}") long maxBytes) {
         this.jdbc = jdbc;
+        this.audit = audit;
         this.blobs = blobs;
         this.clock = clock;
         this.maxBytes = maxBytes;
@@ -128,5 +132,23 @@ public class Images {
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
         }
+    }
+
+    // --- The administrative acts of D-32: the same changes, written to the audit log in their transaction.
+
+    /** Uploads an image as {@code caller}'s act, audited. */
+    @Transactional
+    public Image upload(Caller caller, String fileName, InputStream content) throws IOException {
+        Image image = upload(caller.accountId(), fileName, content);
+        audit.record(caller, "image.uploaded", "image", String.valueOf(image.id()), image.fileName());
+        return image;
+    }
+
+    /** Deletes an image as {@code caller}'s act, audited. */
+    @Transactional
+    public void delete(Caller caller, long id) throws IOException {
+        Image image = get(caller.accountId(), id);
+        delete(caller.accountId(), id);
+        audit.record(caller, "image.deleted", "image", String.valueOf(id), image.fileName());
     }
 }

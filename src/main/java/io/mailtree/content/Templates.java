@@ -1,5 +1,7 @@
 package io.mailtree.content;
 
+import io.mailtree.shared.Caller;
+import io.mailtree.audit.AuditLog;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.PageOf;
@@ -32,11 +34,13 @@ public class Templates {
             Times.instant(rs, "updated_at"));
 
     private final JdbcClient jdbc;
+    private final AuditLog audit;
     private final TemplateLanguage language;
     private final Clock clock;
 
-    Templates(JdbcClient jdbc, TemplateLanguage language, Clock clock) {
+    Templates(JdbcClient jdbc, AuditLog audit, TemplateLanguage language, Clock clock) {
         this.jdbc = jdbc;
+        this.audit = audit;
         this.language = language;
         this.clock = clock;
     }
@@ -124,5 +128,31 @@ public class Templates {
                     .with("field", "text");
         }
         language.check(subject, html, text);
+    }
+
+    // --- The administrative acts of D-32: the same changes, written to the audit log in their transaction.
+
+    /** Creates a template as {@code caller}'s act, audited. */
+    @Transactional
+    public Template create(Caller caller, String name, String subject, String html, String text) {
+        Template created = create(caller.accountId(), name, subject, html, text);
+        audit.record(caller, "template.created", "template", String.valueOf(created.id()), created.name());
+        return created;
+    }
+
+    /** Changes a template as {@code caller}'s act, audited. */
+    @Transactional
+    public Template update(Caller caller, long id, String name, String subject, String html, String text) {
+        Template saved = update(caller.accountId(), id, name, subject, html, text);
+        audit.record(caller, "template.edited", "template", String.valueOf(id), saved.name());
+        return saved;
+    }
+
+    /** Deletes a template as {@code caller}'s act, audited. */
+    @Transactional
+    public void delete(Caller caller, long id) {
+        Template template = get(caller.accountId(), id);
+        delete(caller.accountId(), id);
+        audit.record(caller, "template.deleted", "template", String.valueOf(id), template.name());
     }
 }

@@ -1,5 +1,7 @@
 package io.mailtree.delivery;
 
+import io.mailtree.shared.Caller;
+import io.mailtree.audit.AuditLog;
 import io.mailtree.access.SignedTokens;
 import io.mailtree.notifications.MailRequestLimits;
 import io.mailtree.notifications.SystemMail;
@@ -35,6 +37,7 @@ public class Senders {
             rs.getString("name"), Times.instant(rs, "verified_at"), Times.instant(rs, "created_at"));
 
     private final JdbcClient jdbc;
+    private final AuditLog audit;
     private final SignedTokens tokens;
     private final SystemMail mail;
     private final MessageSource messages;
@@ -42,10 +45,11 @@ public class Senders {
     private final String baseUrl;
     private final MailRequestLimits limits;
 
-    Senders(JdbcClient jdbc, SignedTokens tokens, SystemMail mail, MessageSource messages, Clock clock,
+    Senders(JdbcClient jdbc, AuditLog audit, SignedTokens tokens, SystemMail mail, MessageSource messages, Clock clock,
             @Value("${mailtree.base-url}") String baseUrl, MailRequestLimits limits) {
         this.limits = limits;
         this.jdbc = jdbc;
+        this.audit = audit;
         this.tokens = tokens;
         this.mail = mail;
         this.messages = messages;
@@ -66,10 +70,7 @@ public class Senders {
     @Transactional
     public Sender add(AccountId account, String email, String name) {
         String address = EmailAddresses.normalise(email);
-        if (name != null && (name.length() > 100 || name.chars().anyMatch(c -> c == '\r' || c == '\n'))) {
-            throw DomainProblem.invalid("invalid_header", "a sender name has at most 100 characters and no line breaks")
-                    .with("field", "name");
-        }
+        checkName(name);
         if (of(account).size() >= MAX_SENDERS) {
             throw DomainProblem.conflict("too_many_senders", "an account has at most " + MAX_SENDERS + " senders",
                     MAX_SENDERS);
@@ -89,6 +90,14 @@ public class Senders {
         // address again and again must not flood it.
         sendConfirmation(account, sender);
         return sender;
+    }
+
+    /** A sender's display name: optional, at most 100 characters, no line breaks (it goes into a header). */
+    public static void checkName(String name) {
+        if (name != null && (name.length() > 100 || name.chars().anyMatch(c -> c == '\r' || c == '\n'))) {
+            throw DomainProblem.invalid("invalid_header", "a sender name has at most 100 characters and no line breaks")
+                    .with("field", "name");
+        }
     }
 
     @Transactional
@@ -147,5 +156,23 @@ public class Senders {
                 messages.getMessage("mail.sender.body", new Object[] {sender.email(), link},
                         "Confirm that Mailtree may send from " + sender.email() + ":\n" + link,
                         LocaleContextHolder.getLocale()));
+    }
+
+    // --- The administrative acts of D-32: the same changes, written to the audit log in their transaction.
+
+    /** Adds a sender as {@code caller}'s act, audited. */
+    @Transactional
+    public Sender add(Caller caller, String email, String name) {
+        Sender added = add(caller.accountId(), email, name);
+        audit.record(caller, "sender.added", "sender", String.valueOf(added.id()), added.email());
+        return added;
+    }
+
+    /** Removes a sender as {@code caller}'s act, audited. */
+    @Transactional
+    public void remove(Caller caller, long id) {
+        Sender sender = get(caller.accountId(), id);
+        remove(caller.accountId(), id);
+        audit.record(caller, "sender.removed", "sender", String.valueOf(id), sender.email());
     }
 }

@@ -1,5 +1,7 @@
 package io.mailtree.delivery;
 
+import io.mailtree.shared.Caller;
+import io.mailtree.audit.AuditLog;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.Times;
@@ -43,10 +45,12 @@ public class SendingDomains {
             Times.instant(rs, "created_at"));
 
     private final JdbcClient jdbc;
+    private final AuditLog audit;
     private final Clock clock;
 
-    SendingDomains(JdbcClient jdbc, Clock clock) {
+    SendingDomains(JdbcClient jdbc, AuditLog audit, Clock clock) {
         this.jdbc = jdbc;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -201,5 +205,35 @@ public class SendingDomains {
         } catch (NoSuchAlgorithmException | InvalidKeySpecException broken) {
             throw new IllegalStateException("a stored DKIM key cannot be read", broken);
         }
+    }
+
+    // --- The administrative acts of D-32: the same changes, written to the audit log in their transaction.
+
+    /** Adds a domain as {@code caller}'s act, audited. */
+    @Transactional
+    public SendingDomain add(Caller caller, String domain) {
+        SendingDomain added = add(caller.accountId(), domain);
+        audit.record(caller, "domain.added", "domain", String.valueOf(added.id()), added.domain());
+        return added;
+    }
+
+    /** Turns the Ed25519 signature on or off as {@code caller}'s act, audited when it changed. */
+    @Transactional
+    public SendingDomain ed25519(Caller caller, long id, boolean on) {
+        boolean before = get(caller.accountId(), id).ed25519();
+        SendingDomain changed = ed25519(caller.accountId(), id, on);
+        if (before != on) {
+            audit.record(caller, "domain.changed", "domain", String.valueOf(id),
+                    changed.domain() + ": ed25519=" + (on ? "on" : "off"));
+        }
+        return changed;
+    }
+
+    /** Removes a domain as {@code caller}'s act, audited. */
+    @Transactional
+    public void remove(Caller caller, long id) {
+        SendingDomain domain = get(caller.accountId(), id);
+        remove(caller.accountId(), id);
+        audit.record(caller, "domain.removed", "domain", String.valueOf(id), domain.domain());
     }
 }

@@ -17,11 +17,12 @@
  * {@code content} to render templates and to recognise inline images by their bytes, and to answer
  * its {@code SenderConfirmations} (the e-mail readiness panel's question about senders, which content
  * cannot ask delivery directly);
- * {@code access} for the signed links of sender confirmation; {@code notifications} for the
+ * {@code access} for the signed links of sender confirmation; {@code audit} for the log of its
+ * administrative acts (D-32); {@code notifications} for the
  * confirmation mail and the transport (the relay or the development mailbox, whichever its relay
  * settings choose), which takes signed MIME bytes over one connection per worker; {@code shared} for ids, the
  * outcome stream's types and the suppressed-recipient check. Delivery imports none of the modules
  * that react to its outcomes.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "keys", "content", "access", "notifications", "shared"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"accounts", "keys", "content", "access", "notifications", "audit", "shared"})
 package io.mailtree.delivery;

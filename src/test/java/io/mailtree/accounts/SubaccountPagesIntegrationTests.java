@@ -59,7 +59,7 @@ class SubaccountPagesIntegrationTests extends MailtreeTestBase {
         WebSession.Page saved = web.post("/subaccounts/" + sub + "/edit", Map.of("name", "Renamed",
                 "contactAllocation", "1000"));
         assertThat(saved.path()).isEqualTo("/subaccounts");
-        assertThat(web.get("/subaccounts").body()).contains("Sub-account saved.").contains("Renamed");
+        assertThat(web.get("/subaccounts").body()).contains("Sub-account Renamed saved.");
         assertThat(master.api().get("/api/v1/subaccounts/" + sub).json().get("contactAllocation").asInt()).isEqualTo(1000);
     }
 

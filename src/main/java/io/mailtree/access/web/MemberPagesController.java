@@ -1,5 +1,6 @@
 package io.mailtree.access.web;
 
+import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.access.Invitations;
 import io.mailtree.access.Members;
 import io.mailtree.access.PermissionPreset;
@@ -78,7 +79,8 @@ class MemberPagesController {
             if (problem.status() == 404) {
                 throw problem;
             }
-            flashProblem(redirect, problem);
+            redirect.addFlashAttribute("fieldErrors", new FieldErrors().addPrefixed("invite-", "invite-email", problem));
+            redirect.addFlashAttribute("inviteEmail", email);
         }
         return back(target);
     }

@@ -63,7 +63,7 @@ class ListsApi {
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     ContactList create(Caller caller, @RequestBody ListRequest request) {
-        return lists.create(caller.accountId(), request.name());
+        return lists.create(caller, request.name());
     }
 
     @GetMapping("/{id}")
@@ -73,13 +73,13 @@ class ListsApi {
 
     @PatchMapping("/{id}")
     ContactList rename(Caller caller, @PathVariable String id, @RequestBody ListRequest request) {
-        return lists.rename(caller.accountId(), listId(id), request.name());
+        return lists.rename(caller, listId(id), request.name());
     }
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable String id) {
-        lists.delete(caller.accountId(), listId(id));
+        lists.delete(caller, listId(id));
     }
 
     @GetMapping("/{id}/contacts")

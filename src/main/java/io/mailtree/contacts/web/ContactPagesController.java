@@ -1,5 +1,6 @@
 package io.mailtree.contacts.web;
 
+import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.contacts.Contact;
 import io.mailtree.contacts.ContactLists;
 import io.mailtree.contacts.ContactProperties;
@@ -77,7 +78,7 @@ class ContactPagesController {
             redirect.addFlashAttribute("noticeArg", created.email());
             return "redirect:/contacts";
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", new FieldErrors().addOr("email", problem));
             model.addAttribute("form", params);
             prepareSearch(caller, null, null, null, null, model);
             return "contacts/contacts";
@@ -108,7 +109,7 @@ class ContactPagesController {
             redirect.addFlashAttribute("noticeArg", contact.email());
             return "redirect:/contacts/" + contactId;
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", new FieldErrors().addOr("name", problem));
             prepareEdit(caller, contact, params, model);
             return "contacts/contact";
         }

@@ -153,7 +153,7 @@ class ImportPagesController {
             Map<String, String> mapping = mapping(upload.headers(), chosen);
             Long listId = upload.listId();
             if (upload.newListName() != null) {
-                ContactList created = lists.create(caller.accountId(), upload.newListName());
+                ContactList created = lists.create(caller, upload.newListName());
                 listId = created.id();
                 // The list exists now: a second click must not create another one.
                 pending.put(new PendingUploads.Upload(upload.token(), upload.file(), upload.fileName(),

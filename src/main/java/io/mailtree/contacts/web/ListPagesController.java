@@ -1,5 +1,6 @@
 package io.mailtree.contacts.web;
 
+import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.contacts.ContactList;
 import io.mailtree.contacts.ContactLists;
@@ -50,12 +51,12 @@ class ListPagesController {
     String create(Caller caller, @RequestParam(defaultValue = "") String name, Model model,
             RedirectAttributes redirect) {
         try {
-            ContactList list = lists.create(caller.accountId(), name);
+            ContactList list = lists.create(caller, name);
             redirect.addFlashAttribute("notice", "lists.createdNotice");
             redirect.addFlashAttribute("noticeArg", list.name());
             return "redirect:/lists/" + list.id();
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", new FieldErrors().addOr("name", problem));
             model.addAttribute("name", name);
             prepareLists(caller, 0, model);
             return "contacts/lists";
@@ -74,15 +75,15 @@ class ListPagesController {
             RedirectAttributes redirect) {
         long listId = listId(id);
         try {
-            ContactList list = lists.rename(caller.accountId(), listId, name);
+            ContactList list = lists.rename(caller, listId, name);
             redirect.addFlashAttribute("notice", "lists.renamed");
             redirect.addFlashAttribute("noticeArg", list.name());
         } catch (DomainProblem problem) {
             if (problem.status() == 404) {
                 throw problem;
             }
-            redirect.addFlashAttribute("problemCode", problem.code());
-            redirect.addFlashAttribute("problemArgs", problem.arguments());
+            redirect.addFlashAttribute("fieldErrors", new FieldErrors().add("rename-name", problem));
+            redirect.addFlashAttribute("renameName", name);
         }
         return "redirect:/lists/" + listId;
     }
@@ -91,7 +92,7 @@ class ListPagesController {
     String delete(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
         long listId = listId(id);
         ContactList list = lists.get(caller.accountId(), listId);
-        lists.delete(caller.accountId(), listId);
+        lists.delete(caller, listId);
         redirect.addFlashAttribute("notice", "lists.deleted");
         redirect.addFlashAttribute("noticeArg", list.name());
         return "redirect:/lists";

@@ -66,7 +66,7 @@ class EmailsApi {
             From scratch or from a template (templateId fills subject, html and text not given). Its status is
             INCOMPLETE while subject, sender or content is missing, then DRAFT.""")
     EmailJson create(Caller caller, @RequestBody EmailRequest request) {
-        return EmailJson.of(emails.create(caller.accountId(), request.draft()));
+        return EmailJson.of(emails.create(caller, request.draft()));
     }
 
     @GetMapping("/{id}")
@@ -76,13 +76,13 @@ class EmailsApi {
 
     @PatchMapping("/{id}")
     EmailJson update(Caller caller, @PathVariable String id, @RequestBody EmailRequest request) {
-        return EmailJson.of(emails.update(caller.accountId(), emailId(id), request.draft()));
+        return EmailJson.of(emails.update(caller, emailId(id), request.draft()));
     }
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable String id) throws IOException {
-        emails.delete(caller.accountId(), emailId(id));
+        emails.delete(caller, emailId(id));
     }
 
     @GetMapping("/{id}/validation")
@@ -106,7 +106,7 @@ class EmailsApi {
     @PostMapping("/{id}/duplicate")
     @ResponseStatus(HttpStatus.CREATED)
     EmailJson duplicate(Caller caller, @PathVariable String id) throws IOException {
-        return EmailJson.of(emails.duplicate(caller.accountId(), emailId(id)));
+        return EmailJson.of(emails.duplicate(caller, emailId(id)));
     }
 
     @GetMapping("/{id}/preview")
@@ -124,13 +124,13 @@ class EmailsApi {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Attach a file", description = "PDF or office documents, checked from the bytes; 10 MB each.")
     Attachment attach(Caller caller, @PathVariable String id, @RequestParam("file") MultipartFile file) throws IOException {
-        return emails.attach(caller.accountId(), emailId(id), file.getOriginalFilename(), file.getInputStream());
+        return emails.attach(caller, emailId(id), file.getOriginalFilename(), file.getInputStream());
     }
 
     @DeleteMapping("/{id}/attachments/{attachmentId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void detach(Caller caller, @PathVariable String id, @PathVariable String attachmentId) throws IOException {
-        emails.detach(caller.accountId(), emailId(id), Ids.positive(attachmentId, "attachment_not_found", "attachment"));
+        emails.detach(caller, emailId(id), Ids.positive(attachmentId, "attachment_not_found", "attachment"));
     }
 
     @PostMapping("/{id}/share")

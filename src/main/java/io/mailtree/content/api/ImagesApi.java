@@ -56,7 +56,7 @@ class ImagesApi {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Upload an image", description = "PNG, JPEG, GIF or WebP, checked from the bytes; 5 MB at most.")
     ImageJson upload(Caller caller, @RequestParam("file") MultipartFile file) throws IOException {
-        return json(images.upload(caller.accountId(), file.getOriginalFilename(), file.getInputStream()));
+        return json(images.upload(caller, file.getOriginalFilename(), file.getInputStream()));
     }
 
     @GetMapping("/{id}")
@@ -67,7 +67,7 @@ class ImagesApi {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable String id) throws IOException {
-        images.delete(caller.accountId(), Ids.positive(id, "image_not_found", "image"));
+        images.delete(caller, Ids.positive(id, "image_not_found", "image"));
     }
 
     @PostMapping("/share")

@@ -61,7 +61,7 @@ class TemplatesApi {
             column.""")
     Template create(Caller caller, @RequestBody TemplateRequest request) {
         String html = request.layout() != null && request.html() == null ? Templates.layout(request.layout()) : request.html();
-        return templates.create(caller.accountId(), request.name(), request.subject(), html, request.text());
+        return templates.create(caller, request.name(), request.subject(), html, request.text());
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -73,7 +73,7 @@ class TemplatesApi {
         if (bytes.length > Templates.MAX_HTML * 4) {
             throw new io.mailtree.shared.DomainProblem(413, "html_too_long", "the HTML file is too large");
         }
-        return templates.create(caller.accountId(), name, subject, new String(bytes, StandardCharsets.UTF_8), null);
+        return templates.create(caller, name, subject, new String(bytes, StandardCharsets.UTF_8), null);
     }
 
     @GetMapping("/{id}")
@@ -83,14 +83,14 @@ class TemplatesApi {
 
     @PatchMapping("/{id}")
     Template update(Caller caller, @PathVariable String id, @RequestBody TemplateRequest request) {
-        return templates.update(caller.accountId(), templateId(id), request.name(), request.subject(), request.html(),
+        return templates.update(caller, templateId(id), request.name(), request.subject(), request.html(),
                 request.text());
     }
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable String id) {
-        templates.delete(caller.accountId(), templateId(id));
+        templates.delete(caller, templateId(id));
     }
 
     @PostMapping("/text-from-html")

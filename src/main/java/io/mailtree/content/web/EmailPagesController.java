@@ -1,5 +1,6 @@
 package io.mailtree.content.web;
 
+import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.contacts.ContactLists;
 import io.mailtree.content.AbTest;
@@ -86,13 +87,14 @@ class EmailPagesController {
             @RequestParam(required = false) String templateId, Model model, RedirectAttributes redirect) {
         try {
             Long template = PageIds.optional(templateId, "template_not_found", "template");
-            Email created = emails.create(caller.accountId(), new EmailDraft(name, EmailType.REGULAR.name(), null,
+            Email created = emails.create(caller, new EmailDraft(name, EmailType.REGULAR.name(), null,
                     null, null, null, template, null, null, null, null));
             redirect.addFlashAttribute("notice", "emails.createdNotice");
             redirect.addFlashAttribute("noticeArg", created.name());
             return "redirect:/emails/" + created.id();
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", new FieldErrors().addOr(
+                    problem.code().startsWith("template_") ? "templateId" : "name", problem));
             model.addAttribute("name", name);
             model.addAttribute("templateId", templateId);
             prepareList(caller, null, 0, model);
@@ -143,7 +145,7 @@ class EmailPagesController {
         }
         try {
             AbTest abTest = EmailType.AB_TEST.name().equals(form.type()) ? form.abTest() : null;
-            Email saved = emails.update(caller.accountId(), emailId, new EmailDraft(name, form.type(), subject,
+            Email saved = emails.update(caller, emailId, new EmailDraft(name, form.type(), subject,
                     fromName, fromEmail, replyTo, null, html, text, abTest,
                     listIds == null ? List.of() : listIds));
             redirect.addFlashAttribute("notice", "emails.saved");
@@ -161,7 +163,7 @@ class EmailPagesController {
 
     @PostMapping("/emails/{id}/duplicate")
     String duplicate(Caller caller, @PathVariable String id, RedirectAttributes redirect) throws IOException {
-        Email copy = emails.duplicate(caller.accountId(), emailId(id));
+        Email copy = emails.duplicate(caller, emailId(id));
         redirect.addFlashAttribute("notice", "emails.duplicated");
         redirect.addFlashAttribute("noticeArg", copy.name());
         return "redirect:/emails/" + copy.id();
@@ -172,7 +174,7 @@ class EmailPagesController {
         long emailId = emailId(id);
         Email email = emails.get(caller.accountId(), emailId);
         try {
-            emails.delete(caller.accountId(), emailId);
+            emails.delete(caller, emailId);
             redirect.addFlashAttribute("notice", "emails.deleted");
             redirect.addFlashAttribute("noticeArg", email.name());
             return "redirect:/emails";
@@ -220,7 +222,7 @@ class EmailPagesController {
             }
             Attachment attached;
             try (InputStream in = file.getInputStream()) {
-                attached = emails.attach(caller.accountId(), emailId, file.getOriginalFilename(), in);
+                attached = emails.attach(caller, emailId, file.getOriginalFilename(), in);
             }
             redirect.addFlashAttribute("attachmentNotice", attached.fileName());
         } catch (DomainProblem problem) {
@@ -268,7 +270,7 @@ class EmailPagesController {
             RedirectAttributes redirect) throws IOException {
         long emailId = emailId(id);
         try {
-            emails.detach(caller.accountId(), emailId,
+            emails.detach(caller, emailId,
                     PageIds.parse(attachmentId, "attachment_not_found", "attachment"));
             redirect.addFlashAttribute("attachmentRemoved", true);
         } catch (DomainProblem problem) {

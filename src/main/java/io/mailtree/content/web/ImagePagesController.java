@@ -66,7 +66,7 @@ class ImagePagesController {
             }
             Image image;
             try (InputStream in = file.getInputStream()) {
-                image = images.upload(caller.accountId(), file.getOriginalFilename(), in);
+                image = images.upload(caller, file.getOriginalFilename(), in);
             }
             redirect.addFlashAttribute("notice", "images.uploaded");
             redirect.addFlashAttribute("noticeArg", image.fileName());
@@ -84,7 +84,7 @@ class ImagePagesController {
     String delete(Caller caller, @PathVariable String id, RedirectAttributes redirect) throws IOException {
         long imageId = PageIds.parse(id, "image_not_found", "image");
         Image image = images.get(caller.accountId(), imageId);
-        images.delete(caller.accountId(), imageId);
+        images.delete(caller, imageId);
         redirect.addFlashAttribute("notice", "images.deleted");
         redirect.addFlashAttribute("noticeArg", image.fileName());
         return "redirect:/images";

@@ -1,5 +1,6 @@
 package io.mailtree.content.web;
 
+import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.content.ContentSharing;
 import io.mailtree.content.HtmlText;
@@ -65,12 +66,12 @@ class TemplatePagesController {
             @RequestParam(defaultValue = "") String layout, Model model, RedirectAttributes redirect) {
         try {
             String html = layout.isBlank() ? "" : Templates.layout(layout);
-            Template created = templates.create(caller.accountId(), name, null, html, null);
+            Template created = templates.create(caller, name, null, html, null);
             redirect.addFlashAttribute("notice", "templates.createdNotice");
             redirect.addFlashAttribute("noticeArg", created.name());
             return "redirect:/templates/" + created.id();
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", new FieldErrors().addOr("name", problem));
             model.addAttribute("name", name);
             model.addAttribute("layout", layout);
             prepareList(caller, 0, model);
@@ -95,7 +96,7 @@ class TemplatePagesController {
                         + " characters", Templates.MAX_HTML);
             }
             String templateName = name.isBlank() ? baseName(file.getOriginalFilename()) : name;
-            Template created = templates.create(caller.accountId(), templateName, null,
+            Template created = templates.create(caller, templateName, null,
                     new String(bytes, StandardCharsets.UTF_8), null);
             redirect.addFlashAttribute("notice", "templates.createdNotice");
             redirect.addFlashAttribute("noticeArg", created.name());
@@ -153,7 +154,7 @@ class TemplatePagesController {
             return "content/template";
         }
         try {
-            Template saved = templates.update(caller.accountId(), templateId, name, subject, html, text);
+            Template saved = templates.update(caller, templateId, name, subject, html, text);
             redirect.addFlashAttribute("notice", "templates.saved");
             redirect.addFlashAttribute("noticeArg", saved.name());
             return "redirect:/templates/" + templateId;
@@ -171,7 +172,7 @@ class TemplatePagesController {
     String delete(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
         long templateId = templateId(id);
         Template template = templates.get(caller.accountId(), templateId);
-        templates.delete(caller.accountId(), templateId);
+        templates.delete(caller, templateId);
         redirect.addFlashAttribute("notice", "templates.deleted");
         redirect.addFlashAttribute("noticeArg", template.name());
         return "redirect:/templates";
@@ -219,9 +220,13 @@ class TemplatePagesController {
     }
 
     /** A syntax error is shown at its line and column next to the editor; anything else in the flash. */
+    /** A syntax error has its own panel; a refusal naming a field is shown beside it; any other above the form. */
     static void showProblem(DomainProblem problem, Model model) {
+        FieldErrors errors = new FieldErrors();
         if ("template_syntax_error".equals(problem.code())) {
             model.addAttribute("syntaxError", SyntaxError.of(problem));
+        } else if (errors.add(problem)) {
+            model.addAttribute("fieldErrors", errors);
         } else {
             model.addAttribute("problem", problem);
         }

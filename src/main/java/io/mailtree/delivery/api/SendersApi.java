@@ -56,7 +56,7 @@ class SendersApi {
     @Operation(summary = "Add a sender address", description = "A confirmation link is e-mailed to it; until it is "
             + "followed, mail from the address is refused.")
     Sender addSender(Caller caller, @RequestBody SenderRequest request) {
-        return senders.add(caller.accountId(), request.email(), request.name());
+        return senders.add(caller, request.email(), request.name());
     }
 
     @PostMapping("/api/v1/senders/{id}/resend")
@@ -68,7 +68,7 @@ class SendersApi {
     @DeleteMapping("/api/v1/senders/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void removeSender(Caller caller, @PathVariable String id) {
-        senders.remove(caller.accountId(), Ids.positive(id, "sender_not_found", "sender"));
+        senders.remove(caller, Ids.positive(id, "sender_not_found", "sender"));
     }
 
     @GetMapping("/api/v1/domains")
@@ -83,7 +83,7 @@ class SendersApi {
     @Operation(summary = "Register a sending domain", description = "Generates its RSA-2048 DKIM key pair and answers "
             + "the DNS records to publish (DKIM, SPF include, DMARC advice).")
     DomainJson addDomain(Caller caller, @RequestBody DomainRequest request) {
-        return json(domains.add(caller.accountId(), request.domain()), List.of());
+        return json(domains.add(caller, request.domain()), List.of());
     }
 
     @GetMapping("/api/v1/domains/{id}")
@@ -100,7 +100,7 @@ class SendersApi {
         if (patch == null || patch.ed25519() == null) {
             throw DomainProblem.invalid("nothing_to_change", "send ed25519: true or false").with("field", "ed25519");
         }
-        return json(domains.ed25519(caller.accountId(), domainId, patch.ed25519()),
+        return json(domains.ed25519(caller, domainId, patch.ed25519()),
                 verification.checks(caller.accountId(), domainId));
     }
 
@@ -118,7 +118,7 @@ class SendersApi {
     @DeleteMapping("/api/v1/domains/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void removeDomain(Caller caller, @PathVariable String id) {
-        domains.remove(caller.accountId(), Ids.positive(id, "domain_not_found", "domain"));
+        domains.remove(caller, Ids.positive(id, "domain_not_found", "domain"));
     }
 
     /** A domain with the records to publish and what its last DNS check found (empty: never checked). */

@@ -8,9 +8,11 @@ import io.mailtree.delivery.SendingDomain;
 import io.mailtree.delivery.SendingDomains;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.Ids;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
+import io.mailtree.shared.web.FieldErrors;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
@@ -55,18 +57,24 @@ class SenderPagesController {
     @PostMapping("/senders")
     String add(Caller caller, @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String name,
             Model model, RedirectAttributes redirect) {
-        try {
-            Sender added = senders.add(caller.accountId(), email, name);
-            redirect.addFlashAttribute("notice", "senders.added");
-            redirect.addFlashAttribute("noticeArg", added.email());
-            return "redirect:/senders";
-        } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
-            model.addAttribute("email", email);
-            model.addAttribute("name", name);
-            prepare(caller, model);
-            return "delivery/senders";
+        FieldErrors errors = new FieldErrors();
+        errors.check("email", () -> EmailAddresses.normalise(email));
+        errors.checkThat("name", () -> Senders.checkName(name));
+        if (!errors.any()) {
+            try {
+                Sender added = senders.add(caller, email, name);
+                redirect.addFlashAttribute("notice", "senders.added");
+                redirect.addFlashAttribute("noticeArg", added.email());
+                return "redirect:/senders";
+            } catch (DomainProblem problem) {
+                errors.addOr("email", problem);
+            }
         }
+        model.addAttribute("fieldErrors", errors);
+        model.addAttribute("email", email);
+        model.addAttribute("name", name);
+        prepare(caller, model);
+        return "delivery/senders";
     }
 
     @PostMapping("/senders/{id}/resend")
@@ -89,7 +97,7 @@ class SenderPagesController {
     String remove(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
         long senderId = senderId(id);
         Sender sender = senders.get(caller.accountId(), senderId);
-        senders.remove(caller.accountId(), senderId);
+        senders.remove(caller, senderId);
         redirect.addFlashAttribute("notice", "senders.removed");
         redirect.addFlashAttribute("noticeArg", sender.email());
         return "redirect:/senders";
@@ -99,12 +107,12 @@ class SenderPagesController {
     String addDomain(Caller caller, @RequestParam(defaultValue = "") String domain, Model model,
             RedirectAttributes redirect) {
         try {
-            SendingDomain added = domains.add(caller.accountId(), domain);
+            SendingDomain added = domains.add(caller, domain);
             redirect.addFlashAttribute("notice", "domains.added");
             redirect.addFlashAttribute("noticeArg", added.domain());
             return "redirect:/senders#domain-" + added.id();
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", new FieldErrors().addOr("domain", problem));
             model.addAttribute("domain", domain);
             prepare(caller, model);
             return "delivery/senders";
@@ -115,7 +123,7 @@ class SenderPagesController {
     String removeDomain(Caller caller, @PathVariable String id, RedirectAttributes redirect) {
         long domainId = parse(id, "domain_not_found", "domain");
         SendingDomain domain = domains.get(caller.accountId(), domainId);
-        domains.remove(caller.accountId(), domainId);
+        domains.remove(caller, domainId);
         redirect.addFlashAttribute("notice", "domains.removed");
         redirect.addFlashAttribute("noticeArg", domain.domain());
         return "redirect:/senders#domains";
@@ -124,7 +132,7 @@ class SenderPagesController {
     @PostMapping("/senders/domains/{id}/ed25519")
     String ed25519(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "false") boolean on,
             RedirectAttributes redirect) {
-        SendingDomain domain = domains.ed25519(caller.accountId(), parse(id, "domain_not_found", "domain"), on);
+        SendingDomain domain = domains.ed25519(caller, parse(id, "domain_not_found", "domain"), on);
         redirect.addFlashAttribute("notice", on ? "domains.ed25519On" : "domains.ed25519Off");
         redirect.addFlashAttribute("noticeArg", domain.domain());
         return "redirect:/senders#domain-" + domain.id();

@@ -1,5 +1,6 @@
 package io.mailtree.keys.web;
 
+import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.accounts.SubaccountNotFound;
 import io.mailtree.keys.IssuedKey;
 import io.mailtree.keys.KeyLabel;
@@ -59,10 +60,21 @@ class KeysPageController {
     String create(Caller caller, @RequestParam(required = false) String account,
             @RequestParam(defaultValue = "") String name, @RequestParam(required = false) String label,
             RedirectAttributes redirect) {
-        return act(redirect, () -> {
+        try {
             IssuedKey issued = keys.create(caller, account, name, label);
             showSecretOnce(redirect, issued, "keys.createdNotice");
-        });
+        } catch (DomainProblem problem) {
+            if (problem.status() == 404 || problem instanceof MastersOnly) {
+                throw problem;
+            }
+            // Beside its field in the creation form (inputs new-key-name, new-key-label, new-key-account).
+            String field = problem.code().startsWith("key_name") ? "new-key-name" : null;
+            FieldErrors errors = field == null ? new FieldErrors().addPrefixed("new-key-", "new-key-name", problem)
+                    : new FieldErrors().add(field, problem);
+            redirect.addFlashAttribute("fieldErrors", errors);
+            redirect.addFlashAttribute("newKeyName", name);
+        }
+        return "redirect:/keys";
     }
 
     @PostMapping("/keys/{id}/edit")

@@ -5,6 +5,9 @@ import io.mailtree.access.Users;
 import io.mailtree.onboarding.Onboarding;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.EmailAddresses;
+import io.mailtree.shared.Texts;
+import io.mailtree.shared.web.FieldErrors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
@@ -42,6 +45,14 @@ class SignUpController {
     String signUp(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String email,
             @RequestParam(defaultValue = "") String password, HttpServletRequest request, HttpServletResponse response,
             Model model) {
+        // Every field checked first, so that the page shows all their errors at once beside them.
+        FieldErrors errors = new FieldErrors();
+        errors.check("name", () -> Texts.name(name, 100));
+        errors.check("email", () -> EmailAddresses.normalise(email));
+        errors.checkThat("password", () -> users.requireValidPassword(password));
+        if (errors.any()) {
+            return again(errors, name, email, model);
+        }
         try {
             var created = onboarding.signUp(name, email, password, request.getRemoteAddr());
             // Signed in at once, but an unverified account reaches only the "check your e-mail" page.
@@ -54,11 +65,21 @@ class SignUpController {
             contexts.saveContext(context, request, response);
             return "redirect:/check-email";
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
-            model.addAttribute("name", name);
-            model.addAttribute("email", email);
-            return "onboarding/signup";
+            // The login e-mail is the form's "email" field, whatever name the service gives it.
+            if ("login_email_taken".equals(problem.code())) {
+                errors.add("email", problem);
+            } else if (!errors.add(problem)) {
+                model.addAttribute("problem", problem);
+            }
+            return again(errors, name, email, model);
         }
+    }
+
+    private static String again(FieldErrors errors, String name, String email, Model model) {
+        model.addAttribute("fieldErrors", errors);
+        model.addAttribute("name", name);
+        model.addAttribute("email", email);
+        return "onboarding/signup";
     }
 
     @GetMapping("/check-email")

@@ -1,5 +1,6 @@
 package io.mailtree.tracking.web;
 
+import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.Permission;
@@ -50,7 +51,7 @@ class WebhookPagesController {
             redirect.addFlashAttribute("newSecret", created.secret());
             return "redirect:/webhooks/" + created.endpoint().id();
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", fieldOf(problem));
             model.addAttribute("url", url);
             model.addAttribute("description", description);
             model.addAttribute("chosen", eventTypes == null ? List.of() : eventTypes);
@@ -78,7 +79,7 @@ class WebhookPagesController {
             redirect.addFlashAttribute("noticeArg", url);
             return "redirect:/webhooks/" + endpoint.id();
         } catch (DomainProblem problem) {
-            model.addAttribute("problem", problem);
+            model.addAttribute("fieldErrors", fieldOf(problem));
             prepareEndpoint(caller, endpoint, model);
             return "tracking/webhook";
         }
@@ -141,5 +142,12 @@ class WebhookPagesController {
         model.addAttribute("eventTypes", WebhookEventTypes.SUBSCRIBABLE);
         model.addAttribute("secret", endpoints.secret(caller.accountId(), endpoint.id().toString()));
         model.addAttribute("deliveries", endpoints.deliveries(caller.accountId(), endpoint.id().toString(), 50));
+    }
+
+    /** The endpoint form's field a refusal is about, told by its code (the service names no field). */
+    private static FieldErrors fieldOf(DomainProblem problem) {
+        String field = problem.code().startsWith("webhook_event_type") ? "event-types"
+                : problem.code().startsWith("webhook_description") ? "description" : "url";
+        return new FieldErrors().add(field, problem);
     }
 }
