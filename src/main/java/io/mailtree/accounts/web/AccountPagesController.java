@@ -94,6 +94,30 @@ class AccountPagesController {
         return "accounts/subaccounts";
     }
 
+    /** How many sub-accounts the header's switcher lists; the rest are a search or the full list away. */
+    static final int SWITCHER_CHOICES = 15;
+
+    /**
+     * The header's sub-account switcher (D-14): the master's active sub-accounts whose name holds
+     * {@code q}, by name, at most {@value #SWITCHER_CHOICES}. Loaded by htmx when the menu is opened,
+     * so no page pays for it otherwise; a sub-account (or a switched session) is refused as on the list page.
+     */
+    @GetMapping("/subaccounts/switcher")
+    @RequiresPermission(Permission.SUBACCOUNTS)
+    String switcher(Caller caller, @RequestParam(required = false) String q, Model model) {
+        String search = q == null ? null : q.strip();
+        if (search != null && search.length() > 100) {
+            search = search.substring(0, 100);
+        }
+        var page = accounts.subaccounts(caller, search, SubaccountSort.parse("name"), false,
+                new PageRequest(0, SWITCHER_CHOICES * 4));
+        List<Account> active = page.items().stream().filter(Account::isActive).toList();
+        model.addAttribute("choices", active.subList(0, Math.min(SWITCHER_CHOICES, active.size())));
+        model.addAttribute("more", active.size() > SWITCHER_CHOICES || page.items().size() == SWITCHER_CHOICES * 4);
+        model.addAttribute("q", search);
+        return "accounts/switcher :: items";
+    }
+
     /** The first instant of this month in UTC, where "e-mails this month" start counting. */
     private Instant monthStart() {
         return LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
