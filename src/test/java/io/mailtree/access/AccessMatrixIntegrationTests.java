@@ -71,6 +71,7 @@ class AccessMatrixIntegrationTests extends MailtreeTestBase {
             Map.entry("GET /invitations/accept", "PUBLIC"), Map.entry("POST /invitations/accept", "PUBLIC"),
             Map.entry("GET /i/{token}", "PUBLIC"), Map.entry("* /error", "PUBLIC"),
             Map.entry("GET /dev/mailbox", "PUBLIC"),
+            Map.entry("GET /u/{token}", "PUBLIC"), Map.entry("POST /u/{token}", "PUBLIC"),
             Map.entry("GET /home", "SIGNED_IN"), Map.entry("POST /accounts/{id}/choose", "SIGNED_IN"),
             Map.entry("POST /subaccounts/{id}/open", "SIGNED_IN"), Map.entry("POST /back-to-main", "SIGNED_IN"),
             Map.entry("GET /platform", "OPERATOR"), Map.entry("POST /platform/masters/{id}", "OPERATOR"),

@@ -118,6 +118,30 @@ class CampaignsIntegrationTests extends MailtreeTestBase {
         return addresses;
     }
 
+    /** The mail the relay received for an address (campaign mail names the contact in To, so match the address). */
+    private static List<MimeMessage> mailTo(String address) {
+        return Arrays.stream(TestInfrastructure.SMTP.getReceivedMessages()).filter(m -> {
+            try {
+                return Arrays.stream(m.getAllRecipients())
+                        .anyMatch(a -> ((jakarta.mail.internet.InternetAddress) a).getAddress().equalsIgnoreCase(address));
+            } catch (Exception unreadable) {
+                return false;
+            }
+        }).toList();
+    }
+
+    private static MimeMessage receivedBy(String address) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            List<MimeMessage> received = mailTo(address);
+            if (!received.isEmpty()) {
+                return received.get(0);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no mail to " + address);
+    }
+
     private List<String> queuedRecipients(Campaign campaign) {
         return jdbc.sql("select recipients from message where bulk_id = ? order by id").param(campaign.bulkId())
                 .query(String.class).list();
@@ -197,7 +221,7 @@ class CampaignsIntegrationTests extends MailtreeTestBase {
 
     @Test
     @DisplayName("a crash mid-fan-out rolls back the batch in flight; the restart resumes at the cursor: no recipient skipped, none twice")
-    void fanOutResumesAfterACrashWithNoRecipientSkippedOrTwice() {
+    void fanOutResumesAfterACrashWithNoRecipientSkippedOrTwice() throws Exception {
         Sender sender = sender();
         AccountId account = sender.account();
         List<String> first = addresses("f", 6);
@@ -239,7 +263,12 @@ class CampaignsIntegrationTests extends MailtreeTestBase {
         fanOut.runOnce();
         assertThat(queuedRecipients(campaign)).as("a finished campaign queues nothing more").hasSize(expected.size());
         for (String address : expected) {
-            assertThat(awaitMailTo(address, 1)).contains("Hello Reader " + address.substring(0, 6));
+            MimeMessage mail = receivedBy(address);
+            assertThat(mail.getSubject()).as("personalised per recipient").isEqualTo("News for Reader " + address.substring(0, 6));
+        }
+        Thread.sleep(500);
+        for (String address : expected) {
+            assertThat(mailTo(address)).as("delivered once").hasSize(1);
         }
     }
 
@@ -269,24 +298,11 @@ class CampaignsIntegrationTests extends MailtreeTestBase {
         long heldOrGone = jdbc.sql("select count(*) from message where bulk_id = ? and status in ('HELD', 'DELIVERED')")
                 .param(campaign.bulkId()).query(Long.class).single();
         assertThat(heldOrGone).isEqualTo(3);
-        assertThat(Arrays.stream(TestInfrastructure.SMTP.getReceivedMessages()).filter(m -> {
-            try {
-                return Arrays.stream(m.getAllRecipients()).anyMatch(a -> recipients.subList(3, 8).contains(a.toString()));
-            } catch (Exception e) {
-                return false;
-            }
-        })).as("the recipients after the cancel get nothing").isEmpty();
+        assertThat(recipients.subList(3, 8).stream().flatMap(r -> mailTo(r).stream()))
+                .as("the recipients after the cancel get nothing").isEmpty();
+        assertThat(queuedRecipients(campaign)).containsExactlyInAnyOrderElementsOf(recipients.subList(0, 3));
     }
 
-    private MimeMessage receivedBy(String recipient) throws Exception {
-        awaitMailTo(recipient, 1);
-        for (MimeMessage message : TestInfrastructure.SMTP.getReceivedMessages()) {
-            if (Arrays.stream(message.getAllRecipients()).anyMatch(a -> a.toString().equalsIgnoreCase(recipient))) {
-                return message;
-            }
-        }
-        throw new AssertionError("no mail to " + recipient);
-    }
 
     @Test
     @DisplayName("D-30: campaign mail reaches the SMTP server with List-Unsubscribe (URL and mailto) and One-Click, both DKIM-signed, sent with the MARKETING key")
@@ -340,7 +356,7 @@ class CampaignsIntegrationTests extends MailtreeTestBase {
         String reader = uniqueEmail("both");
         long emailId = draft(sender, List.of(list(sender.account(), List.of(reader))));
         list(otherSender.account(), List.of(reader));
-        int activeBefore = allowance(sender.master().api()).get("activeContacts").asInt();
+        int activeBefore = allowance(sender.master().api()).get("ownActiveContacts").asInt();
         campaigns.create(sender.account(), new Campaigns.CampaignRequest(emailId, null, null, null, null));
         fanOut.runOnce();
         String token = token(receivedBy(reader).getHeader("List-Unsubscribe")[0]);
@@ -357,9 +373,9 @@ class CampaignsIntegrationTests extends MailtreeTestBase {
                 .isEqualTo(ContactStatus.UNSUBSCRIBED);
         assertThat(contacts.findByEmail(otherSender.account(), reader).orElseThrow().status())
                 .as("the same address in another account stays subscribed").isEqualTo(ContactStatus.SUBSCRIBED);
-        assertThat(allowance(sender.master().api()).get("activeContacts").asInt()).isEqualTo(activeBefore - 1);
+        assertThat(allowance(sender.master().api()).get("ownActiveContacts").asInt()).isEqualTo(activeBefore - 1);
         assertThat(oneClick(port, token).statusCode()).as("a provider's retry").isEqualTo(200);
-        assertThat(allowance(sender.master().api()).get("activeContacts").asInt()).isEqualTo(activeBefore - 1);
+        assertThat(allowance(sender.master().api()).get("ownActiveContacts").asInt()).isEqualTo(activeBefore - 1);
     }
 
     @Test
