@@ -149,6 +149,9 @@ public class CampaignFanOut {
                 } catch (DomainProblem refused) {
                     // Credits short, key paused, sender unconfirmed: the campaign waits at its cursor.
                     log.info("campaign {} waits: {} ({})", campaign.id(), refused.getMessage(), refused.code());
+                } catch (RuntimeException failed) {
+                    // Its batch rolled back; it is tried again from its cursor next pass, and the others go on.
+                    log.warn("campaign {} fan-out failed; retrying from its cursor", campaign.id(), failed);
                 }
             }
         }

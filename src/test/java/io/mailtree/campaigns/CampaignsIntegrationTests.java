@@ -1,7 +1,6 @@
 package io.mailtree.campaigns;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailtree.contacts.ContactLists;
 import io.mailtree.contacts.ContactStatus;
@@ -239,12 +238,15 @@ class CampaignsIntegrationTests extends MailtreeTestBase {
         long emailId = draft(sender, List.of(listA, listB));
 
         Campaign campaign = campaigns.create(account, new Campaigns.CampaignRequest(emailId, "Resume", null, null, null));
+        java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
         fanOut.beforeBatchCommit = batch -> {
             if (batch == 2) {
+                crashes.incrementAndGet();
                 throw new IllegalStateException("the process dies before batch 2 commits");
             }
         };
-        assertThatThrownBy(fanOut::runOnce).hasMessageContaining("dies");
+        fanOut.runOnce();
+        assertThat(crashes.get()).as("batch 2 was queued and rolled back").isEqualTo(1);
         Campaign crashed = campaigns.get(account, campaign.id());
         assertThat(crashed.status()).isEqualTo(CampaignStatus.SENDING);
         assertThat(crashed.recipientTotal()).isEqualTo(expected.size());
@@ -280,12 +282,15 @@ class CampaignsIntegrationTests extends MailtreeTestBase {
         List<String> recipients = addresses("c", 8);
         long emailId = draft(sender, List.of(list(account, recipients)));
         Campaign campaign = campaigns.create(account, new Campaigns.CampaignRequest(emailId, "Cancel", null, null, null));
+        java.util.concurrent.atomic.AtomicInteger stops = new java.util.concurrent.atomic.AtomicInteger();
         fanOut.beforeBatchCommit = batch -> {
             if (batch == 2) {
+                stops.incrementAndGet();
                 throw new IllegalStateException("stop after one batch");
             }
         };
-        assertThatThrownBy(fanOut::runOnce).hasMessageContaining("stop");
+        fanOut.runOnce();
+        assertThat(stops.get()).isEqualTo(1);
         fanOut.beforeBatchCommit = batch -> { };
         assertThat(campaigns.pause(account, campaign.id()).status()).isEqualTo(CampaignStatus.PAUSED);
         fanOut.runOnce();
