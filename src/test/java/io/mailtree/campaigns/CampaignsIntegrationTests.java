@@ -407,4 +407,36 @@ class CampaignsIntegrationTests extends MailtreeTestBase {
         assertThat(contacts.findByEmail(sender.account(), reader).orElseThrow().status()).isEqualTo(ContactStatus.UNSUBSCRIBED);
         assertThat(campaign.id()).isPositive();
     }
+
+    @Test
+    @DisplayName("the campaigns page pauses, resumes and cancels with its buttons, says why a move is refused, and answers 404 for another account's campaign")
+    void campaignsPageActions() {
+        Sender sender = sender();
+        long emailId = draft(sender, List.of(list(sender.account(), addresses("p", 1))));
+        String later = LocalDate.now(ZoneId.of("Asia/Tokyo")).plusDays(3) + "T08:30";
+        Campaign campaign = campaigns.create(sender.account(), new Campaigns.CampaignRequest(emailId, "Page actions", null,
+                later, "Asia/Tokyo"));
+        WebSession owner = signInAsOwner(sender.master());
+        WebSession.Page page = owner.get("/campaigns?lang=fr");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("data-campaign=\"" + campaign.id() + "\"").contains("Programmée")
+                .contains("Asia/Tokyo").contains("campaign-cancel").doesNotContain("campaign-pause\"");
+
+        WebSession.Page paused = owner.post("/campaigns/" + campaign.id() + "/pause", Map.of());
+        assertThat(paused.location()).endsWith("/campaigns");
+        assertThat(owner.get("/campaigns").body()).contains("Cette campagne ne peut pas faire cela dans son état actuel.");
+
+        Master other = master("pro-1000");
+        WebSession stranger = signInAsOwner(other);
+        assertThat(stranger.get("/campaigns").body()).doesNotContain("data-campaign=\"" + campaign.id() + "\"");
+        stranger.get("/campaigns");
+        assertThat(stranger.post("/campaigns/" + campaign.id() + "/cancel", Map.of()).status()).isEqualTo(404);
+        assertThat(campaigns.get(sender.account(), campaign.id()).status()).isEqualTo(CampaignStatus.SCHEDULED);
+
+        owner.get("/campaigns");
+        assertThat(owner.post("/campaigns/" + campaign.id() + "/cancel", Map.of()).location()).endsWith("/campaigns");
+        assertThat(campaigns.get(sender.account(), campaign.id()).status()).isEqualTo(CampaignStatus.CANCELLED);
+        assertThat(owner.get("/campaigns?lang=ja").body()).contains("「Page actions」をキャンセルしました。")
+                .contains("キャンセル済み");
+    }
 }
