@@ -54,6 +54,9 @@ public class CampaignFanOut {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignFanOut.class);
 
+    /** The largest batch: one batch is one transaction, which must stay short. */
+    static final int MAX_BATCH_SIZE = 5_000;
+
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
     private final Contacts contacts;
@@ -81,8 +84,8 @@ public class CampaignFanOut {
             PlatformTransactionManager transactionManager,
             @Value("${mailtree.campaigns.batch-size:500}") int batchSize,
             @Value("${mailtree.campaigns.fan-out-every:2s}") Duration every) {
-        if (batchSize < 1 || batchSize > MessageQueueLimits.MAX_BATCH) {
-            throw new IllegalArgumentException("mailtree.campaigns.batch-size must be 1 to " + MessageQueueLimits.MAX_BATCH);
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("mailtree.campaigns.batch-size must be 1 to " + MAX_BATCH_SIZE);
         }
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
@@ -96,11 +99,6 @@ public class CampaignFanOut {
         this.transactions = new TransactionTemplate(transactionManager);
         this.batchSize = batchSize;
         this.every = every;
-    }
-
-    /** Bounds of a batch: one transaction must stay short. */
-    static final class MessageQueueLimits {
-        static final int MAX_BATCH = 5_000;
     }
 
     @PostConstruct
