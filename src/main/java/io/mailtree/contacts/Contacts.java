@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -147,6 +148,59 @@ public class Contacts {
         if (current.status().isActive()) {
             allowance.releaseActiveContacts(account, 1);
         }
+    }
+
+    /**
+     * The recipients of a send to {@code listIds}, after contact id {@code afterContactId}, in contact id
+     * order: subscribed contacts in at least one of the lists, none on the suppression list. A contact is
+     * one address of the account, so a contact in several lists comes once (de-duplicated by address).
+     * Keyset paging: a caller walks a list of any size with memory of one page.
+     */
+    public List<Contact> subscribedInLists(AccountId account, Collection<Long> listIds, long afterContactId,
+            int limit) {
+        if (listIds.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>(List.of(account.value(), afterContactId, ContactStatus.SUBSCRIBED.name(),
+                account.value()));
+        params.addAll(listIds);
+        params.add(limit);
+        return jdbc.sql(recipients(listIds.size()) + " order by c.id limit ?").params(params).query(MAPPER).list();
+    }
+
+    /** How many recipients {@link #subscribedInLists} walks in all, for a send's progress. */
+    public int countSubscribedInLists(AccountId account, Collection<Long> listIds) {
+        if (listIds.isEmpty()) {
+            return 0;
+        }
+        List<Object> params = new ArrayList<>(List.of(account.value(), 0L, ContactStatus.SUBSCRIBED.name(),
+                account.value()));
+        params.addAll(listIds);
+        return jdbc.sql(recipients(listIds.size()).replace("select c.*", "select count(*)")).params(params).query(Integer.class).single();
+    }
+
+    private static final String RECIPIENTS_TEMPLATE = """
+            select c.* from contact c
+            where c.account_id = ? and c.id > ? and c.status = ?
+              and exists (select 1 from list_member m where m.contact_id = c.id and m.account_id = ? and m.list_id in (%s))
+              and not exists (select 1 from suppression s where s.account_id = c.account_id and s.email_key = c.email_key)""";
+
+    private static String recipients(int lists) {
+        return RECIPIENTS_TEMPLATE.formatted(io.mailtree.shared.SqlLists.placeholders(lists));
+    }
+
+    /**
+     * D-7: a contact who unsubscribes (the one-click link of a campaign) leaves the count at once;
+     * answers whether it changed. A contact already not subscribed is left as it is.
+     */
+    @Transactional
+    public boolean unsubscribe(AccountId account, long contactId) {
+        Optional<Contact> contact = find(account, contactId);
+        if (contact.isEmpty() || contact.get().status() != ContactStatus.SUBSCRIBED) {
+            return false;
+        }
+        update(account, contactId, null, ContactStatus.UNSUBSCRIBED.name(), null);
+        return true;
     }
 
     /** Keyset search: the cost of a page does not depend on how far into the contacts it is. */

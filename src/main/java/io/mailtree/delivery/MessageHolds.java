@@ -40,7 +40,9 @@ public class MessageHolds {
         /** Its account is inactive. */
         ACCOUNT,
         /** Its API key is paused. */
-        API_KEY
+        API_KEY,
+        /** The bulk send (campaign) it belongs to is paused or cancelled (ADR 0024). */
+        BULK
     }
 
     private final JdbcClient jdbc;
@@ -78,6 +80,20 @@ public class MessageHolds {
     /** Releases the mail held for the key; answers how many messages. */
     public int releaseKey(ApiKeyId key, String reason) {
         return release("api_key_id", key.value(), Scope.API_KEY, reason);
+    }
+
+    /**
+     * Holds the queued mail of a bulk send (a campaign's messages, tagged with its bulk id when
+     * queued); joins the caller's transaction, so a campaign's cancel and its hold commit together.
+     * Answers how many messages.
+     */
+    public int holdBulk(UUID bulkId, String reason) {
+        return hold("bulk_id", bulkId, Scope.BULK, reason);
+    }
+
+    /** Releases the mail held for a bulk send (a paused campaign resumed); answers how many messages. */
+    public int releaseBulk(UUID bulkId, String reason) {
+        return release("bulk_id", bulkId, Scope.BULK, reason);
     }
 
     /** D-12: a deactivated sub-account's queued mail is held, in the deactivation's transaction. */

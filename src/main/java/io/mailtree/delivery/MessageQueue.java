@@ -186,7 +186,12 @@ public class MessageQueue {
 
     /** A message checked and composed, to be inserted with the others of its call. */
     private record Queued(UUID publicId, String from, List<String> recipients, String subject, String customId,
-            String eventPayload, MessageComposer.Composed composed, Instant at, boolean viaSmtp) {
+            String eventPayload, MessageComposer.Composed composed, Instant at, boolean viaSmtp, UUID bulkId) {
+
+        Queued(UUID publicId, String from, List<String> recipients, String subject, String customId,
+                String eventPayload, MessageComposer.Composed composed, Instant at, boolean viaSmtp) {
+            this(publicId, from, recipients, subject, customId, eventPayload, composed, at, viaSmtp, null);
+        }
     }
 
     private Queued prepare(Caller caller, OutboundMessage message, Map<String, Boolean> verifiedSenders) {
@@ -303,13 +308,13 @@ public class MessageQueue {
                     message.from(), String.join("\n", message.recipients()), subject, message.customId(),
                     message.eventPayload(), message.composed().messageId(), Times.sql(message.at()),
                     Times.sql(message.at()), Times.sql(message.at()), message.composed().mime(), message.viaSmtp(),
-                    priority});
+                    priority, message.bulkId()});
         }
         SqlBatches.run(jdbcTemplate, """
                 insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject, custom_id,
                     event_payload, message_id, attempts, next_attempt_at, created_at, updated_at, mime, via_smtp,
-                    priority)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)""", rows);
+                    priority, bulk_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)""", rows);
         List<Object> publicIds = new ArrayList<>(queued.stream().map(Queued::publicId).toList());
         Map<UUID, Long> ids = new HashMap<>();
         jdbc.sql("select public_id, id from message where public_id in ("
@@ -325,6 +330,95 @@ public class MessageQueue {
             accepted.add(new MessageEvents.Event(caller.accountId(), id, keyId, OutcomeType.QUEUED, null, null));
         }
         events.recordAll(accepted);
+    }
+
+    /**
+     * Queues the personalised messages of one batch of a bulk send (a campaign, ADR 0024), tagged with
+     * {@code bulkId}, in the caller's transaction, which must exist: the campaign records its
+     * recipients and moves its cursor in the same commit, so a batch is queued wholly or not at all.
+     * The whole batch is refused (nothing queued) when the account may not send, the sender is not
+     * confirmed, the key is paused or the credits are short; the caller keeps its cursor and tries
+     * later. Answers the messages' public ids, in order.
+     */
+    public List<UUID> enqueueBulk(Caller caller, UUID bulkId, List<BulkMessage> messages) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("a bulk batch is queued in its sender's transaction");
+        }
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        int priority = priority(keyPauses.requireSendable(caller.apiKeyId()).orElse(null));
+        Account account = accounts.require(caller.accountId());
+        if (!accounts.require(account.rootId()).isVerified()) {
+            throw DomainProblem.forbidden("account_not_verified", "the account's e-mail address is not confirmed yet");
+        }
+        String creditRefusal = allowance.refusal(account.id(), messages.size());
+        if (creditRefusal != null) {
+            throw DomainProblem.forbidden("insufficient_credits", creditRefusal);
+        }
+        Map<String, Boolean> verifiedSenders = new HashMap<>();
+        Instant now = clock.instant();
+        List<Queued> queued = new ArrayList<>(messages.size());
+        for (BulkMessage message : messages) {
+            String from = EmailAddresses.normalise(message.fromEmail());
+            if (!verifiedSenders.computeIfAbsent(from, sender -> senders.isVerified(caller.accountId(), sender))) {
+                throw DomainProblem.forbidden("sender_not_verified", "the sender " + from
+                        + " is not a confirmed sender of this account", from);
+            }
+            String to = EmailAddresses.normalise(message.toEmail());
+            Map<String, String> headers = new LinkedHashMap<>();
+            String url = oneLine(message.listUnsubscribeUrl());
+            if (url != null) {
+                if (!url.startsWith("https://") && !url.startsWith("http://")) {
+                    throw new IllegalArgumentException("the unsubscribe URL must be http(s)");
+                }
+                String mailto = oneLine(message.listUnsubscribeMailto());
+                headers.put("List-Unsubscribe", "<" + url + ">" + (mailto == null ? "" : ", <mailto:" + mailto + ">"));
+                headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            }
+            String subject = oneLine(message.subject());
+            if (subject == null || subject.isBlank()) {
+                throw DomainProblem.invalid("missing_subject", "a subject is required");
+            }
+            subject = subject.length() > 300 ? subject.substring(0, 300) : subject;
+            UUID publicId = UUID.randomUUID();
+            OutboundMessage.Party replyTo = message.replyTo() == null || message.replyTo().isBlank() ? null
+                    : new OutboundMessage.Party(message.replyTo(), null);
+            MessageComposer.Composed composed = MessageComposer.compose(from, message.fromName(),
+                    List.of(new OutboundMessage.Party(to, message.toName())), null, replyTo, subject, message.text(),
+                    message.html(), null, null, headers, publicId.toString(), now);
+            queued.add(new Queued(publicId, from, List.of(to), subject, null, null, composed, now, false, bulkId));
+        }
+        enqueue(caller, queued, priority);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                workers.nudge();
+            }
+        });
+        return queued.stream().map(Queued::publicId).toList();
+    }
+
+    /** A header value, refused when it holds a line break (header injection). */
+    private static String oneLine(String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+            throw DomainProblem.invalid("invalid_header", "header values are one line");
+        }
+        return value;
+    }
+
+    /** How many messages of a bulk send are in each status (QUEUED, HELD, DELIVERED, ...), for its progress. */
+    public Map<String, Integer> bulkCounts(AccountId account, UUID bulkId) {
+        Map<String, Integer> counts = new HashMap<>();
+        jdbc.sql("select status, count(*) from message where bulk_id = ? and account_id = ? group by status")
+                .params(bulkId, account.value())
+                .query(rs -> {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                });
+        return counts;
     }
 
     /**

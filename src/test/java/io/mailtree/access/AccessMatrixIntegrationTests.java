@@ -78,6 +78,7 @@ class AccessMatrixIntegrationTests extends MailtreeTestBase {
             Map.entry("POST /profile/two-factor/confirm", "SIGNED_IN"),
             Map.entry("POST /profile/two-factor/disable", "SIGNED_IN"),
             Map.entry("POST /profile/two-factor/requirement", "SIGNED_IN"),
+            Map.entry("GET /u/{token}", "PUBLIC"), Map.entry("POST /u/{token}", "PUBLIC"),
             Map.entry("GET /home", "SIGNED_IN"), Map.entry("POST /accounts/{id}/choose", "SIGNED_IN"),
             Map.entry("POST /setup-checklist/dismiss", "SIGNED_IN"),
             Map.entry("POST /subaccounts/{id}/open", "SIGNED_IN"), Map.entry("POST /back-to-main", "SIGNED_IN"),

@@ -216,6 +216,32 @@ interface MessageQueueContract {
     }
 
     @Test
+    @DisplayName("A bulk batch is queued in its caller's transaction with the one-click unsubscribe headers; holdBulk holds only its messages and releaseBulk gives them back")
+    default void bulkBatchQueuedWithUnsubscribeHeadersAndHeldByItsBulkId() {
+        Tenant tenant = queue().tenant();
+        java.util.UUID bulk = java.util.UUID.randomUUID();
+        String first = QueueContractFixture.recipient("bulk-1");
+        List<Long> bulkMessages = queue().sendBulk(tenant, bulk, List.of(first, QueueContractFixture.recipient("bulk-2")));
+        long other = queue().send(tenant, QueueContractFixture.recipient("not-bulk"));
+        assertThat(bulkMessages).hasSize(2);
+        assertThat(queue().mime(bulkMessages.get(0)))
+                .contains("List-Unsubscribe: <https://mailtree.example.test/u/token-" + first.hashCode() + ">, <mailto:"
+                        + tenant.from() + "?subject=unsubscribe>")
+                .contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue().sendBulkOutsideATransaction(tenant, bulk))
+                .isInstanceOf(IllegalStateException.class);
+
+        assertThat(queue().holdBulk(bulk)).isEqualTo(2);
+        assertThat(queue().row(bulkMessages.get(1)).status()).isEqualTo("HELD");
+        assertThat(queue().eventDetail(bulkMessages.get(1), "HELD")).isEqualTo("campaign cancelled");
+        assertThat(QueueContractFixture.ids(queue().claim(ANY))).as("only the other message is claimed")
+                .containsExactly(other);
+
+        assertThat(queue().releaseBulk(bulk)).isEqualTo(2);
+        assertThat(QueueContractFixture.ids(queue().claim(ANY))).containsExactlyInAnyOrderElementsOf(bulkMessages);
+    }
+
+    @Test
     @DisplayName("A release releases only what was held for the same thing: mail held for a key stays held when its account is reactivated")
     default void releaseLeavesMailHeldForAnotherReason() {
         Tenant tenant = queue().tenant();

@@ -197,6 +197,36 @@ final class QueueContractFixture implements AutoCloseable {
                 .query(Long.class).single();
     }
 
+    /** Queues one batch of a bulk send (a campaign's) in one transaction; answers the messages' ids in the queue. */
+    List<Long> sendBulk(Tenant tenant, UUID bulkId, List<String> recipients) {
+        List<BulkMessage> messages = recipients.stream().map(to -> new BulkMessage(tenant.from(), "News", to, null, null,
+                "Bulk contract", "Hello " + to, "<p>Hello</p>", "https://mailtree.example.test/u/token-" + to.hashCode(),
+                tenant.from() + "?subject=unsubscribe")).toList();
+        List<UUID> publicIds = transactions.execute(status -> queue.enqueueBulk(tenant.sub(), bulkId, messages));
+        return publicIds.stream().map(id -> jdbc.sql("select id from message where public_id = ?").param(id)
+                .query(Long.class).single()).toList();
+    }
+
+    /** Queues a bulk batch with no transaction around it (refused). */
+    void sendBulkOutsideATransaction(Tenant tenant, UUID bulkId) {
+        queue.enqueueBulk(tenant.sub(), bulkId, List.of(new BulkMessage(tenant.from(), null, recipient("bulk"), null,
+                null, "Bulk", "Hello", null, null, null)));
+    }
+
+    int holdBulk(UUID bulkId) {
+        return holds.holdBulk(bulkId, "campaign cancelled");
+    }
+
+    int releaseBulk(UUID bulkId) {
+        return holds.releaseBulk(bulkId, "campaign resumed");
+    }
+
+    /** The message's MIME as queued. */
+    String mime(long id) {
+        return new String(jdbc.sql("select mime from message where id = ?").param(id).query(byte[].class).single(),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** A unique recipient address. */
     static String recipient(String who) {
         return who + "-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 6)

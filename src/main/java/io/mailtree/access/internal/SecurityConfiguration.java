@@ -95,8 +95,29 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * The one-click unsubscribe links of campaign mail (ADR 0025): RFC 8058 has the mailbox provider
+     * POST to the link with no cookies and no CSRF token, so {@code /u/*} alone is public, stateless
+     * and exempt from CSRF. The signed token in the path is the proof; the page's own button posts
+     * to the same link.
+     */
     @Bean
     @Order(3)
+    SecurityFilterChain unsubscribeLinkSecurity(HttpSecurity http) throws Exception {
+        return http.securityMatcher("/u/*")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .securityContext(context -> context.disable())
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
+                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                + "script-src 'self'; frame-ancestors 'none'; form-action 'self'")))
+                .build();
+    }
+
+    @Bean
+    @Order(4)
     SecurityFilterChain webUiSecurity(HttpSecurity http, Users users, Members members, AccountTree accounts,
             TwoFactor twoFactor,
             @Value("${mailtree.multipart.max-bytes:1MB}") DataSize multipartMax) throws Exception {
