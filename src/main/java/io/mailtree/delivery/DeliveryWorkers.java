@@ -89,10 +89,18 @@ class DeliveryWorkers implements SmartLifecycle {
         }
     }
 
+    /**
+     * Stops claiming, and lets each worker end its batch first: a worker checks {@link #isRunning}
+     * before each message, so it finishes the one in hand and writes the outcomes of what the relay
+     * took. Interrupting it at once could fail that write (on H2, an interrupt closes the file), and
+     * the message would stay leased and be sent again after the restart. Only a worker still busy
+     * after the grace (a relay that does not answer) is interrupted.
+     */
     @Override
     public void stop() {
         running = false;
-        threads.interruptAndJoin(Duration.ofSeconds(5));
+        wake.release(settings.workers());
+        threads.finishThenInterrupt(Duration.ofSeconds(10), Duration.ofSeconds(5));
     }
 
     @Override

@@ -21,6 +21,30 @@ public final class BackgroundThreads {
         threads.add(thread);
     }
 
+    /**
+     * Waits up to {@code grace} in all for the threads to end by themselves (their component has told
+     * them to stop, and each finishes what it holds), then interrupts those still running and waits up
+     * to {@code eachAtMost} for each. For work that must not be cut in the middle: an interrupt can
+     * fail a database write in progress (the embedded H2 closes its file channel on one), which would
+     * leave, say, a message the relay took without its DELIVERED status, to be sent again.
+     */
+    public synchronized void finishThenInterrupt(Duration grace, Duration eachAtMost) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Thread thread : threads) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                thread.join(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        interruptAndJoin(eachAtMost);
+    }
+
     /** Interrupts every thread, then waits up to {@code eachAtMost} for each to end. */
     public synchronized void interruptAndJoin(Duration eachAtMost) {
         threads.forEach(Thread::interrupt);

@@ -301,7 +301,10 @@ class ContactsBrowserIntegrationTests extends BrowserTestSupport {
         assertThat(text(By.cssSelector("#contacts tr[data-email='Ann@example.com']"))).contains("2001-03-15");
         type("email", "Ann@example.com");
         click(By.id("create-contact"));
-        assertThat(text(By.cssSelector(".problem"))).isEqualTo("A contact with the address Ann@example.com already exists.");
+        // The refusal sits beside the address field, which is marked; the form's summary says one field needs a look.
+        assertThat(text(By.id("email-error"))).isEqualTo("A contact with the address Ann@example.com already exists.");
+        assertThat(attribute(By.id("email"), "aria-invalid")).isEqualTo("true");
+        assertThat(text(By.id("form-errors"))).isEqualTo("One field needs a correction: its error is beside it.");
 
         click(By.cssSelector("#contacts tr[data-email='Ann@example.com'] .contact-link"));
         assertThat(text(By.id("contact-email"))).isEqualTo("Ann@example.com");
