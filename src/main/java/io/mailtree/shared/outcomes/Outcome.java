@@ -15,9 +15,17 @@ import java.util.UUID;
  * @param type        what happened
  * @param recipient   the recipient the event is about, or null for the message-level types
  * @param bounceClass {@code HARD} or {@code SOFT} for {@code BOUNCED}, otherwise null
+ * @param recipientCount how many recipients an {@code ACCEPTED} event covers (the stream's own field, so
+ *                    no consumer reads a number out of the English detail); null for the other types
  */
 public record Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
-        String recipient, String bounceClass, String detail, Instant occurredAt) {
+        String recipient, String bounceClass, String detail, Instant occurredAt, Integer recipientCount) {
+
+    /** An event without a recipient count: every type but {@code ACCEPTED}. */
+    public Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
+            String recipient, String bounceClass, String detail, Instant occurredAt) {
+        this(position, account, apiKeyId, messageId, type, recipient, bounceClass, detail, occurredAt, null);
+    }
 
     public static final String HARD = "HARD";
     public static final String SOFT = "SOFT";
