@@ -27,7 +27,7 @@ class MessageEventStream implements OutcomeSource {
 
     private static final String COLUMNS = """
             select id, tx_id, account_id, api_key_id, message_id, event_type, recipient, bounce_class, detail,
-                occurred_at from message_event""";
+                occurred_at, recipient_count from message_event""";
     /** Counting stops here: a lag this large is an alarm whatever its exact size. */
     private static final int COUNT_CAP = 10_000_000;
     private static final RowMapper<Outcome> MAPPER = (rs, n) -> new Outcome(
@@ -35,7 +35,7 @@ class MessageEventStream implements OutcomeSource {
             rs.getObject("api_key_id", UUID.class), rs.getLong("message_id"),
             OutcomeType.valueOf(rs.getString("event_type")),
             rs.getString("recipient"), rs.getString("bounce_class"), rs.getString("detail"),
-            Times.instant(rs, "occurred_at"));
+            Times.instant(rs, "occurred_at"), rs.getObject("recipient_count", Integer.class));
 
     private final JdbcClient jdbc;
     private final boolean postgres;

@@ -44,7 +44,6 @@ class KeyReputationConsumer implements OutcomeConsumer {
     static final String NAME = "keys.reputation";
     /** An RFC 3463 enhanced status code of the security or policy class, permanent. */
     private static final Pattern POLICY = Pattern.compile("(?<![\\d.])5\\.7\\.\\d{1,3}(?![\\d.])");
-    private static final Pattern LEADING_NUMBER = Pattern.compile("^\\s*(\\d{1,6})");
     private static final Comparator<StreamPosition> ORDER = Comparator.comparingLong(StreamPosition::tx)
             .thenComparingLong(StreamPosition::id);
 
@@ -80,9 +79,9 @@ class KeyReputationConsumer implements OutcomeConsumer {
     static ReputationTotals countsOf(Outcome outcome) {
         switch (outcome.type()) {
             case ACCEPTED -> {
-                // The detail of ACCEPTED is "<n> recipients" (the stream carries no count of its own).
-                var number = outcome.detail() == null ? null : LEADING_NUMBER.matcher(outcome.detail());
-                long recipients = number != null && number.find() ? Long.parseLong(number.group(1)) : 1;
+                // The stream's own count (message_event.recipient_count, written by the queue with the event);
+                // an event without one stands for its one message.
+                long recipients = outcome.recipientCount() == null ? 1 : outcome.recipientCount();
                 return new ReputationTotals(recipients, 0, 0, 0, 0, 0, 0);
             }
             case DELIVERED -> {

@@ -18,9 +18,17 @@ import java.util.UUID;
  *                    delivery within the retry horizon, or a permanent failure that is not the
  *                    address's) or {@code BLOCK} (refused by policy: spam, DMARC, reputation;
  *                    RFC 3463 X.7.x); otherwise null. Only {@code HARD} suppresses the address.
+ * @param recipientCount how many recipients an {@code ACCEPTED} event covers (the stream's own field, so
+ *                    no consumer reads a number out of the English detail); null for the other types
  */
 public record Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
-        String recipient, String bounceClass, String detail, Instant occurredAt) {
+        String recipient, String bounceClass, String detail, Instant occurredAt, Integer recipientCount) {
+
+    /** An event without a recipient count: every type but {@code ACCEPTED}. */
+    public Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
+            String recipient, String bounceClass, String detail, Instant occurredAt) {
+        this(position, account, apiKeyId, messageId, type, recipient, bounceClass, detail, occurredAt, null);
+    }
 
     public static final String HARD = "HARD";
     public static final String SOFT = "SOFT";
