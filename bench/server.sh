@@ -103,6 +103,8 @@ local heap="${1:-1g}"
 log "starting Mailtree on 127.0.0.1:$PORT with -Xmx$heap (log: $SERVER_LOG)"
 mkdir -p "$WORK/data"
 local datasource=()
+# -XX:ThreadPriorityPolicy=1 below, as bin/start runs it: thread priorities reach the OS, so the outcome
+# consumers yield to delivery.
 if [[ "$BENCH_DATABASE" == "postgresql" ]]; then
     datasource=(SPRING_DATASOURCE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB" SPRING_DATASOURCE_USERNAME="$PGUSER"
         SPRING_DATASOURCE_PASSWORD=)
@@ -114,7 +116,7 @@ MAILTREE_DATA_DIR="$WORK/data" \
 MAILTREE_SUBMISSION_PORT="${BENCH_SUBMISSION_PORT:-0}" \
 MAILTREE_SUBMISSION_REQUIRE_TLS=false \
 MAILTREE_INBOUND_PORT=0 \
-    "$JAVA" "-Xmx$heap" ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVER_LOG" 2>&1 &
+    "$JAVA" "-Xmx$heap" -XX:ThreadPriorityPolicy=1 ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 
 BASE="http://127.0.0.1:$PORT"

@@ -15,8 +15,25 @@ public final class BackgroundThreads {
 
     /** Starts {@code work} on a new daemon thread named {@code name}. */
     public synchronized void start(String name, Runnable work) {
+        start(name, work, Thread.NORM_PRIORITY);
+    }
+
+    /**
+     * Starts {@code work} on a daemon thread of the lowest priority: work that may wait while the
+     * machine is busy (the outcome consumers, behind delivery). Java thread priorities reach the
+     * operating system only where the JVM maps them: on Linux with {@code -XX:ThreadPriorityPolicy=1},
+     * which {@code bin/start}, the container image and the benchmarks pass, a minimum-priority thread
+     * runs at nice 4 (about 40 % of a normal thread's share of a contended core, all of an idle one);
+     * without it the priority is a no-op and nothing else changes.
+     */
+    public synchronized void startYielding(String name, Runnable work) {
+        start(name, work, Thread.MIN_PRIORITY);
+    }
+
+    private void start(String name, Runnable work, int priority) {
         Thread thread = new Thread(work, name);
         thread.setDaemon(true);
+        thread.setPriority(priority);
         thread.start();
         threads.add(thread);
     }

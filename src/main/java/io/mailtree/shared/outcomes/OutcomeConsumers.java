@@ -170,7 +170,9 @@ public class OutcomeConsumers implements SmartLifecycle {
             return;
         }
         for (OutcomeConsumerRunner runner : runners) {
-            threads.start("outcomes-" + runner.name(), () -> work(runner));
+            // Lowest priority: on a busy machine a consumer falls a little behind instead of taking CPU
+            // from delivery; it keeps up whenever a core is free (ADR 0010).
+            threads.startYielding("outcomes-" + runner.name(), () -> work(runner));
         }
     }
 
