@@ -77,6 +77,9 @@ class TwoFactorIntegrationTests extends MailtreeTestBase {
         WebSession web = new WebSession(port);
         assertThat(web.signIn(owner, PASSWORD)).endsWith("/login/code");
         assertThat(web.get("/home").status()).as("the password alone").isNotEqualTo(200);
+        // Any page asked for before the code leads to the code, not to a bare 403.
+        assertThat(web.get("/contacts").location()).as("a page before the code").endsWith("/login/code");
+        assertThat(web.get("/members").location()).endsWith("/login/code");
         assertThat(web.get("/").location()).as("the front door leads to the code").endsWith("/login/code");
         assertThat(web.get("/api/v1/account").status()).isEqualTo(401);
         WebSession.Page codePage = web.get("/login/code");

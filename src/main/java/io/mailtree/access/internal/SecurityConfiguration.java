@@ -135,6 +135,7 @@ class SecurityConfiguration {
                 .formLogin(form -> form.loginPage("/login").usernameParameter("email")
                         .successHandler(successHandler()).failureHandler(failureHandler()).permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
+                .exceptionHandling(e -> e.accessDeniedHandler(secondStepFirst()))
                 .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                 + "script-src 'self'; frame-ancestors 'none'; form-action 'self'")))
@@ -157,6 +158,23 @@ class SecurityConfiguration {
                 operators.onAuthenticationSuccess(request, response, authentication);
             } else {
                 users.onAuthenticationSuccess(request, response, authentication);
+            }
+        };
+    }
+
+    /**
+     * A person who gave the password but not yet the code is sent to the code from any page they ask
+     * for (GET), rather than shown a 403 they can do nothing about; everything else refused is a 403.
+     */
+    private static org.springframework.security.web.access.AccessDeniedHandler secondStepFirst() {
+        var refuse = new org.springframework.security.web.access.AccessDeniedHandlerImpl();
+        return (request, response, denied) -> {
+            var authentication = org.springframework.security.core.context.SecurityContextHolder.getContext()
+                    .getAuthentication();
+            if (authentication != null && TwoFactorPending.is(authentication) && "GET".equals(request.getMethod())) {
+                response.sendRedirect(request.getContextPath() + "/login/code");
+            } else {
+                refuse.handle(request, response, denied);
             }
         };
     }
