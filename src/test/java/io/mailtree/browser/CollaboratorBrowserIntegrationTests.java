@@ -49,6 +49,8 @@ class CollaboratorBrowserIntegrationTests extends BrowserTestSupport {
         click(By.id("accept"));
         assertThat(text(By.id("invitation-accepted"))).isNotBlank();
         signIn(collaborator, PASSWORD);
+        // The click returns before the sign-in's redirect has landed: wait for it, then read where it led.
+        waitFor(ExpectedConditions.urlContains("/home"));
         assertThat(browser.getCurrentUrl()).endsWith("/home");
         assertThat(text(By.id("current-account"))).isEqualTo("Client shop");
         assertThat(browser.findElements(By.id("nav-billing"))).as("billing in the navigation").isEmpty();
