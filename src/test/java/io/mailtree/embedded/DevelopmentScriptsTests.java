@@ -76,7 +76,7 @@ class DevelopmentScriptsTests {
             Result start = run("bin/start", Map.of(), "--server.port=1");
             assertThat(start.status()).as(start.output()).isZero();
             assertThat(start.output()).contains("mvn ran: -B -q package -DskipTests")
-                    .contains("java ran: -jar target/mailtree-0.1.0-SNAPSHOT.jar --server.port=1");
+                    .contains("java ran: -XX:ThreadPriorityPolicy=1 -jar target/mailtree-0.1.0-SNAPSHOT.jar --server.port=1");
         }
     }
 
@@ -86,7 +86,7 @@ class DevelopmentScriptsTests {
         Result first = run("bin/start", Map.of("MAILTREE_MVN_FLAGS", "-o -Dmaven.repo.local=/tmp/repo"));
         assertThat(first.status()).as(first.output()).isZero();
         assertThat(first.output()).contains("mvn ran: -B -q -o -Dmaven.repo.local=/tmp/repo package -DskipTests")
-                .contains("java ran: -jar target/mailtree-0.1.0-SNAPSHOT.jar");
+                .contains("java ran: -XX:ThreadPriorityPolicy=1 -jar target/mailtree-0.1.0-SNAPSHOT.jar");
 
         FileTime old = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
         try (var files = Files.walk(project.resolve("src"))) {
@@ -97,7 +97,7 @@ class DevelopmentScriptsTests {
         Files.setLastModifiedTime(project.resolve("pom.xml"), old);
         Result second = run("bin/start", Map.of());
         assertThat(second.status()).as(second.output()).isZero();
-        assertThat(second.output()).doesNotContain("mvn ran").contains("java ran: -jar");
+        assertThat(second.output()).doesNotContain("mvn ran").contains("java ran: -XX:ThreadPriorityPolicy=1 -jar");
     }
 
     @Test
