@@ -29,7 +29,7 @@ abstract class BrowserTestSupport extends MailtreeTestBase {
         open("/login");
         type("email", email);
         type("password", password);
-        click(By.id("sign-in"));
+        submit(By.id("sign-in"));
     }
 
     protected void open(String path) {
@@ -57,6 +57,20 @@ abstract class BrowserTestSupport extends MailtreeTestBase {
 
     protected void click(By by) {
         browser.findElement(by).click();
+    }
+
+    /**
+     * Clicks something that leads to another page and waits until that page has replaced this one. A click
+     * can return before the browser has even started the navigation, so reading the address right after
+     * {@link #click} may still show the old page.
+     */
+    protected void submit(By by) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        browser.findElement(by).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(20))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(20)).until(d ->
+                "complete".equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     protected String text(By by) {

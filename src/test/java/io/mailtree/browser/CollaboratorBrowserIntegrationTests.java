@@ -80,7 +80,7 @@ class CollaboratorBrowserIntegrationTests extends BrowserTestSupport {
             browser = ownerBrowser;
         }
 
-        click(By.id("nav-contacts"));
+        submit(By.id("nav-contacts"));
         assertThat(browser.getCurrentUrl()).contains("/login?error=revoked");
         assertThat(text(By.id("login-error"))).contains("withdrawn");
         Chromium.screenshot(browser, "collaborator-revoked");
@@ -101,17 +101,17 @@ class CollaboratorBrowserIntegrationTests extends BrowserTestSupport {
         assertThat(drawn).as("the QR image is drawn").isTrue();
         String secret = text(By.id("two-factor-secret"));
         type("code", code(secret));
-        click(By.id("two-factor-confirm"));
+        submit(By.id("two-factor-confirm"));
         assertThat(browser.findElements(By.cssSelector("#recovery-codes li"))).hasSize(10);
         Chromium.screenshot(browser, "two-factor-recovery-codes");
-        click(By.id("recovery-done"));
+        submit(By.id("recovery-done"));
         browser.manage().deleteAllCookies();
 
         clock().advance(Duration.ofSeconds(30));
         signIn(owner, OWNER_PASSWORD);
         assertThat(browser.getCurrentUrl()).endsWith("/login/code");
         type("code", code(secret));
-        click(By.id("code-submit"));
+        submit(By.id("code-submit"));
         assertThat(browser.getCurrentUrl()).endsWith("/home");
         click(By.id("nav-two-factor"));
         assertThat(text(By.id("two-factor-on"))).contains("10");

@@ -82,7 +82,7 @@ class SetupChecklistBrowserIntegrationTests extends BrowserTestSupport {
 
         // Confirm the account from the e-mailed link.
         open(linkIn(awaitMailTo(owner, 1), "/verify"));
-        click(By.id("verify-submit"));
+        submit(By.id("verify-submit"));
         signIn(owner, PASSWORD);
         waitFor(ExpectedConditions.urlContains("/home"));
         assertTicked("confirm");
@@ -95,8 +95,7 @@ class SetupChecklistBrowserIntegrationTests extends BrowserTestSupport {
         String sender = "news@" + domain;
         type("email", sender);
         type("name", "News");
-        click(By.id("add-sender-submit"));
-        waitFor(ExpectedConditions.urlContains("/senders"));
+        submit(By.id("add-sender-submit"));
         home();
         assertTicked("confirm");
         open(linkIn(awaitMailTo(sender, 1), "/senders/confirm"));

@@ -33,7 +33,7 @@ class SubaccountsBrowserIntegrationTests extends BrowserTestSupport {
         Chromium.screenshot(browser, "01-check-email");
 
         open(linkIn(awaitMailTo(masterEmail, 1), "/verify"));
-        click(By.id("verify-submit"));
+        submit(By.id("verify-submit"));
         assertThat(browser.getCurrentUrl()).contains("/login?verified");
         signOutIfSignedIn();
 
@@ -66,7 +66,7 @@ class SubaccountsBrowserIntegrationTests extends BrowserTestSupport {
         assertThat(text(By.id("current-account"))).isEqualTo("Lyon shop");
         assertThat(browser.findElements(By.id("back-to-main"))).hasSize(1);
         Chromium.screenshot(browser, "03-in-subaccount");
-        click(By.id("back-to-main"));
+        submit(By.id("back-to-main"));
         assertThat(browser.getCurrentUrl()).endsWith("/home");
         assertThat(text(By.id("home-title"))).isEqualTo("Browser Agency");
         assertThat(browser.findElements(By.id("back-to-main"))).isEmpty();
