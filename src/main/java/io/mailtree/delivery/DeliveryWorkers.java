@@ -37,6 +37,13 @@ class DeliveryWorkers implements SmartLifecycle {
      */
     static final Duration GIVE_WAY_AT_MOST = Duration.ofSeconds(1);
 
+    /**
+     * How long after TRANSACTIONAL or unlabelled mail committed on this node marketing gives way even
+     * before a worker has claimed it: a nudged idle worker claims it within milliseconds, and once it
+     * is claimed the batch count takes over.
+     */
+    static final Duration PRIORITY_CLAIM_WINDOW = Duration.ofMillis(100);
+
     private final MessageClaims claims;
     private final DeliveryAttempts attempts;
     private final MailTransport transport;
@@ -46,6 +53,9 @@ class DeliveryWorkers implements SmartLifecycle {
     /** Batches of TRANSACTIONAL or unlabelled mail being delivered on this node now (D-20, ADR 0029). */
     private final AtomicInteger priorityBatches = new AtomicInteger();
     private final Object priorityIdle = new Object();
+    /** When TRANSACTIONAL or unlabelled mail last committed on this node ({@link System#nanoTime()}). */
+    private final CpuSaturation cpu = new CpuSaturation();
+    private volatile long priorityAcceptedAt = System.nanoTime() - 2 * PRIORITY_CLAIM_WINDOW.toNanos();
     private volatile boolean running;
 
     DeliveryWorkers(MessageClaims claims, DeliveryAttempts attempts, MailTransport transport, DeliverySettings settings) {
@@ -58,6 +68,19 @@ class DeliveryWorkers implements SmartLifecycle {
     /** Wakes idle workers after new messages commit. */
     void nudge() {
         wake.release(settings.workers());
+    }
+
+    /** Wakes idle workers after new messages of that claim priority commit; marketing gives way to priority mail. */
+    void nudge(int priority) {
+        if (priority <= LANE_PRIORITY) {
+            priorityAcceptedAt = System.nanoTime();
+        }
+        nudge();
+    }
+
+    /** Whether priority mail is being delivered on this node, or committed here moments ago and about to be claimed. */
+    private boolean priorityInProgress() {
+        return priorityBatches.get() > 0 || System.nanoTime() - priorityAcceptedAt < PRIORITY_CLAIM_WINDOW.toNanos();
     }
 
     private void work(int maxPriority) {
@@ -84,10 +107,11 @@ class DeliveryWorkers implements SmartLifecycle {
 
     /**
      * Delivers a claimed batch (all of one priority: {@link MessageClaims#claim(int, int)}). A marketing
-     * batch gives way before each message while batches of TRANSACTIONAL or unlabelled mail are being
-     * delivered on this node: with the cores saturated, the marketing workers would otherwise take most of
+     * batch gives way before each message while TRANSACTIONAL or unlabelled mail is in progress on this
+     * node (being delivered, or committed here and about to be claimed): with the cores saturated, the marketing workers would otherwise take most of
      * the CPU a receipt needs, and the receipt's worker would wait for a core rather than for a batch
-     * (the isolation benchmark's p99, ADR 0029). When no priority mail is in progress nothing waits.
+     * (the isolation benchmark's p99, ADR 0029). When no priority mail is in progress, or the machine's
+     * processors are not saturated ({@link CpuSaturation}), nothing waits.
      */
     private void deliver(List<MessageClaims.Claimed> batch, MailTransport.Connection connection) {
         boolean marketing = batch.get(0).priority() > LANE_PRIORITY;
@@ -109,18 +133,20 @@ class DeliveryWorkers implements SmartLifecycle {
     }
 
     /**
-     * Waits, at most {@link #GIVE_WAY_AT_MOST}, while priority batches are in progress on this node; then
+     * Waits, at most {@link #GIVE_WAY_AT_MOST}, while priority mail is in progress on this node
+     * ({@link #priorityInProgress()}); then
      * answers whether to go on sending. The batch keeps its lease meanwhile (its sending still stops at
      * half the lease, the rest released), so nothing is lost and nothing is sent twice by waiting.
      */
     private boolean giveWayThenKeepSending() {
-        if (priorityBatches.get() > 0) {
+        if (priorityInProgress() && cpu.saturated()) {
             long deadline = System.nanoTime() + GIVE_WAY_AT_MOST.toNanos();
             synchronized (priorityIdle) {
                 long left;
-                while (running && priorityBatches.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                while (running && priorityInProgress() && (left = deadline - System.nanoTime()) > 0) {
                     try {
-                        priorityIdle.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                        // Woken when the last priority batch ends; the claim window passes by itself.
+                        priorityIdle.wait(Math.max(1, Math.min(10, TimeUnit.NANOSECONDS.toMillis(left))));
                     } catch (InterruptedException stopping) {
                         // Only stop() interrupts, after setting running to false: the batch ends here and its
                         // outcomes must still be written, which a pending interrupt would fail on H2.

@@ -124,7 +124,7 @@ public class MessageQueue {
                     TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                         @Override
                         public void afterCommit() {
-                            workers.nudge();
+                            workers.nudge(priority);
                         }
                     });
                 }
@@ -282,7 +282,7 @@ public class MessageQueue {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    workers.nudge();
+                    workers.nudge(priority);
                 }
             });
             return publicId.toString();
@@ -393,7 +393,7 @@ public class MessageQueue {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                workers.nudge();
+                workers.nudge(priority);
             }
         });
         return queued.stream().map(Queued::publicId).toList();
