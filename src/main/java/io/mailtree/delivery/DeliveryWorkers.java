@@ -31,8 +31,8 @@ class DeliveryWorkers implements SmartLifecycle {
     static final int LANE_PRIORITY = 1;
 
     /**
-     * How long a marketing message waits at most for the priority batches in progress on this node to
-     * end before it is sent anyway: under a steady transactional load, marketing still moves (a message a
+     * How long a marketing message waits at most for the priority mail in progress on this node before
+     * it is sent anyway: under a steady transactional load, marketing still moves (a message a
      * worker this often) instead of waiting for a quiet moment that may not come.
      */
     static final Duration GIVE_WAY_AT_MOST = Duration.ofSeconds(1);
@@ -53,8 +53,8 @@ class DeliveryWorkers implements SmartLifecycle {
     /** Batches of TRANSACTIONAL or unlabelled mail being delivered on this node now (D-20, ADR 0029). */
     private final AtomicInteger priorityBatches = new AtomicInteger();
     private final Object priorityIdle = new Object();
-    /** When TRANSACTIONAL or unlabelled mail last committed on this node ({@link System#nanoTime()}). */
     private final CpuSaturation cpu = new CpuSaturation();
+    /** When TRANSACTIONAL or unlabelled mail last committed on this node ({@link System#nanoTime()}). */
     private volatile long priorityAcceptedAt = System.nanoTime() - 2 * PRIORITY_CLAIM_WINDOW.toNanos();
     private volatile boolean running;
 
@@ -108,8 +108,8 @@ class DeliveryWorkers implements SmartLifecycle {
     /**
      * Delivers a claimed batch (all of one priority: {@link MessageClaims#claim(int, int)}). A marketing
      * batch gives way before each message while TRANSACTIONAL or unlabelled mail is in progress on this
-     * node (being delivered, or committed here and about to be claimed): with the cores saturated, the marketing workers would otherwise take most of
-     * the CPU a receipt needs, and the receipt's worker would wait for a core rather than for a batch
+     * node (being delivered, or committed here and about to be claimed): with the cores saturated, the
+     * marketing workers would otherwise take most of the CPU a receipt needs, and the receipt's worker would wait for a core rather than for a batch
      * (the isolation benchmark's p99, ADR 0029). When no priority mail is in progress, or the machine's
      * processors are not saturated ({@link CpuSaturation}), nothing waits.
      */
@@ -134,8 +134,8 @@ class DeliveryWorkers implements SmartLifecycle {
 
     /**
      * Waits, at most {@link #GIVE_WAY_AT_MOST}, while priority mail is in progress on this node
-     * ({@link #priorityInProgress()}); then
-     * answers whether to go on sending. The batch keeps its lease meanwhile (its sending still stops at
+     * ({@link #priorityInProgress()}) and the processors are saturated; then answers whether to go on
+     * sending. The batch keeps its lease meanwhile (its sending still stops at
      * half the lease, the rest released), so nothing is lost and nothing is sent twice by waiting.
      */
     private boolean giveWayThenKeepSending() {
