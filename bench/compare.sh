@@ -4,7 +4,7 @@
 # before/after figure of a change: build the jar before and after it, copy both, and compare them here.
 #
 # Usage: bench/compare.sh SCRIPT JAR_A JAR_B [SCRIPT ARGS...]
-#        e.g. bench/compare.sh isolation.sh /tmp/before.jar /tmp/after.jar 20000
+#        e.g. bench/compare.sh isolation.sh before.jar after.jar 20000
 # Environment: BENCH_ORDER (abba, the default, or ab), BENCH_SUMMARY (an extended regular expression for
 #              the lines to show; by default the lines with a ratio or a with/without figure), plus those
 #              of the script (each run starts its own server on a fresh database).
