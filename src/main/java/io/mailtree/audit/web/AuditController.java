@@ -86,7 +86,8 @@ class AuditController {
                     new PageRequest(page, PageRequest.MAX_SIZE));
             for (AuditLog.AuditEntry e : entries.items()) {
                 // ISO 8601 with the reader's offset: what the page shows, and still sortable and machine-readable.
-                line(out, e.occurredAt().atZone(zone).toOffsetDateTime().toString(), e.actor(), e.accountName(),
+                line(out, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                        e.occurredAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).atZone(zone)), e.actor(), e.accountName(),
                         messages.getMessage("audit.action." + e.action(), null, e.action(), locale), e.action(),
                         messages.getMessage("audit.context." + e.context(), null, e.context(), locale), e.detail(),
                         view.address(e.remoteAddress()));
