@@ -185,7 +185,7 @@ class FieldErrorsIntegrationTests extends MailtreeTestBase {
         assertThat(hook).contains("id=\"event-types-error\"").contains("3 champs sont à corriger");
 
         String created = master.api().post("/api/v1/webhooks",
-                "{\"url\":\"https://hooks.example.com/x\",\"eventTypes\":[\"message.delivered\"]}").json().get("id")
+                "{\"url\":\"https://93.184.215.14/hook\",\"eventTypes\":[\"message.delivered\"]}").json().get("id")
                 .asString();
         owner.get("/webhooks/" + created + "?lang=en");
         String edit = owner.post("/webhooks/" + created, Map.of("url", "ftp://other.example/y",
