@@ -120,6 +120,19 @@ class FieldErrorsApiIntegrationTests extends MailtreeTestBase {
         assertThat(french.json().get("errors").get(0).get("detail").asString()).isEqualTo("Une clé doit avoir un nom.");
     }
 
+    @Test
+    @DisplayName("sub-accounts: a blank name, a bad owner address and a short password in one answer; nothing is created")
+    void subaccountFields() {
+        Master master = master("pro-5000");
+        assertErrors(createSubaccount(master.api(), " ", "nobody", "short", 500), 400, "invalid_name",
+                Map.of("name", "invalid_name", "ownerEmail", "invalid_email", "password", "invalid_password"));
+        String taken = ownerOf(master, "owner-password-1");
+        assertErrors(createSubaccount(master.api(), "", taken, null, 500), 400, "invalid_name",
+                Map.of("name", "invalid_name", "ownerEmail", "login_email_taken"));
+        assertThat(jdbc.sql("select count(*) from account where parent_id = ?").param(UUID.fromString(master.id()))
+                .query(Long.class).single()).isZero();
+    }
+
     /** The answer keeps the first {@code code} and lists exactly {@code fields} (field to code), in order. */
     private static void assertErrors(Api.Response response, int status, String code, Map<String, String> fields) {
         assertThat(response.status()).as(response.toString()).isEqualTo(status);
