@@ -54,11 +54,10 @@ public final class FieldErrors implements Serializable {
 
     /** Runs a check that answers nothing; a refusal it throws becomes {@code field}'s error. */
     public void checkThat(String field, Runnable check) {
-        try {
+        check(field, () -> {
             check.run();
-        } catch (DomainProblem refused) {
-            add(field, refused);
-        }
+            return null;
+        });
     }
 
     /** Files {@code problem} under {@code field}; a field keeps its first error. */
