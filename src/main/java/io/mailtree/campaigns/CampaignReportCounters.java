@@ -125,12 +125,15 @@ class CampaignReportCounters implements OutcomeConsumer {
     }
 
     private void count(Ref campaign, List<Outcome> events, Instant now) {
-        jdbc.sql("""
-                insert into campaign_report (campaign_id, account_id, updated_at)
-                select ?, ?, ? where not exists (select 1 from campaign_report where campaign_id = ?)""")
-                .params(campaign.id(), campaign.account().value(), Times.sql(now), campaign.id()).update();
+        // Check, then insert: one runner holds this consumer at a time (its row lock), so nobody races it.
         StreamPosition counted = jdbc.sql("select position_tx, position_id from campaign_report where campaign_id = ? for update")
-                .param(campaign.id()).query((rs, n) -> new StreamPosition(rs.getLong(1), rs.getLong(2))).single();
+                .param(campaign.id()).query((rs, n) -> new StreamPosition(rs.getLong(1), rs.getLong(2))).optional()
+                .orElse(null);
+        if (counted == null) {
+            jdbc.sql("insert into campaign_report (campaign_id, account_id, updated_at) values (?, ?, ?)")
+                    .params(campaign.id(), campaign.account().value(), Times.sql(now)).update();
+            counted = StreamPosition.START;
+        }
         Delta d = new Delta();
         for (Outcome e : events) {
             if (!after(e.position(), counted)) {
@@ -236,14 +239,18 @@ class CampaignReportCounters implements OutcomeConsumer {
             return 0;
         }
         String address = recipient.strip().toLowerCase(java.util.Locale.ROOT);
-        jdbc.sql("""
-                insert into campaign_report_recipient (campaign_id, recipient, account_id)
-                select ?, ?, ? where not exists
-                    (select 1 from campaign_report_recipient where campaign_id = ? and recipient = ?)""")
-                .params(campaign.id(), address, campaign.account().value(), campaign.id(), address).update();
         // what is one of four column names fixed in this class, never input.
-        return jdbc.sql("update campaign_report_recipient set " + what + " = true where campaign_id = ? and recipient = ?"
-                + " and not " + what).params(campaign.id(), address).update();
+        if (jdbc.sql("update campaign_report_recipient set " + what + " = true where campaign_id = ? and recipient = ?"
+                + " and not " + what).params(campaign.id(), address).update() == 1) {
+            return 1;
+        }
+        if (jdbc.sql("select count(*) from campaign_report_recipient where campaign_id = ? and recipient = ?")
+                .params(campaign.id(), address).query(Integer.class).single() > 0) {
+            return 0;
+        }
+        jdbc.sql("insert into campaign_report_recipient (campaign_id, recipient, account_id, " + what + ") values (?, ?, ?, true)")
+                .params(campaign.id(), address, campaign.account().value()).update();
+        return 1;
     }
 
     private long firstOnLink(Ref campaign, int index, String recipient) {
@@ -251,11 +258,13 @@ class CampaignReportCounters implements OutcomeConsumer {
             return 0;
         }
         String address = recipient.strip().toLowerCase(java.util.Locale.ROOT);
-        return jdbc.sql("""
-                insert into campaign_report_link_click (campaign_id, link_index, recipient)
-                select ?, ?, ? where not exists
-                    (select 1 from campaign_report_link_click where campaign_id = ? and link_index = ? and recipient = ?)""")
-                .params(campaign.id(), index, address, campaign.id(), index, address).update();
+        if (jdbc.sql("select count(*) from campaign_report_link_click where campaign_id = ? and link_index = ? and recipient = ?")
+                .params(campaign.id(), index, address).query(Integer.class).single() > 0) {
+            return 0;
+        }
+        jdbc.sql("insert into campaign_report_link_click (campaign_id, link_index, recipient) values (?, ?, ?)")
+                .params(campaign.id(), index, address).update();
+        return 1;
     }
 
     private static boolean after(StreamPosition position, StreamPosition mark) {

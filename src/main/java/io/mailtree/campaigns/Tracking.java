@@ -1,6 +1,5 @@
 package io.mailtree.campaigns;
 
-import io.mailtree.delivery.Engagements;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.outcomes.OutcomeType;
 import java.util.Optional;
@@ -9,24 +8,24 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * What the public tracking endpoints do (ADR 0027): verify the signed token (no database), find the
- * recipient's message by the campaign's primary key, and write one event into the outcome stream
- * through delivery's {@link Engagements}. No transaction is held and nothing is read beyond that, so a
- * pixel costs two indexed statements. A token that does not verify, or names a recipient the campaign
- * never queued, records nothing.
+ * What the public tracking endpoints do (ADR 0027): verify the signed token (an HMAC, no database),
+ * hand the open or click to the {@link EngagementBuffer}, which writes it into the outcome stream
+ * through delivery's {@code Engagements} within a flush, and for a click answer the stored URL (cached).
+ * A request holds no transaction and makes no query. A token that does not verify records nothing;
+ * one naming a recipient the campaign never queued is dropped when the buffer is written.
  */
 @Service
 public class Tracking {
 
     private final TrackingLinks links;
     private final CampaignLinks campaignLinks;
-    private final Engagements engagements;
+    private final EngagementBuffer buffer;
     private final JdbcClient jdbc;
 
-    Tracking(TrackingLinks links, CampaignLinks campaignLinks, Engagements engagements, JdbcClient jdbc) {
+    Tracking(TrackingLinks links, CampaignLinks campaignLinks, EngagementBuffer buffer, JdbcClient jdbc) {
         this.links = links;
         this.campaignLinks = campaignLinks;
-        this.engagements = engagements;
+        this.buffer = buffer;
         this.jdbc = jdbc;
     }
 
@@ -37,8 +36,8 @@ public class Tracking {
             return false;
         }
         TrackingLinks.Opener o = opener.get();
-        message(o.account(), o.campaignId(), o.contactId()).ifPresent(message -> engagements.record(message,
-                OutcomeType.OPENED, null, MachineOpens.isMachine(userAgent), clip(userAgent)));
+        buffer.add(new EngagementBuffer.Pending(o.campaignId(), o.contactId(), o.account().value(), OutcomeType.OPENED,
+                null, MachineOpens.isMachine(userAgent), clip(userAgent)));
         return true;
     }
 
@@ -56,8 +55,8 @@ public class Tracking {
         if (link.isEmpty()) {
             return Optional.empty();
         }
-        message(c.account(), c.campaignId(), c.contactId()).ifPresent(message -> engagements.record(message,
-                OutcomeType.CLICKED, c.linkIndex(), false, clip(userAgent)));
+        buffer.add(new EngagementBuffer.Pending(c.campaignId(), c.contactId(), c.account().value(), OutcomeType.CLICKED,
+                c.linkIndex(), false, clip(userAgent)));
         return Optional.of(link.get().url());
     }
 

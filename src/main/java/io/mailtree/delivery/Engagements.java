@@ -16,11 +16,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Writes what a recipient did with a message (opened, clicked, unsubscribed: ADR 0027) into the one
  * event store, so every consumer of the outcome stream (webhooks, campaign reports, key reputation)
- * sees it as it sees a delivery. The tracking endpoints call this on every pixel load and click, so a
- * write is one statement: the event is inserted from the message's own row (account, key, recipient),
- * found by its public id, with no transaction of its own on PostgreSQL (autocommit; the event's
- * transaction id is its own, below any later horizon) and no read before it. On H2 the append lock of
- * {@link MessageEvents#recordAll} is taken around it, as for every other event.
+ * sees it as it sees a delivery. Each event is inserted from the message's own row (account, key,
+ * recipient), found by its public id, with no read before it: {@link #record} for one event in the
+ * caller's transaction (an unsubscribe, with the contact's change), {@link #recordAll} for the batches
+ * the tracking endpoints' buffer writes (one batched statement and one commit for hundreds of opens).
+ * On H2 the append lock of {@link MessageEvents#recordAll} is taken around the insert, as for every
+ * other event.
  *
  * <p>An open within {@code mailtree.tracking.machine-open-window} of the message's delivery is
  * marked a machine's: no person opens mail that fast, a privacy proxy that fetches every image on
@@ -44,35 +45,67 @@ public class Engagements {
         this.machineWindow = machineWindow;
     }
 
+    /** One engagement to record: see {@link #record}. */
+    public record Engagement(UUID publicId, OutcomeType type, Integer linkIndex, boolean machine, String detail) {
+    }
+
+    /** Records a batch of engagements in one transaction and one batched statement; answers how many were written. */
+    public int recordAll(java.util.List<Engagement> engagements) {
+        if (engagements.isEmpty()) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        java.util.List<Object[]> rows = new java.util.ArrayList<>(engagements.size());
+        for (Engagement e : engagements) {
+            rows.add(params(e.publicId(), e.type(), e.linkIndex(), e.machine(), e.detail(), now));
+        }
+        Integer written = transactions.execute(status -> {
+            if (!postgres) {
+                jdbc.queryForObject("select id from event_append_lock where id = 1 for update", Integer.class);
+            }
+            int sum = 0;
+            for (int count : jdbc.batchUpdate(INSERT, rows)) {
+                sum += Math.max(count, 0);
+            }
+            return sum;
+        });
+        return written == null ? 0 : written;
+    }
+
     /**
      * Records one engagement with the message {@code publicId}: {@code OPENED} (with {@code machine}
      * when the request itself looks like a machine's), {@code CLICKED} (with the link's index) or
      * {@code UNSUBSCRIBED}. Answers false, writing nothing, when no such message exists (purged).
      */
     public boolean record(UUID publicId, OutcomeType type, Integer linkIndex, boolean machine, String detail) {
-        if (type != OutcomeType.OPENED && type != OutcomeType.CLICKED && type != OutcomeType.UNSUBSCRIBED) {
-            throw new IllegalArgumentException("not an engagement: " + type);
-        }
-        Instant now = clock.instant();
-        String text = detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail;
-        Object[] params = {type.name(), linkIndex, type == OutcomeType.OPENED ? machine : null,
-                type == OutcomeType.OPENED, Times.sql(now.minus(machineWindow)), text, Times.sql(now), publicId};
-        // Campaign mail has one recipient, so the message's recipient list is the recipient.
-        String insert = """
-                insert into message_event (account_id, message_id, api_key_id, event_type, link_index, machine, recipient,
-                    detail, occurred_at)
-                select m.account_id, m.id, m.api_key_id, ?, ?,
-                    case when ? then true when ? and m.delivered_at is not null and m.delivered_at > ? then true
-                        else null end,
-                    m.recipients, ?, ? from message m where m.public_id = ?""";
+        Object[] params = params(publicId, type, linkIndex, machine, detail, clock.instant());
         if (postgres) {
-            // machine: null stays null for clicks and unsubscribes; false is written as null (a person's).
-            return jdbc.update(insert, params) == 1;
+            return jdbc.update(INSERT, params) == 1;
         }
         Integer written = transactions.execute(status -> {
             jdbc.queryForObject("select id from event_append_lock where id = 1 for update", Integer.class);
-            return jdbc.update(insert, params);
+            return jdbc.update(INSERT, params);
         });
         return written != null && written == 1;
+    }
+
+    /** Campaign mail has one recipient, so the message's recipient list is the recipient. */
+    private static final String INSERT = """
+            insert into message_event (account_id, message_id, api_key_id, event_type, link_index, machine, recipient,
+                detail, occurred_at)
+            select m.account_id, m.id, m.api_key_id, ?, ?,
+                case when ? then true when ? and m.delivered_at is not null and m.delivered_at > ? then true
+                    else null end,
+                m.recipients, ?, ? from message m where m.public_id = ?""";
+
+    private Object[] params(UUID publicId, OutcomeType type, Integer linkIndex, boolean machine, String detail,
+            Instant now) {
+        if (type != OutcomeType.OPENED && type != OutcomeType.CLICKED && type != OutcomeType.UNSUBSCRIBED) {
+            throw new IllegalArgumentException("not an engagement: " + type);
+        }
+        String text = detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail;
+        // machine: true, or null for a person's open (and for clicks and unsubscribes, which it does not apply to).
+        return new Object[] {type.name(), linkIndex, type == OutcomeType.OPENED && machine, type == OutcomeType.OPENED,
+                Times.sql(now.minus(machineWindow)), text, Times.sql(now), publicId};
     }
 }

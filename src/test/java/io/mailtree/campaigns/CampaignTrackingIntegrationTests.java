@@ -75,6 +75,8 @@ class CampaignTrackingIntegrationTests extends MailtreeTestBase {
     SignedTokens tokens;
     @Autowired
     CampaignLinks campaignLinks;
+    @Autowired
+    EngagementBuffer buffer;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private WebhookReceiver receiver;
@@ -202,6 +204,7 @@ class CampaignTrackingIntegrationTests extends MailtreeTestBase {
     }
 
     private int events(Campaign campaign, String type) {
+        buffer.flush(); // what the endpoints answered is written
         return jdbc.sql("select count(*) from message_event e join message m on m.id = e.message_id where m.bulk_id = ? and e.event_type = ?")
                 .params(campaign.bulkId(), type).query(Integer.class).single();
     }
@@ -376,8 +379,8 @@ class CampaignTrackingIntegrationTests extends MailtreeTestBase {
     }
 
     @Test
-    @DisplayName("the report's numbers equal the signed webhook events the account received for the campaign, its state changes included")
-    void reportNumbersEqualTheWebhookEvents() throws Exception {
+    @DisplayName("the report's numbers equal the signed webhook events the account received for the campaign, its state changes included; D-18: the key counts the unsubscribe")
+    void reportNumbersEqualTheWebhookEventsAndD18KeyCountsTheUnsubscribe() throws Exception {
         Sender sender = sender();
         Api.Response created = sender.master().api().post("/api/v1/webhooks", "{\"url\":\"" + receiver.url("/events")
                 + "\",\"eventTypes\":[\"message.delivered\",\"message.bounced\",\"message.opened\",\"message.clicked\","
@@ -450,6 +453,10 @@ class CampaignTrackingIntegrationTests extends MailtreeTestBase {
                 .isEqualTo(counts.get("hardBounces").asLong() + counts.get("softBounces").asLong());
         assertThat(byType).containsEntry("campaign.scheduled", 1L).containsEntry("campaign.sending", 1L);
         assertThat(events(campaign, "UNSUBSCRIBED")).as("a provider's retry writes no second event").isEqualTo(1);
+        UUID key = jdbc.sql("select api_key_id from message where bulk_id = ? limit 1").param(campaign.bulkId())
+                .query(UUID.class).single();
+        Eventually.afterConsumers(() -> assertThat(jdbc.sql("select coalesce(sum(unsubscribes), 0) from key_reputation_hour"
+                + " where api_key_id = ?").param(key).query(Long.class).single()).isEqualTo(1));
     }
 
     @Test
