@@ -41,6 +41,17 @@ public class Tracking {
         return true;
     }
 
+    /** Whether an open token is genuine, recording nothing (a HEAD request). */
+    public boolean isGenuineOpen(String token) {
+        return links.verifyOpen(token).isPresent();
+    }
+
+    /** The URL a click token redirects to, recording nothing (a HEAD request). */
+    public Optional<String> clickTarget(String token) {
+        return links.verifyClick(token).flatMap(c -> campaignLinks.target(c.campaignId(), c.linkIndex(), c.urlHash()))
+                .map(CampaignLinks.Link::url);
+    }
+
     /**
      * Records a click and answers the stored URL to redirect to; empty, recording nothing, for a token
      * that does not verify or a link the campaign does not have (or whose URL no longer matches).

@@ -116,24 +116,6 @@ class SecurityConfiguration {
                 .build();
     }
 
-    /**
-     * The open pixel and click links of campaign mail (ADR 0027): loaded by mail programs and proxies
-     * with no session, so public and stateless like {@code /u/*}; the signed token in the path is the
-     * proof. The controller sets its own {@code Cache-Control: no-store}.
-     */
-    @Bean
-    @Order(3)
-    SecurityFilterChain trackingLinkSecurity(HttpSecurity http) throws Exception {
-        return http.securityMatcher("/t/o/*", "/t/c/*")
-                .csrf(csrf -> csrf.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(cache -> cache.disable())
-                .securityContext(context -> context.disable())
-                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .headers(h -> h.cacheControl(cache -> cache.disable()))
-                .build();
-    }
-
     @Bean
     @Order(4)
     SecurityFilterChain webUiSecurity(HttpSecurity http, Users users, Members members, AccountTree accounts,
