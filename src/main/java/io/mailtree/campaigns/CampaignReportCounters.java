@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -48,6 +49,7 @@ class CampaignReportCounters implements OutcomeConsumer {
             OutcomeType.UNSUBSCRIBED);
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
     private final Clock clock;
     /** Bulk id → campaign: fixed when the campaign is created, so cached. */
     private final Map<UUID, Ref> campaigns = new ConcurrentHashMap<>();
@@ -55,8 +57,9 @@ class CampaignReportCounters implements OutcomeConsumer {
     private record Ref(long id, AccountId account) {
     }
 
-    CampaignReportCounters(JdbcClient jdbc, Clock clock) {
+    CampaignReportCounters(JdbcClient jdbc, JdbcTemplate batches, Clock clock) {
         this.jdbc = jdbc;
+        this.batches = batches;
         this.clock = clock;
     }
 
@@ -135,6 +138,7 @@ class CampaignReportCounters implements OutcomeConsumer {
             counted = StreamPosition.START;
         }
         Delta d = new Delta();
+        Seen seen = new Seen(campaign, events, counted);
         for (Outcome e : events) {
             if (!after(e.position(), counted)) {
                 continue;
@@ -162,25 +166,25 @@ class CampaignReportCounters implements OutcomeConsumer {
                     if (e.isHumanOpen()) {
                         d.opensTotal++;
                         d.hour(e.occurredAt())[H_OPENS]++;
-                        d.opensUnique += first(campaign, e.recipient(), "opened");
+                        d.opensUnique += seen.first(e.recipient(), F_OPENED);
                     } else {
                         d.machineTotal++;
                         d.hour(e.occurredAt())[H_MACHINE]++;
-                        d.machineUnique += first(campaign, e.recipient(), "machine_opened");
+                        d.machineUnique += seen.first(e.recipient(), F_MACHINE_OPENED);
                     }
                 }
                 case CLICKED -> {
                     d.clicksTotal++;
                     d.hour(e.occurredAt())[H_CLICKS]++;
-                    d.clicksUnique += first(campaign, e.recipient(), "clicked");
+                    d.clicksUnique += seen.first(e.recipient(), F_CLICKED);
                     if (e.linkIndex() != null) {
                         long[] link = d.links.computeIfAbsent(e.linkIndex(), i -> new long[2]);
                         link[0]++;
-                        link[1] += firstOnLink(campaign, e.linkIndex(), e.recipient());
+                        link[1] += seen.firstOnLink(e.linkIndex(), e.recipient());
                     }
                 }
                 case UNSUBSCRIBED -> {
-                    long first = first(campaign, e.recipient(), "unsubscribed");
+                    long first = seen.first(e.recipient(), F_UNSUBSCRIBED);
                     d.unsubscribes += first;
                     d.hour(e.occurredAt())[H_UNSUBSCRIBES] += first;
                 }
@@ -191,6 +195,7 @@ class CampaignReportCounters implements OutcomeConsumer {
         if (d.last == null) {
             return;
         }
+        seen.write();
         jdbc.sql("""
                 update campaign_report set sent = sent + ?, delivered = delivered + ?, opens_total = opens_total + ?,
                     opens_unique = opens_unique + ?, machine_opens_total = machine_opens_total + ?,
@@ -233,38 +238,110 @@ class CampaignReportCounters implements OutcomeConsumer {
         });
     }
 
-    /** 1 the first time this recipient does {@code what} in this campaign, else 0. */
-    private long first(Ref campaign, String recipient, String what) {
-        if (recipient == null) {
-            return 0;
-        }
-        String address = recipient.strip().toLowerCase(java.util.Locale.ROOT);
-        // what is one of four column names fixed in this class, never input.
-        if (jdbc.sql("update campaign_report_recipient set " + what + " = true where campaign_id = ? and recipient = ?"
-                + " and not " + what).params(campaign.id(), address).update() == 1) {
-            return 1;
-        }
-        if (jdbc.sql("select count(*) from campaign_report_recipient where campaign_id = ? and recipient = ?")
-                .params(campaign.id(), address).query(Integer.class).single() > 0) {
-            return 0;
-        }
-        jdbc.sql("insert into campaign_report_recipient (campaign_id, recipient, account_id, " + what + ") values (?, ?, ?, true)")
-                .params(campaign.id(), address, campaign.account().value()).update();
-        return 1;
+    // The flags of a recipient, in the order of campaign_report_recipient's columns.
+    private static final int F_OPENED = 0, F_MACHINE_OPENED = 1, F_CLICKED = 2, F_UNSUBSCRIBED = 3;
+
+    private static String address(String recipient) {
+        return recipient.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private long firstOnLink(Ref campaign, int index, String recipient) {
-        if (recipient == null) {
-            return 0;
+    /**
+     * What the batch's recipients had already done in one campaign (opened, machine-opened, clicked,
+     * unsubscribed; which links they clicked): read in one query each, changed in memory while the
+     * batch is counted, written back in one batched insert and one batched update. A batch costs a
+     * handful of statements, however many opens it holds.
+     */
+    private final class Seen {
+        private final Ref campaign;
+        private final Map<String, boolean[]> flags = new HashMap<>();
+        private final Set<String> fresh = new java.util.HashSet<>();
+        private final Set<String> changed = new java.util.HashSet<>();
+        private final Set<String> linkClicks = new java.util.HashSet<>();
+        private final List<Object[]> newLinkClicks = new ArrayList<>();
+
+        Seen(Ref campaign, List<Outcome> events, StreamPosition counted) {
+            this.campaign = campaign;
+            List<String> recipients = events.stream()
+                    .filter(e -> e.recipient() != null && after(e.position(), counted)
+                            && (e.type() == OutcomeType.OPENED || e.type() == OutcomeType.CLICKED
+                                    || e.type() == OutcomeType.UNSUBSCRIBED))
+                    .map(e -> address(e.recipient())).distinct().toList();
+            for (int from = 0; from < recipients.size(); from += 500) {
+                List<String> chunk = recipients.subList(from, Math.min(recipients.size(), from + 500));
+                List<Object> params = new ArrayList<>(chunk.size() + 1);
+                params.add(campaign.id());
+                params.addAll(chunk);
+                String in = SqlLists.placeholders(chunk.size());
+                jdbc.sql("select recipient, opened, machine_opened, clicked, unsubscribed from campaign_report_recipient"
+                        + " where campaign_id = ? and recipient in (" + in + ")").params(params)
+                        .query((rs, n) -> flags.put(rs.getString(1), new boolean[] {rs.getBoolean(2), rs.getBoolean(3),
+                                rs.getBoolean(4), rs.getBoolean(5)}))
+                        .list();
+                jdbc.sql("select link_index, recipient from campaign_report_link_click where campaign_id = ? and recipient in ("
+                        + in + ")").params(params)
+                        .query((rs, n) -> linkClicks.add(rs.getInt(1) + ":" + rs.getString(2))).list();
+            }
         }
-        String address = recipient.strip().toLowerCase(java.util.Locale.ROOT);
-        if (jdbc.sql("select count(*) from campaign_report_link_click where campaign_id = ? and link_index = ? and recipient = ?")
-                .params(campaign.id(), index, address).query(Integer.class).single() > 0) {
-            return 0;
+
+        /** 1 the first time this recipient does {@code what} in this campaign, else 0. */
+        long first(String recipient, int what) {
+            if (recipient == null) {
+                return 0;
+            }
+            String address = address(recipient);
+            boolean[] done = flags.computeIfAbsent(address, a -> {
+                fresh.add(a);
+                return new boolean[4];
+            });
+            if (done[what]) {
+                return 0;
+            }
+            done[what] = true;
+            if (!fresh.contains(address)) {
+                changed.add(address);
+            }
+            return 1;
         }
-        jdbc.sql("insert into campaign_report_link_click (campaign_id, link_index, recipient) values (?, ?, ?)")
-                .params(campaign.id(), index, address).update();
-        return 1;
+
+        /** 1 the first time this recipient clicks this link in this campaign, else 0. */
+        long firstOnLink(int index, String recipient) {
+            if (recipient == null) {
+                return 0;
+            }
+            String address = address(recipient);
+            if (!linkClicks.add(index + ":" + address)) {
+                return 0;
+            }
+            newLinkClicks.add(new Object[] {campaign.id(), index, address});
+            return 1;
+        }
+
+        void write() {
+            List<Object[]> inserts = new ArrayList<>();
+            for (String address : fresh) {
+                boolean[] f = flags.get(address);
+                inserts.add(new Object[] {campaign.id(), address, campaign.account().value(), f[0], f[1], f[2], f[3]});
+            }
+            List<Object[]> updates = new ArrayList<>();
+            for (String address : changed) {
+                boolean[] f = flags.get(address);
+                updates.add(new Object[] {f[0], f[1], f[2], f[3], campaign.id(), address});
+            }
+            if (!inserts.isEmpty()) {
+                batches.batchUpdate("""
+                        insert into campaign_report_recipient (campaign_id, recipient, account_id, opened, machine_opened,
+                            clicked, unsubscribed) values (?, ?, ?, ?, ?, ?, ?)""", inserts);
+            }
+            if (!updates.isEmpty()) {
+                batches.batchUpdate("""
+                        update campaign_report_recipient set opened = ?, machine_opened = ?, clicked = ?, unsubscribed = ?
+                        where campaign_id = ? and recipient = ?""", updates);
+            }
+            if (!newLinkClicks.isEmpty()) {
+                batches.batchUpdate("insert into campaign_report_link_click (campaign_id, link_index, recipient) values (?, ?, ?)",
+                        newLinkClicks);
+            }
+        }
     }
 
     private static boolean after(StreamPosition position, StreamPosition mark) {

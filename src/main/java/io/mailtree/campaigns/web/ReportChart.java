@@ -87,8 +87,10 @@ record ReportChart(String id, int width, int height, int left, List<Bar> bars, L
                     segments.add(new Segment(s.getKey(), count, round(base), round(height)));
                 }
             }
-            bars.add(new Bar(hour.start(), format.format(hour.start()), round(LEFT + i * slot + slot * 0.1),
-                    round(Math.max(1, Math.min(slot * 0.8, 60))), total, segments));
+            // Centred in its slot, under its label, and never wider than 60: a campaign's first hours stay bars.
+            double width = Math.max(1, Math.min(slot * 0.8, 60));
+            bars.add(new Bar(hour.start(), format.format(hour.start()), round(LEFT + i * slot + (slot - width) / 2),
+                    round(width), total, segments));
         }
         List<Tick> ticks = new ArrayList<>();
         for (int i = 0; i <= 4; i++) {
