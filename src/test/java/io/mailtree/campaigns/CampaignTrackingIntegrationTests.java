@@ -243,6 +243,15 @@ class CampaignTrackingIntegrationTests extends MailtreeTestBase {
         }
         assertThat(events(campaign, "OPENED") + events(campaign, "CLICKED")).as("nothing recorded").isZero();
 
+        // A scanner's HEAD and any other method record nothing.
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + open))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).isEqualTo(200);
+        HttpResponse<Void> post = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + click))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(events(campaign, "OPENED") + events(campaign, "CLICKED")).as("nothing recorded").isZero();
+
         HttpResponse<byte[]> pixel = get(open, PERSON);
         assertThat(pixel.statusCode()).isEqualTo(200);
         assertThat(pixel.body()).hasSize(43);
