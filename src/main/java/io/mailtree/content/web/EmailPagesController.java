@@ -201,6 +201,10 @@ class EmailPagesController {
         long emailId = emailId(id);
         sharePicker.flash(caller, redirect,
                 () -> sharing.shareEmail(caller, emailId, targets == null ? List.of() : targets));
+        // back: "report" (this e-mail's report) or "campaign-{id}" (a campaign report page, the third place of D-27).
+        if (back.matches("campaign-\\d{1,18}")) {
+            return "redirect:/campaigns/" + back.substring("campaign-".length()) + "/report#share";
+        }
         return "redirect:/emails/" + emailId + ("report".equals(back) ? "/report" : "") + "#share";
     }
 
