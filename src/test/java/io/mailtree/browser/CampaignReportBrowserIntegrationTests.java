@@ -177,6 +177,11 @@ class CampaignReportBrowserIntegrationTests extends BrowserTestSupport {
         assertThat(((Number) f.get("links")).intValue()).isEqualTo(2);
         assertThat(text(By.id("report-title"))).isEqualTo("Report: Autumn");
         Chromium.screenshot(browser, "campaign-report-01-en");
+        // The hours are the reader's: the chart names the browser's zone (the cookie its script set).
+        String zone = browser.manage().getCookieNamed("mt_tz") == null ? "UTC"
+                : java.net.URLDecoder.decode(browser.manage().getCookieNamed("mt_tz").getValue(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text(By.cssSelector("#chart-engagement strong"))).isEqualTo("What recipients did, by hour (" + zone + ")");
         showCharts();
         Chromium.screenshot(browser, "campaign-report-01-en-charts");
 

@@ -36,11 +36,14 @@ class CampaignReportPagesController {
     private final CampaignReports reports;
     private final Emails emails;
     private final SharePicker sharePicker;
+    private final io.mailtree.shared.web.ViewFormat format;
 
-    CampaignReportPagesController(CampaignReports reports, Emails emails, SharePicker sharePicker) {
+    CampaignReportPagesController(CampaignReports reports, Emails emails, SharePicker sharePicker,
+            io.mailtree.shared.web.ViewFormat format) {
         this.reports = reports;
         this.emails = emails;
         this.sharePicker = sharePicker;
+        this.format = format;
     }
 
     @GetMapping("/campaigns/{id}/report")
@@ -82,10 +85,11 @@ class CampaignReportPagesController {
         return csv(reports.subaccountReport(caller, accountId(account), campaignId(id)));
     }
 
-    private static void show(Model model, CampaignReport report, String self) {
+    private void show(Model model, CampaignReport report, String self) {
         model.addAttribute("report", report);
-        model.addAttribute("charts", java.util.List.of(ReportChart.engagement(report.hours()),
-                ReportChart.delivery(report.hours())));
+        model.addAttribute("charts", java.util.List.of(ReportChart.engagement(report.hours(), format.zone()),
+                ReportChart.delivery(report.hours(), format.zone())));
+        model.addAttribute("zoneName", format.zone().getId());
         long most = report.links().stream().mapToLong(CampaignReport.LinkClicks::clicksTotal).max().orElse(0);
         model.addAttribute("mostClicks", Math.max(most, 1));
         model.addAttribute("self", self);

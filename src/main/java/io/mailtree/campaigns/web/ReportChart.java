@@ -2,7 +2,6 @@ package io.mailtree.campaigns.web;
 
 import io.mailtree.campaigns.CampaignReport;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +11,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * The geometry of a report chart, drawn like the dashboard's and the statistics page's (stacked bars,
- * one per hour, a y axis rounded to 1, 2 or 5 times a power of ten, at most eight time labels, UTC),
+ * one per hour, a y axis rounded to 1, 2 or 5 times a power of ten, at most eight time labels, in the reader's time zone),
  * computed here so the page only draws rectangles. One chart shows what recipients did (opens,
  * machine opens, clicks, unsubscribes), another what became of the mail (delivered, bounced,
  * complained).
@@ -39,25 +38,26 @@ record ReportChart(String id, int width, int height, int left, List<Bar> bars, L
     }
 
     /** What recipients did, per hour. */
-    static ReportChart engagement(List<CampaignReport.Hour> hours) {
+    static ReportChart engagement(List<CampaignReport.Hour> hours, java.time.ZoneId zone) {
         Map<String, ToLongFunction<CampaignReport.Hour>> series = new LinkedHashMap<>();
         series.put("OPENED", CampaignReport.Hour::opens);
         series.put("MACHINE_OPENED", CampaignReport.Hour::machineOpens);
         series.put("CLICKED", CampaignReport.Hour::clicks);
         series.put("UNSUBSCRIBED", CampaignReport.Hour::unsubscribes);
-        return of("engagement", hours, series);
+        return of("engagement", hours, series, zone);
     }
 
     /** What became of the mail, per hour. */
-    static ReportChart delivery(List<CampaignReport.Hour> hours) {
+    static ReportChart delivery(List<CampaignReport.Hour> hours, java.time.ZoneId zone) {
         Map<String, ToLongFunction<CampaignReport.Hour>> series = new LinkedHashMap<>();
         series.put("DELIVERED", CampaignReport.Hour::delivered);
         series.put("BOUNCED", CampaignReport.Hour::bounces);
         series.put("COMPLAINED", CampaignReport.Hour::complaints);
-        return of("delivery", hours, series);
+        return of("delivery", hours, series, zone);
     }
 
-    static ReportChart of(String id, List<CampaignReport.Hour> hours, Map<String, ToLongFunction<CampaignReport.Hour>> series) {
+    static ReportChart of(String id, List<CampaignReport.Hour> hours, Map<String, ToLongFunction<CampaignReport.Hour>> series,
+            java.time.ZoneId zone) {
         long highest = 0;
         for (CampaignReport.Hour hour : hours) {
             long total = 0;
@@ -71,7 +71,7 @@ record ReportChart(String id, int width, int height, int left, List<Bar> bars, L
         double plotHeight = HEIGHT - TOP - BOTTOM;
         int slots = Math.max(hours.size(), 1);
         double slot = plotWidth / slots;
-        DateTimeFormatter format = DateTimeFormatter.ofPattern("MM-dd HH:00").withZone(ZoneOffset.UTC);
+        DateTimeFormatter format = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(zone);
         List<Bar> bars = new ArrayList<>();
         for (int i = 0; i < hours.size(); i++) {
             CampaignReport.Hour hour = hours.get(i);
