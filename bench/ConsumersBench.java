@@ -23,7 +23,7 @@ import java.util.List;
 public class ConsumersBench {
 
     static final List<String> CONSUMERS = List.of("contacts.suppressions", "accounts.last-send", "keys.reputation",
-            "tracking.webhooks");
+            "tracking.webhooks", "billing.metering");
     static String base;
     static String psql;
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Outcome consumer benchmark: for each consumer of the delivery event stream (contacts.suppressions,
-# accounts.last-send, keys.reputation, tracking.webhooks), append a backlog of 500,000 events in one transaction and time the consumer
+# accounts.last-send, keys.reputation, tracking.webhooks, billing.metering), append a backlog of 500,000 events in one transaction and time the consumer
 # through it, alone; prints events/s and CPU per event (server JVM plus its PostgreSQL backends).
 # See bench/README.md.
 #
