@@ -31,7 +31,7 @@ public class BillingBench {
                 insert into account (id, kind, parent_id, root_id, name, name_key, plan_code, status, verified_at,
                     created_at, updated_at, subaccount_count)
                 select m.id, 'MASTER', null, m.id, 'Bench master ' || m.n, 'bench master ' || m.n, 'volume-150k', 'ACTIVE',
-                    now(), now(), %2$d
+                    now(), now(), now(), %2$d
                 from (select n, md5('master' || n)::uuid as id from generate_series(1, %1$d) n) m;
                 insert into account (id, kind, parent_id, root_id, name, name_key, plan_code, status, verified_at,
                     created_at, updated_at)

@@ -7,7 +7,7 @@
 # Usage: bench/consumers.sh [EVENTS]   (default 500000)
 # Environment: BENCH_CONTACTS (10000 subscribed contacts the events are about), BENCH_HEAP (1g),
 #              plus those of server.sh (BENCH_JAR, BENCH_PORT, PG*; BENCH_DB defaults to
-#              mailtree_consumerbench here).
+#              mailtree_consumerbench here), BENCH_ONLY (comma-separated consumer names: just those).
 set -euo pipefail
 
 EVENTS="${1:-500000}"
