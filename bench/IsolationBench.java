@@ -42,8 +42,10 @@ public class IsolationBench {
         int txSeconds = env("BENCH_TX_SECONDS", 15);
         int txClients = env("BENCH_TX_CLIENTS", 2);
         int txBatch = env("BENCH_TX_BATCH", 5);
-        System.out.printf("host: %d CPUs, load average %s; backlog %,d, transactional %d clients × batches of %d for %d s%n",
-                Runtime.getRuntime().availableProcessors(), load(), backlog, txClients, txBatch, txSeconds);
+        txRate = env("BENCH_TX_RATE", 50);
+        System.out.printf("host: %d CPUs, load average %s; backlog %,d, transactional %d clients × batches of %d for %d s, %s%n",
+                Runtime.getRuntime().availableProcessors(), load(), backlog, txClients, txBatch, txSeconds,
+                txRate > 0 ? "offered at " + txRate + " msg/s in both phases" : "each client as fast as it is answered");
 
         String created = Bench.send(base, "POST", "/api/platform/v1/masters", "Bearer " + token,
                 "{\"name\":\"Bench isolation\",\"ownerEmail\":\"iso-owner@owner.example.test\",\"plan\":\"enterprise\"}",
@@ -101,6 +103,14 @@ public class IsolationBench {
 
     static String keyId;
 
+    /**
+     * The transactional load's rate in messages a second, the same in both phases (0: every client sends
+     * its next batch as soon as the last is answered). A paced load compares the latencies at one load:
+     * unpaced, the clients send faster in whichever phase the server answers them faster, and each
+     * phase's p99 is then that of another rate.
+     */
+    static int txRate;
+
     /** Creates a key with a label through the keys API; answers its Basic authorization. */
     static String key(String master, String name, String label) throws Exception {
         String issued = Bench.send(base, "POST", "/api/v1/keys", master,
@@ -114,11 +124,27 @@ public class IsolationBench {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicInteger sequence = new AtomicInteger();
         LongAdder accepted = new LongAdder();
-        long until = System.nanoTime() + seconds * 1_000_000_000L;
+        long start = System.nanoTime();
+        long until = start + seconds * 1_000_000_000L;
+        // Paced: each client sends a batch every clients × batch / rate seconds, staggered; one that falls
+        // behind sends at once but never bursts to catch up.
+        long interval = txRate > 0 ? (long) (1e9 * clients * batch / txRate) : 0;
         List<Future<?>> running = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
+            long first = start + (interval * c) / clients;
             running.add(pool.submit(() -> {
+                long next = first;
                 while (System.nanoTime() < until) {
+                    if (interval > 0) {
+                        if (next >= until) {
+                            break;
+                        }
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        }
+                        next = Math.max(next + interval, System.nanoTime());
+                    }
                     String body = batchJson(phase + ".tx", sequence.getAndAdd(batch), batch);
                     String answer = Bench.send(base, "POST", "/api/v1/send", auth, body, 200);
                     accepted.add(Bench.count(answer, "\"status\":\"accepted\""));

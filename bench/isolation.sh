@@ -32,7 +32,6 @@ start_smtp_sink "$SINK_LOG" --port 0 --http-port 0 --save '^shop@iso\.example\.t
 
 export MAILTREE_RELAY_HOST=127.0.0.1
 export MAILTREE_RELAY_PORT="$SINK_SMTP"
-export MAILTREE_BASE_URL="http://127.0.0.1:$PORT"
 start_mailtree "${BENCH_HEAP:-1g}"
 
 # IsolationBench borrows SendBench's sender confirmation, so all three compile together.

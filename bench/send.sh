@@ -53,6 +53,24 @@ case "${BENCH_CONSUMERS:-both}" in
     off) PASSES=(off) ;;
     *) log "BENCH_CONSUMERS is both, abba, on or off, not $BENCH_CONSUMERS"; exit 1 ;;
 esac
+# BENCH_WEBHOOKS (the issue's "send benchmark's delivered msg/s unchanged beside" the webhook benchmark):
+# "beside" runs two passes instead, both with the consumers on: the send alone, then the same send while
+# bench/WebhooksBench.java, against the same server, offers BENCH_WEBHOOKS_RATE (2,000) DELIVERED events a
+# second of another master for the send's SECONDS, delivered to its local receiver with every signature
+# verified; "abba" runs alone, beside, beside, alone. Both print their figures and the ratio of the
+# delivered rates. Off by default.
+case "${BENCH_WEBHOOKS:-off}" in
+    off) ;;
+    beside) PASSES=(on hooks) ;;
+    abba) PASSES=(on hooks hooks on) ;;
+    *) log "BENCH_WEBHOOKS is off, beside or abba, not $BENCH_WEBHOOKS"; exit 1 ;;
+esac
+WEBHOOKS_RATE="${BENCH_WEBHOOKS_RATE:-2000}"
+if [[ "${BENCH_WEBHOOKS:-off}" != off ]]; then
+    # The receiver listens on loopback, which webhooks refuse by default: allowed for this server only, on
+    # every pass alike.
+    export MAILTREE_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=127.0.0.0/8
+fi
 
 # The sink first: Mailtree needs its port as the relay. server.sh already chose PORT and WORK.
 SINK_PID=""
@@ -113,7 +131,7 @@ PSQL=""
 [[ "$BENCH_DATABASE" == "postgresql" ]] && PSQL="psql -h $PGHOST -p $PGPORT -U $PGUSER -d $DB"
 log "database: $BENCH_DATABASE"
 BENCH_RC=0
-declare -A RATE DELIVERED SERVER_CPU DB_CPU CONSUMER_CPU
+declare -A RATE DELIVERED SERVER_CPU DB_CPU CONSUMER_CPU HOOK_RATE
 for index in "${!PASSES[@]}"; do
     mode="${PASSES[$index]}"
     # A pass's files and figures are keyed by its mode and its place in the run (on-1, off-2, ...).
@@ -128,9 +146,8 @@ for index in "${!PASSES[@]}"; do
     # Exported, so start_mailtree's java child inherits them.
     export MAILTREE_RELAY_HOST=127.0.0.1
     export MAILTREE_RELAY_PORT="$SINK_SMTP"
-    export MAILTREE_BASE_URL="http://127.0.0.1:$PORT"
-    export MAILTREE_OUTCOMES_CONSUMERS_ENABLED=$([[ "$mode" == "on" ]] && echo true || echo false)
-    log "relay 127.0.0.1:$SINK_SMTP, base URL $MAILTREE_BASE_URL, delivery workers ${MAILTREE_DELIVERY_WORKERS:-8 (default)}, SMTP submission port $BENCH_SUBMISSION_PORT, outcome consumers $pass"
+    export MAILTREE_OUTCOMES_CONSUMERS_ENABLED=$([[ "$mode" != "off" ]] && echo true || echo false)
+    log "relay 127.0.0.1:$SINK_SMTP, delivery workers ${MAILTREE_DELIVERY_WORKERS:-8 (default)}, SMTP submission port $BENCH_SUBMISSION_PORT, outcome consumers $pass"
     SERVER_LOG="$WORK/server-$pass.log"
     start_mailtree "${BENCH_HEAP:-1g}"
 
@@ -141,6 +158,12 @@ for index in "${!PASSES[@]}"; do
     # The CPU per delivered message counts from the start of the send phase (set-up and warm-up left out)
     # to the end of SendBench (the drain included): sampled when SendBench says the send starts.
     : >"$WORK/send-$pass.txt"
+    if [[ "$mode" == "hooks" ]]; then
+        mkdir -p "$WORK/webhook-classes"
+        "${JAVAC:-$(dirname "$(command -v "$JAVA")")/javac}" -d "$WORK/webhook-classes" "$ROOT/bench/Bench.java" \
+            "$ROOT/bench/WebhooksBench.java" || { log "could not compile bench/WebhooksBench.java"; exit 1; }
+        rm -f "$WORK/webhooks-$pass.pid"
+    fi
     set +e
     BENCH_OPERATOR_TOKEN="$TOKEN" BENCH_PSQL="$PSQL" \
         run_bench_program 512m SendBench "$BASE" "$SINK_SMTP" "$SINK_HTTP" "$SECONDS_TO_SEND" \
@@ -151,10 +174,28 @@ for index in "${!PASSES[@]}"; do
                 cpu_ticks "$SERVER_PID" >"$WORK/server-send-start-$pass"
                 thread_ticks "$SERVER_PID" >"$WORK/threads-before-$pass"
                 backend_ticks >"$WORK/backends-before-$pass"
+                if [[ "$mode" == "hooks" ]]; then
+                    BENCH_OPERATOR_TOKEN="$TOKEN" BENCH_PSQL="$PSQL" BENCH_SERVER_PID="$SERVER_PID" BENCH_DB_NAME="$DB" \
+                        "$JAVA" -Xmx256m -cp "$WORK/webhook-classes" WebhooksBench "$BASE" "$SECONDS_TO_SEND" \
+                        "$WEBHOOKS_RATE" >"$WORK/webhooks-$pass.txt" 2>&1 &
+                    echo $! >"$WORK/webhooks-$pass.pid"
+                fi
             fi
         done
     pass_rc=${PIPESTATUS[0]}
     set -e
+    if [[ "$mode" == "hooks" ]]; then
+        # Started inside the pipeline's subshell, so not this shell's child: wait for it by its pid.
+        if [[ -s "$WORK/webhooks-$pass.pid" ]]; then
+            hook_pid="$(cat "$WORK/webhooks-$pass.pid")"
+            while kill -0 "$hook_pid" 2>/dev/null; do sleep 1; done
+        fi
+        sed 's/^/webhooks:  /' "$WORK/webhooks-$pass.txt" 2>/dev/null || true
+        grep -q "bad signatures" "$WORK/webhooks-$pass.txt" 2>/dev/null && ! grep -q "Exception" "$WORK/webhooks-$pass.txt" \
+            || { log "the webhook benchmark beside the send failed ($WORK/webhooks-$pass.txt)"; BENCH_RC=1; }
+        HOOK_RATE[$pass]="$(sed -nE 's/^delivered [0-9,]+ events by the end of the window: ([0-9,]+) events\/s.*/\1/p' \
+            "$WORK/webhooks-$pass.txt" | tr -d , | head -n 1)"
+    fi
     [[ $pass_rc -eq 0 ]] || BENCH_RC=$pass_rc
     [[ -s "$WORK/server-send-start-$pass" ]] || cpu_ticks "$SERVER_PID" >"$WORK/server-send-start-$pass"
     [[ -f "$WORK/backends-before-$pass" ]] || : >"$WORK/backends-before-$pass"
@@ -182,9 +223,14 @@ for index in "${!PASSES[@]}"; do
 done
 
 echo
-echo "== delivered with and without the outcome consumers (same machine, back to back) =="
+if [[ "${BENCH_WEBHOOKS:-off}" != off ]]; then
+    echo "== delivered alone and beside the webhook benchmark (consumers on; same machine, back to back) =="
+else
+    echo "== delivered with and without the outcome consumers (same machine, back to back) =="
+fi
 for index in "${!PASSES[@]}"; do
     pass="${PASSES[$index]}-$((index + 1))"
+    [[ "${PASSES[$index]}" != hooks ]] || echo "webhooks  $pass: ${HOOK_RATE[$pass]:-?} events/s delivered during the send (offered $WEBHOOKS_RATE)"
     awk -v pass="$pass" -v rate="${RATE[$pass]:-0}" -v n="${DELIVERED[$pass]:-0}" -v server="${SERVER_CPU[$pass]}" \
         -v db="${DB_CPU[$pass]}" -v consumers="${CONSUMER_CPU[$pass]}" -v database="$BENCH_DATABASE" 'BEGIN {
         per = (n > 0 ? (server + db) * 1000 / n : 0)
@@ -205,5 +251,20 @@ done
             on, passes["on"], off, passes["off"], (n["on"] ? cpu["on"] * 1000 / n["on"] : 0),
             (n["off"] ? cpu["off"] * 1000 / n["off"] : 0), (n["on"] ? consumers["on"] * 1000 / n["on"] : 0)
         printf "ratio:         delivered msg/s with consumers / without = %.3f\n", (off > 0 ? on / off : 0)
+    }'
+# With BENCH_WEBHOOKS: the send's delivered rate beside the webhooks against alone, means of each side.
+{
+    for index in "${!PASSES[@]}"; do
+        pass="${PASSES[$index]}-$((index + 1))"
+        echo "${PASSES[$index]} ${RATE[$pass]:-0} ${DELIVERED[$pass]:-0} ${SERVER_CPU[$pass]:-0} ${DB_CPU[$pass]:-0} ${HOOK_RATE[$pass]:-0}"
+    done
+} | awk '{ passes[$1]++; rate[$1] += $2; n[$1] += $3; cpu[$1] += $4 + $5; hooks[$1] += $6 }
+    END {
+        if (!("on" in passes) || !("hooks" in passes)) exit
+        alone = rate["on"] / passes["on"]; beside = rate["hooks"] / passes["hooks"]
+        printf "mean:          send alone %.0f msg/s (%d pass(es)), beside the webhooks %.0f msg/s (%d pass(es)) while they delivered %.0f events/s; CPU per delivered message alone %.2f ms, beside %.2f ms (the webhooks'"'"' work included)\n",
+            alone, passes["on"], beside, passes["hooks"], hooks["hooks"] / passes["hooks"],
+            (n["on"] ? cpu["on"] * 1000 / n["on"] : 0), (n["hooks"] ? cpu["hooks"] * 1000 / n["hooks"] : 0)
+        printf "ratio:         delivered msg/s beside the webhooks / alone = %.3f\n", (alone > 0 ? beside / alone : 0)
     }'
 exit "$BENCH_RC"

@@ -50,14 +50,20 @@ fi
 }
 fresh_database
 
-# 3. The server.
+# 3. The server. Without BENCH_PORT each start takes a random free port from 18080-18979 and checks that
+# the server answering there is this one: several benchmarks may start at the same moment on a shared
+# machine, and a port seen free can be bound by another one's server first, whose health check then
+# answers UP while our operator token is refused (401 invalid_operator_token).
 PORT="${BENCH_PORT:-}"
-if [[ -z "$PORT" ]]; then
-    PORT=18080
-    while port_in_use "$PORT"; do PORT=$((PORT + 1)); done
-elif port_in_use "$PORT"; then
+if [[ -n "$PORT" ]] && port_in_use "$PORT"; then
     log "port $PORT is already in use"; exit 1
 fi
+pick_port() {
+    if [[ -n "${BENCH_PORT:-}" ]]; then PORT="$BENCH_PORT"; return; fi
+    PORT=$((18080 + RANDOM % 900))
+    while port_in_use "$PORT"; do PORT=$((18080 + RANDOM % 900)); done
+}
+[[ -n "$PORT" ]] || pick_port
 TOKEN="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/mailtree-bench.XXXXXX")"
 SERVER_LOG="$WORK/server.log"
@@ -99,7 +105,20 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 start_mailtree() {
-local heap="${1:-1g}"
+local heap="${1:-1g}" attempt
+for attempt in 1 2 3 4 5; do
+    (( attempt == 1 )) || pick_port
+    if start_mailtree_once "$heap"; then return 0; fi
+    log "port $PORT was taken by another process while this server started; trying another port"
+done
+log "no free port after 5 attempts"; exit 1
+}
+
+# Starts the server on PORT and waits until it is UP and accepts this run's operator token; returns 1 when
+# the server stopped because another process had bound PORT first (the caller picks another), and exits on
+# any other failure.
+start_mailtree_once() {
+local heap="$1"
 log "starting Mailtree on 127.0.0.1:$PORT with -Xmx$heap (log: $SERVER_LOG)"
 mkdir -p "$WORK/data"
 local datasource=()
@@ -111,6 +130,7 @@ if [[ "$BENCH_DATABASE" == "postgresql" ]]; then
 fi
 env "${datasource[@]}" \
 MAILTREE_OPERATOR_TOKEN="$TOKEN" \
+MAILTREE_BASE_URL="${BENCH_BASE_URL:-http://127.0.0.1:$PORT}" \
 SERVER_PORT="$PORT" \
 MAILTREE_DATA_DIR="$WORK/data" \
 MAILTREE_SUBMISSION_PORT="${BENCH_SUBMISSION_PORT:-0}" \
@@ -122,9 +142,24 @@ SERVER_PID=$!
 BASE="http://127.0.0.1:$PORT"
 log "waiting for $BASE/actuator/health to answer UP"
 deadline=$((SECONDS + ${BENCH_BOOT_TIMEOUT:-180}))
-until curl -fsS --max-time 5 "$BASE/actuator/health" 2>/dev/null | grep -q '"status" *: *"UP"'; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited during start-up"; exit 1; }
+local status
+while true; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=""
+        if grep -qiE "port $PORT (is|was) already in use|address already in use" "$SERVER_LOG"; then
+            return 1
+        fi
+        log "server exited during start-up"; exit 1
+    fi
     (( SECONDS < deadline )) || { log "server not UP after ${BENCH_BOOT_TIMEOUT:-180} s (BENCH_BOOT_TIMEOUT)"; exit 1; }
+    if curl -fsS --max-time 5 "$BASE/actuator/health" 2>/dev/null | grep -q '"status" *: *"UP"'; then
+        # UP, but from which server? Only ours takes this run's token.
+        status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $TOKEN" \
+            "$BASE/api/platform/v1/masters" || true)"
+        [[ "$status" == "200" ]] && break
+        # Another server holds the port: ours fails to bind and stops (the loop's first check).
+    fi
     sleep 1
 done
 log "server UP (${SECONDS}s since the script started)"

@@ -23,5 +23,5 @@ start_mailtree "${BENCH_HEAP:-1g}"
 log "cpus: $(nproc), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 BENCH_OPERATOR_TOKEN="$TOKEN" BENCH_PSQL="psql -h $PGHOST -p $PGPORT -U $PGUSER -d $DB" \
 BENCH_SERVER_PID="$SERVER_PID" BENCH_DB_NAME="$DB" \
-    "$JAVA" -Xmx256m "$SCRIPT_DIR/WebhooksBench.java" "$BASE" "$SECONDS_TO_RUN" "$RATE"
+    run_bench_program 256m WebhooksBench "$BASE" "$SECONDS_TO_RUN" "$RATE"
 log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,6 +7,7 @@ import io.mailtree.notifications.SystemMail;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.FieldChecks;
 import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.Ids;
 import io.mailtree.shared.Permission;
@@ -15,10 +16,12 @@ import io.mailtree.shared.Times;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -105,26 +108,48 @@ public class Invitations {
      */
     @Transactional
     public Invitation invite(Caller caller, AccountId account, String email, Set<Permission> permissions) {
+        return invite(caller, account, email, () -> permissions, "permissions");
+    }
+
+    /**
+     * {@link #invite(Caller, AccountId, String, Set)} with the rights as the form or the request names
+     * them: {@code permissionNames} when there are any, otherwise {@code preset}'s. An unknown name is
+     * refused together with the address's refusal, each under its field (email, preset, permissions).
+     */
+    @Transactional
+    public Invitation invite(Caller caller, AccountId account, String email, String preset,
+            Collection<String> permissionNames) {
+        boolean byPreset = permissionNames == null || permissionNames.stream().allMatch(n -> n == null || n.isBlank());
+        return invite(caller, account, email, () -> byPreset ? PermissionSets.fromNames(preset, List.of())
+                : PermissionSets.fromNames(null, permissionNames), byPreset ? "preset" : "permissions");
+    }
+
+    private Invitation invite(Caller caller, AccountId account, String email, Supplier<Set<Permission>> rights,
+            String rightsField) {
         members.requireAdministers(caller, account);
-        String normalised = EmailAddresses.normalise(email);
-        String key = EmailAddresses.loginKey(normalised);
-        Members.requireGrantable(caller, permissions);
         Account target = accounts.require(account);
         if (!target.isActive()) {
             throw new io.mailtree.accounts.SubaccountInactive(target.name());
         }
-        if (members.hasAccess(key, account)) {
-            throw DomainProblem.conflict("already_member", "this person already has access to the account")
-                    .with("field", "email");
+        // Every field checked before any is refused, so one answer names all that is wrong.
+        FieldChecks checks = new FieldChecks();
+        String normalised = checks.check("email", () -> EmailAddresses.normalise(email));
+        Set<Permission> permissions = checks.check(rightsField, rights);
+        if (permissions != null) {
+            checks.checkThat("permissions", () -> Members.requireGrantable(caller, permissions));
         }
+        String key = normalised == null ? null : EmailAddresses.loginKey(normalised);
         Instant now = clock.instant();
-        if (jdbc.sql("""
+        if (key != null && members.hasAccess(key, account)) {
+            checks.add("email", DomainProblem.conflict("already_member", "this person already has access to the account"));
+        } else if (key != null && jdbc.sql("""
                 select count(*) from invitation where account_id = ? and email_key = ?
                 and accepted_at is null and cancelled_at is null and expires_at > ?""")
                 .params(account.value(), key, Times.sql(now)).query(Long.class).single() > 0) {
-            throw DomainProblem.conflict("already_invited", "this address has an open invitation: resend it instead")
-                    .with("field", "email");
+            checks.add("email", DomainProblem.conflict("already_invited",
+                    "this address has an open invitation: resend it instead"));
         }
+        checks.throwIfAny();
         UUID id = UUID.randomUUID();
         String nonce = Secrets.base64Url(Secrets.randomBytes(24));
         jdbc.sql("""

@@ -65,6 +65,10 @@ public class CampaignFanOut {
     private final MessageQueue queue;
     private final ApiKeys keys;
     private final UnsubscribeLinks links;
+    private final TrackingLinks tracking;
+    private final CampaignLinks campaignLinks;
+    private final CampaignWebhooks webhooks;
+    private final boolean trackingEnabled;
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final int batchSize;
@@ -80,8 +84,10 @@ public class CampaignFanOut {
     volatile java.util.function.IntConsumer beforeBatchCommit = batch -> { };
 
     CampaignFanOut(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Contacts contacts, Emails emails,
-            TemplateLanguage language, MessageQueue queue, ApiKeys keys, UnsubscribeLinks links, Clock clock,
-            PlatformTransactionManager transactionManager,
+            TemplateLanguage language, MessageQueue queue, ApiKeys keys, UnsubscribeLinks links, TrackingLinks tracking,
+            CampaignLinks campaignLinks, CampaignWebhooks webhooks,
+            @Value("${mailtree.tracking.enabled:true}") boolean trackingEnabled,
+            Clock clock, PlatformTransactionManager transactionManager,
             @Value("${mailtree.campaigns.batch-size:500}") int batchSize,
             @Value("${mailtree.campaigns.fan-out-every:2s}") Duration every) {
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
@@ -95,6 +101,10 @@ public class CampaignFanOut {
         this.queue = queue;
         this.keys = keys;
         this.links = links;
+        this.tracking = tracking;
+        this.campaignLinks = campaignLinks;
+        this.webhooks = webhooks;
+        this.trackingEnabled = trackingEnabled;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
         this.batchSize = batchSize;
@@ -159,11 +169,16 @@ public class CampaignFanOut {
     private void start(Campaign campaign) {
         AccountId account = accountOf(campaign.id());
         int total = contacts.countSubscribedInLists(account, campaign.listIds());
-        Instant now = clock.instant();
-        jdbc.sql("update campaign set status = ?, started_at = ?, recipient_total = ?, updated_at = ? where id = ? and status = ?")
-                .params(CampaignStatus.SENDING.name(), Times.sql(now), total, Times.sql(now), campaign.id(),
-                        CampaignStatus.SCHEDULED.name())
-                .update();
+        transactions.executeWithoutResult(status -> {
+            Instant now = clock.instant();
+            int moved = jdbc.sql("update campaign set status = ?, started_at = ?, recipient_total = ?, updated_at = ? where id = ? and status = ?")
+                    .params(CampaignStatus.SENDING.name(), Times.sql(now), total, Times.sql(now), campaign.id(),
+                            CampaignStatus.SCHEDULED.name())
+                    .update();
+            if (moved == 1) {
+                webhooks.moved(account, campaign, CampaignStatus.SENDING);
+            }
+        });
     }
 
     /** Queues batch after batch until the recipients end or the campaign stops sending; answers how many batches. */
@@ -194,10 +209,11 @@ public class CampaignFanOut {
             return false;
         }
         Content content = content(campaignId);
+        Map<Integer, CampaignLinks.Link> tracked = trackingEnabled ? campaignLinks.of(campaignId) : Map.of();
         Map<Long, BulkMessage> rendered = new LinkedHashMap<>();
         for (Contact contact : recipients) {
             try {
-                rendered.put(contact.id(), render(account, campaign, content, contact));
+                rendered.put(contact.id(), render(account, campaign, content, tracked, contact));
             } catch (DomainProblem unrenderable) {
                 // A recipient whose values break the template (its render limits): skipped, recorded, not retried.
                 log.info("campaign {} skips contact {}: {}", campaignId, contact.id(), unrenderable.code());
@@ -241,6 +257,7 @@ public class CampaignFanOut {
                             CampaignStatus.SENDING.name())
                     .update();
             if (moved == 1) {
+                webhooks.moved(account, campaign, CampaignStatus.SENT);
                 // An e-mail deleted or edited into INCOMPLETE since keeps its state: the campaign holds its copy.
                 try {
                     if (emails.get(account, campaign.emailId()).status() == EmailStatus.DRAFT) {
@@ -270,7 +287,8 @@ public class CampaignFanOut {
      * properties, e-mail and name, and {@code unsubscribe_url}); a body that does not show the
      * unsubscribe link gets a footer with it, since providers require a visible one.
      */
-    private BulkMessage render(AccountId account, Campaign campaign, Content content, Contact contact) {
+    private BulkMessage render(AccountId account, Campaign campaign, Content content, Map<Integer, CampaignLinks.Link> tracked,
+            Contact contact) {
         String unsubscribe = links.url(account, contact.id(), campaign.id());
         Map<String, Object> values = new HashMap<>(contact.properties());
         values.put("email", contact.email());
@@ -283,6 +301,14 @@ public class CampaignFanOut {
                 TemplateLanguage.Part.TEXT, values);
         if (html != null && !html.contains(unsubscribe)) {
             html = html + "\n<p style=\"font-size:12px;color:#666\"><a href=\"" + unsubscribe + "\">Unsubscribe</a></p>";
+        }
+        if (html != null && trackingEnabled) {
+            // ADR 0027: the campaign's stored links become signed click links, and an open pixel ends the body.
+            html = CampaignLinks.rewrite(html, tracked, link -> tracking.clickUrl(account, contact.id(), campaign.id(), link));
+            String pixel = "<img src=\"" + tracking.openUrl(account, contact.id(), campaign.id())
+                    + "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0;width:1px;height:1px\">";
+            int end = html.toLowerCase(java.util.Locale.ROOT).lastIndexOf("</body>");
+            html = end < 0 ? html + pixel : html.substring(0, end) + pixel + html.substring(end);
         }
         if (!text.contains(unsubscribe)) {
             text = text + "\n\n--\nUnsubscribe: " + unsubscribe + "\n";

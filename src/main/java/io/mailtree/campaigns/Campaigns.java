@@ -45,10 +45,14 @@ public class Campaigns {
     private final MessageHolds holds;
     private final MessageQueue queue;
     private final CampaignFanOut trigger;
+    private final CampaignLinks links;
+    private final CampaignWebhooks webhooks;
     private final Clock clock;
 
     Campaigns(JdbcClient jdbc, Emails emails, ContactLists lists, TemplateLanguage language, MessageHolds holds,
-            MessageQueue queue, CampaignFanOut trigger, Clock clock) {
+            MessageQueue queue, CampaignFanOut trigger, CampaignLinks links, CampaignWebhooks webhooks, Clock clock) {
+        this.links = links;
+        this.webhooks = webhooks;
         this.jdbc = jdbc;
         this.emails = emails;
         this.lists = lists;
@@ -135,6 +139,8 @@ public class Campaigns {
                         bulkId, Times.sql(now), Times.sql(now))
                 .update();
         Campaign created = byBulkId(bulkId);
+        links.store(account, created.id(), email.html());
+        webhooks.moved(account, created, CampaignStatus.SCHEDULED);
         if (sendNow) {
             afterCommit(trigger::nudge);
         }
@@ -177,6 +183,7 @@ public class Campaigns {
         Campaign campaign = lock(account, id);
         campaign.requireCanMoveTo(CampaignStatus.PAUSED);
         move(campaign, CampaignStatus.PAUSED);
+        webhooks.moved(account, campaign, CampaignStatus.PAUSED);
         holds.holdBulk(campaign.bulkId(), "campaign paused");
         return get(account, id);
     }
@@ -192,6 +199,7 @@ public class Campaigns {
                     .with("target", CampaignStatus.SENDING.name());
         }
         move(campaign, CampaignStatus.SENDING);
+        webhooks.moved(account, campaign, CampaignStatus.SENDING);
         holds.releaseBulk(campaign.bulkId(), "campaign resumed");
         afterCommit(trigger::nudge);
         return get(account, id);
@@ -207,6 +215,7 @@ public class Campaigns {
         Campaign campaign = lock(account, id);
         campaign.requireCanMoveTo(CampaignStatus.CANCELLED);
         move(campaign, CampaignStatus.CANCELLED);
+        webhooks.moved(account, campaign, CampaignStatus.CANCELLED);
         holds.holdBulk(campaign.bulkId(), "campaign cancelled");
         return get(account, id);
     }

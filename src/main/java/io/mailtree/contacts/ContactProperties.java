@@ -2,6 +2,7 @@ package io.mailtree.contacts;
 
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.FieldChecks;
 import io.mailtree.shared.Times;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -114,23 +115,39 @@ public class ContactProperties {
      * property's type, are refused with the key named. Empty values remove the property.
      */
     static Map<String, Object> typed(Map<String, ?> raw, Map<String, ContactProperty> definitions) {
+        FieldChecks checks = new FieldChecks();
+        Map<String, Object> out = typed(raw, definitions, checks);
+        checks.throwIfAny();
+        return out;
+    }
+
+    /**
+     * The values typed after their definitions; each refused value is filed in {@code checks} under
+     * {@code properties.<key>}, so that every wrong property is reported with the other fields.
+     */
+    static Map<String, Object> typed(Map<String, ?> raw, Map<String, ContactProperty> definitions, FieldChecks checks) {
         Map<String, Object> out = new TreeMap<>();
         if (raw == null) {
             return out;
         }
         for (Map.Entry<String, ?> entry : raw.entrySet()) {
+            String field = FIELD_PREFIX + entry.getKey();
             ContactProperty definition = definitions.get(entry.getKey());
             if (definition == null) {
-                throw DomainProblem.invalid("unknown_property", "unknown property: " + entry.getKey(), entry.getKey())
-                        .with("property", entry.getKey());
+                checks.add(field, DomainProblem.invalid("unknown_property", "unknown property: " + entry.getKey(),
+                        entry.getKey()).with("property", entry.getKey()));
+                continue;
             }
-            Object value = typedValue(definition, entry.getValue());
+            Object value = checks.check(field, () -> typedValue(definition, entry.getValue()));
             if (value != null) {
                 out.put(definition.key(), value);
             }
         }
         return out;
     }
+
+    /** A property's field name in a refusal: {@code properties.<key>}, as in the API's request body. */
+    public static final String FIELD_PREFIX = "properties.";
 
     static Object typedValue(ContactProperty definition, Object raw) {
         if (raw == null || raw instanceof String text && text.isBlank()) {

@@ -3,6 +3,7 @@ package io.mailtree.contacts;
 import io.mailtree.accounts.ContactAllowance;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.FieldChecks;
 import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.Texts;
 import io.mailtree.shared.Times;
@@ -60,10 +61,14 @@ public class Contacts {
 
     @Transactional
     public Contact create(AccountId account, String email, String name, String status, Map<String, ?> values) {
-        String normalised = EmailAddresses.normalise(email);
-        String validName = name(name);
-        ContactStatus validStatus = ContactStatus.parse(status);
-        String json = ContactProperties.toJson(ContactProperties.typed(values, properties.byKey(account)));
+        // Every field checked before any is refused, so one answer names all that is wrong.
+        FieldChecks checks = new FieldChecks();
+        String normalised = checks.check("email", () -> EmailAddresses.normalise(email));
+        String validName = checks.check("name", () -> name(name));
+        ContactStatus validStatus = checks.check("status", () -> ContactStatus.parse(status));
+        Map<String, Object> typed = ContactProperties.typed(values, properties.byKey(account), checks);
+        checks.throwIfAny();
+        String json = ContactProperties.toJson(typed);
         if (validStatus.isActive()) {
             allowance.reserveActiveContacts(account, 1);
         }
@@ -112,14 +117,17 @@ public class Contacts {
         Contact current = jdbc.sql("select * from contact where account_id = ? and id = ? for update")
                 .params(account.value(), id).query(MAPPER).optional()
                 .orElseThrow(() -> DomainProblem.notFound("contact_not_found", "contact"));
-        String newName = name == null ? current.name() : name(name);
-        ContactStatus newStatus = status == null ? current.status() : ContactStatus.parse(status);
+        FieldChecks checks = new FieldChecks();
+        String newName = name == null ? current.name() : checks.check("name", () -> name(name));
+        ContactStatus newStatus = status == null ? current.status()
+                : checks.check("status", () -> ContactStatus.parse(status));
         Map<String, Object> merged = new TreeMap<>(current.properties());
         if (values != null) {
-            Map<String, Object> typed = ContactProperties.typed(values, properties.byKey(account));
+            Map<String, Object> typed = ContactProperties.typed(values, properties.byKey(account), checks);
             values.keySet().forEach(merged::remove);
             merged.putAll(typed);
         }
+        checks.throwIfAny();
         if (!current.status().isActive() && newStatus.isActive()) {
             allowance.reserveActiveContacts(account, 1);
         } else if (current.status().isActive() && !newStatus.isActive()) {

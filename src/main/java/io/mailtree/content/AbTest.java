@@ -1,6 +1,7 @@
 package io.mailtree.content;
 
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.FieldChecks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,22 +28,24 @@ public record AbTest(List<Variant> variants, int testPercent, String winnerRule,
         return missing;
     }
 
-    /** Refuses values out of range; missing variants are reported by validation instead. */
-    void check() {
+    /**
+     * Files each value out of range under its field ({@code abTest}, {@code abTest.testPercent}, ...);
+     * missing variants are reported by validation instead.
+     */
+    void check(FieldChecks checks) {
         if (variants != null && variants.size() > 5) {
-            throw DomainProblem.invalid("invalid_ab_test", "an A/B test has at most 5 variants").with("field", "abTest");
+            checks.add("abTest", DomainProblem.invalid("invalid_ab_test", "an A/B test has at most 5 variants"));
         }
         if (testPercent < 5 || testPercent > 50) {
-            throw DomainProblem.invalid("invalid_ab_test", "the test share is between 5 and 50 percent")
-                    .with("field", "abTest.testPercent");
+            checks.add("abTest.testPercent", DomainProblem.invalid("invalid_ab_test",
+                    "the test share is between 5 and 50 percent"));
         }
         if (!List.of("OPENS", "CLICKS").contains(winnerRule == null ? "" : winnerRule.toUpperCase(Locale.ROOT))) {
-            throw DomainProblem.invalid("invalid_ab_test", "the winner is chosen by OPENS or CLICKS")
-                    .with("field", "abTest.winnerRule");
+            checks.add("abTest.winnerRule", DomainProblem.invalid("invalid_ab_test",
+                    "the winner is chosen by OPENS or CLICKS"));
         }
         if (waitHours < 1 || waitHours > 72) {
-            throw DomainProblem.invalid("invalid_ab_test", "the wait is between 1 and 72 hours")
-                    .with("field", "abTest.waitHours");
+            checks.add("abTest.waitHours", DomainProblem.invalid("invalid_ab_test", "the wait is between 1 and 72 hours"));
         }
     }
 }

@@ -8,6 +8,7 @@ import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.EmailAddresses;
+import io.mailtree.shared.FieldChecks;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Texts;
@@ -144,78 +145,130 @@ public class Emails {
 
     @Transactional
     public Email create(AccountId account, EmailDraft draft) {
-        EmailType type = type(draft.type());
+        return create(account, draft, new FieldChecks());
+    }
+
+    /**
+     * Creates an e-mail; {@code checks} may hold refusals the caller found already (a form's text that
+     * is not a number), reported together with the service's own. Nothing is written when any field
+     * is refused.
+     */
+    @Transactional
+    public Email create(AccountId account, EmailDraft draft, FieldChecks checks) {
+        EmailType type = checks.check("type", () -> type(draft.type()));
+        String name = checks.check("name", () -> Texts.name(draft.name(), 100));
         String subject = draft.subject();
         String html = draft.html();
         String text = draft.text();
         if (draft.templateId() != null) {
-            Template template = templates.get(account, draft.templateId());
-            subject = subject == null ? template.subject() : subject;
-            html = html == null ? template.html() : html;
-            text = text == null ? template.text() : text;
+            Template template = checks.check("templateId", () -> templates.get(account, draft.templateId()));
+            if (template != null) {
+                subject = subject == null ? template.subject() : subject;
+                html = html == null ? template.html() : html;
+                text = text == null ? template.text() : text;
+            }
         }
+        EmailDraft parts = new EmailDraft(null, null, subject, draft.fromName(), draft.fromEmail(), draft.replyTo(),
+                draft.templateId(), html, text, draft.abTest(), draft.listIds());
+        Parts valid = parts(account, null, parts, checks);
+        checks.throwIfAny();
         Instant now = clock.instant();
         // The generated key, not max(id): a concurrent create in the same account could be the larger id.
         KeyHolder key = new GeneratedKeyHolder();
         jdbc.sql("""
                 insert into email (account_id, name, email_type, status, created_at, updated_at)
                 values (?, ?, ?, 'INCOMPLETE', ?, ?)""")
-                .params(account.value(), Texts.name(draft.name(), 100), type.name(), Times.sql(now), Times.sql(now))
+                .params(account.value(), name, type.name(), Times.sql(now), Times.sql(now))
                 .update(key, "id");
         long id = key.getKeyAs(Long.class);
-        return write(account, get(account, id), new EmailDraft(null, null, subject, draft.fromName(), draft.fromEmail(),
-                draft.replyTo(), draft.templateId(), html, text, draft.abTest(), draft.listIds()));
+        return write(account, id, valid);
     }
 
     @Transactional
     public Email update(AccountId account, long id, EmailDraft changes) {
+        return update(account, id, changes, new FieldChecks());
+    }
+
+    /** Changes an e-mail, every field checked before any is written ({@code checks} as on create). */
+    @Transactional
+    public Email update(AccountId account, long id, EmailDraft changes, FieldChecks checks) {
         Email current = get(account, id);
         current.requireEditable();
         if (changes.templateId() != null && !changes.templateId().equals(current.templateId())) {
             // As on create: only one of the account's own templates; another account's id is not found.
-            templates.get(account, changes.templateId());
+            checks.check("templateId", () -> templates.get(account, changes.templateId()));
         }
-        if (changes.type() != null && type(changes.type()) != current.type()) {
-            jdbc.sql("update email set email_type = ? where id = ?").params(type(changes.type()).name(), id).update();
-            current = get(account, id);
-        }
-        if (changes.name() != null) {
-            jdbc.sql("update email set name = ? where id = ?").params(Texts.name(changes.name(), 100), id).update();
-        }
-        return write(account, current, changes);
+        EmailType type = changes.type() == null ? current.type() : checks.check("type", () -> type(changes.type()));
+        String name = changes.name() == null ? current.name() : checks.check("name", () -> Texts.name(changes.name(), 100));
+        // An A/B test's parts are judged by the type the e-mail is about to have.
+        Parts valid = parts(account, current, changes, checks);
+        checks.throwIfAny();
+        jdbc.sql("update email set email_type = ?, name = ? where id = ?").params(type.name(), name, id).update();
+        return write(account, id, valid);
     }
 
-    private Email write(AccountId account, Email current, EmailDraft changes) {
-        String subject = changes.subject() != null ? changes.subject() : current.subject();
-        String html = changes.html() != null ? changes.html() : current.html();
-        String text = changes.text() != null ? changes.text() : current.text();
-        templates.check(subject, html, text);
-        String fromEmail = changes.fromEmail() != null ? address(changes.fromEmail(), "fromEmail") : current.fromEmail();
-        String replyTo = changes.replyTo() != null ? address(changes.replyTo(), "replyTo") : current.replyTo();
-        String fromName = changes.fromName() != null ? header(changes.fromName(), "fromName") : current.fromName();
-        AbTest abTest = changes.abTest() != null ? changes.abTest() : current.abTest();
+    /** The parts an e-mail is written with, once every one of them has been checked. */
+    private record Parts(String subject, String fromName, String fromEmail, String replyTo, Long templateId,
+            String html, String text, AbTest abTest, List<Long> listIds) {
+    }
+
+    /**
+     * Checks the parts of {@code changes} over those of {@code current} (none when creating), filing
+     * each refusal under its field: subject, html, text, fromEmail, replyTo, fromName, abTest.*, listIds.
+     */
+    private Parts parts(AccountId account, Email current, EmailDraft changes, FieldChecks checks) {
+        String subject = changes.subject() != null ? changes.subject() : current == null ? null : current.subject();
+        String html = changes.html() != null ? changes.html() : current == null ? null : current.html();
+        String text = changes.text() != null ? changes.text() : current == null ? null : current.text();
+        templates.check(subject, html, text, checks);
+        String fromEmail = changes.fromEmail() != null
+                ? checks.check("fromEmail", () -> address(changes.fromEmail(), "fromEmail"))
+                : current == null ? null : current.fromEmail();
+        String replyTo = changes.replyTo() != null
+                ? checks.check("replyTo", () -> address(changes.replyTo(), "replyTo"))
+                : current == null ? null : current.replyTo();
+        String fromName = changes.fromName() != null
+                ? checks.check("fromName", () -> header(changes.fromName(), "fromName"))
+                : current == null ? null : current.fromName();
+        AbTest abTest = changes.abTest() != null ? changes.abTest() : current == null ? null : current.abTest();
         if (abTest != null) {
-            abTest.check();
-            for (AbTest.Variant variant : abTest.variants() == null ? List.<AbTest.Variant>of() : abTest.variants()) {
-                templates.check(variant.subject(), variant.html(), null);
+            abTest.check(checks);
+            List<AbTest.Variant> variants = abTest.variants() == null ? List.of() : abTest.variants();
+            for (int i = 0; i < variants.size(); i++) {
+                AbTest.Variant variant = variants.get(i);
+                FieldChecks ofVariant = new FieldChecks();
+                templates.check(variant.subject(), variant.html(), null, ofVariant);
+                int n = i;
+                checks.checkThat("abTest.variants." + n, ofVariant::throwIfAny);
             }
         }
-        Long templateId = changes.templateId() != null ? changes.templateId() : current.templateId();
+        Long templateId = changes.templateId() != null ? changes.templateId() : current == null ? null
+                : current.templateId();
+        List<Long> listIds = null;
+        if (changes.listIds() != null) {
+            listIds = checks.check("listIds", () -> checkedLists(account, changes.listIds()));
+        }
+        return new Parts(subject, fromName, fromEmail, replyTo, templateId, html, text, abTest, listIds);
+    }
+
+    private Email write(AccountId account, long id, Parts parts) {
         jdbc.sql("""
                 update email set subject = ?, from_name = ?, from_email = ?, reply_to = ?, template_id = ?, html = ?,
                     text_body = ?, ab_config = ?, updated_at = ?
                 where account_id = ? and id = ?""")
-                .params(blankToNull(subject), blankToNull(fromName), fromEmail, replyTo, templateId, blankToNull(html),
-                        blankToNull(text), abTest == null ? null : JSON.writeValueAsString(abTest),
-                        Times.sql(clock.instant()), account.value(), current.id())
+                .params(blankToNull(parts.subject()), blankToNull(parts.fromName()), parts.fromEmail(), parts.replyTo(),
+                        parts.templateId(), blankToNull(parts.html()), blankToNull(parts.text()),
+                        parts.abTest() == null ? null : JSON.writeValueAsString(parts.abTest()),
+                        Times.sql(clock.instant()), account.value(), id)
                 .update();
-        if (changes.listIds() != null) {
-            setLists(account, current.id(), changes.listIds());
+        if (parts.listIds() != null) {
+            setLists(id, account, parts.listIds());
         }
-        return restate(account, current.id());
+        return restate(account, id);
     }
 
-    private void setLists(AccountId account, long emailId, List<Long> listIds) {
+    /** The distinct lists, each one of the account's; at most 50. */
+    private List<Long> checkedLists(AccountId account, List<Long> listIds) {
         List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(listIds));
         if (distinct.size() > 50) {
             throw DomainProblem.invalid("too_many_lists", "an e-mail goes to at most 50 lists").with("field", "listIds");
@@ -223,6 +276,10 @@ public class Emails {
         for (Long listId : distinct) {
             lists.get(account, listId);
         }
+        return distinct;
+    }
+
+    private void setLists(long emailId, AccountId account, List<Long> distinct) {
         jdbc.sql("delete from email_list where email_id = ?").param(emailId).update();
         for (Long listId : distinct) {
             jdbc.sql("insert into email_list (email_id, list_id, account_id) values (?, ?, ?)")
@@ -415,7 +472,13 @@ public class Emails {
     /** Creates an e-mail as {@code caller}'s act, audited. */
     @Transactional
     public Email create(Caller caller, EmailDraft draft) {
-        Email created = create(caller.accountId(), draft);
+        return create(caller, draft, new FieldChecks());
+    }
+
+    /** Creates an e-mail as {@code caller}'s act, audited; {@code checks} as in {@link #create(AccountId, EmailDraft, FieldChecks)}. */
+    @Transactional
+    public Email create(Caller caller, EmailDraft draft, FieldChecks checks) {
+        Email created = create(caller.accountId(), draft, checks);
         audit.record(caller, "email.created", "email", String.valueOf(created.id()), created.name());
         return created;
     }
@@ -423,7 +486,13 @@ public class Emails {
     /** Changes an e-mail as {@code caller}'s act, audited. */
     @Transactional
     public Email update(Caller caller, long id, EmailDraft changes) {
-        Email saved = update(caller.accountId(), id, changes);
+        return update(caller, id, changes, new FieldChecks());
+    }
+
+    /** Changes an e-mail as {@code caller}'s act, audited; {@code checks} as on create. */
+    @Transactional
+    public Email update(Caller caller, long id, EmailDraft changes, FieldChecks checks) {
+        Email saved = update(caller.accountId(), id, changes, checks);
         audit.record(caller, "email.edited", "email", String.valueOf(id), saved.name());
         return saved;
     }

@@ -4,6 +4,7 @@ import io.mailtree.shared.Caller;
 import io.mailtree.audit.AuditLog;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.FieldChecks;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Texts;
@@ -64,9 +65,24 @@ public class Templates {
      */
     @Transactional
     public Template create(AccountId account, String name, String subject, String html, String text) {
-        String validName = Texts.name(name, 100);
+        return create(account, name, subject, html, text, null);
+    }
+
+    /**
+     * {@link #create(AccountId, String, String, String, String)} starting, when {@code html} is null
+     * and {@code layout} is given, from that built-in layout; an unknown layout is refused together
+     * with the other fields.
+     */
+    @Transactional
+    public Template create(AccountId account, String name, String subject, String givenHtml, String text,
+            String layout) {
+        FieldChecks checks = new FieldChecks();
+        String validName = checks.check("name", () -> Texts.name(name, 100));
+        String html = givenHtml != null || layout == null || layout.isBlank() ? givenHtml
+                : checks.check("layout", () -> layout(layout));
         String textBody = text == null || text.isBlank() ? HtmlText.from(html) : text;
-        check(subject, html, textBody);
+        check(subject, html, textBody, checks);
+        checks.throwIfAny();
         Instant now = clock.instant();
         // The generated key, not max(id): a concurrent create in the same account could be the larger id.
         KeyHolder key = new GeneratedKeyHolder();
@@ -81,11 +97,13 @@ public class Templates {
     @Transactional
     public Template update(AccountId account, long id, String name, String subject, String html, String text) {
         Template current = get(account, id);
-        String newName = name == null ? current.name() : Texts.name(name, 100);
+        FieldChecks checks = new FieldChecks();
+        String newName = name == null ? current.name() : checks.check("name", () -> Texts.name(name, 100));
         String newSubject = subject == null ? current.subject() : subject;
         String newHtml = html == null ? current.html() : html;
         String newText = text == null ? current.text() : text;
-        check(newSubject, newHtml, newText);
+        check(newSubject, newHtml, newText, checks);
+        checks.throwIfAny();
         jdbc.sql("update template set name = ?, subject = ?, html = ?, text_body = ?, updated_at = ? where account_id = ? and id = ?")
                 .params(newName, newSubject, newHtml, newText, Times.sql(clock.instant()), account.value(), id).update();
         return get(account, id);
@@ -111,23 +129,39 @@ public class Templates {
     }
 
     void check(String subject, String html, String text) {
+        FieldChecks checks = new FieldChecks();
+        check(subject, html, text, checks);
+        checks.throwIfAny();
+    }
+
+    /**
+     * Files each part's refusal under its field (subject, html, text): its length, a line break in
+     * the subject, then its syntax, checked only for a part that passed the rest.
+     */
+    void check(String subject, String html, String text, FieldChecks checks) {
         if (subject != null && subject.length() > 300) {
-            throw DomainProblem.invalid("subject_too_long", "the subject may have at most 300 characters")
-                    .with("field", "subject");
+            checks.add("subject", DomainProblem.invalid("subject_too_long", "the subject may have at most 300 characters"));
         }
         if (subject != null && (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0)) {
-            throw DomainProblem.invalid("invalid_header", "line breaks are not allowed in a subject")
-                    .with("field", "subject");
+            checks.add("subject", DomainProblem.invalid("invalid_header", "line breaks are not allowed in a subject"));
         }
         if (html != null && html.length() > MAX_HTML) {
-            throw DomainProblem.invalid("html_too_long", "the HTML may have at most " + MAX_HTML + " characters", MAX_HTML)
-                    .with("field", "html");
+            checks.add("html", DomainProblem.invalid("html_too_long", "the HTML may have at most " + MAX_HTML
+                    + " characters", MAX_HTML));
         }
         if (text != null && text.length() > MAX_TEXT) {
-            throw DomainProblem.invalid("text_too_long", "the text may have at most " + MAX_TEXT + " characters", MAX_TEXT)
-                    .with("field", "text");
+            checks.add("text", DomainProblem.invalid("text_too_long", "the text may have at most " + MAX_TEXT
+                    + " characters", MAX_TEXT));
         }
-        language.check(subject, html, text);
+        if (checks.ok("subject")) {
+            checks.check("subject", () -> language.compile(subject, TemplateLanguage.Part.SUBJECT));
+        }
+        if (checks.ok("html")) {
+            checks.check("html", () -> language.compile(html, TemplateLanguage.Part.HTML));
+        }
+        if (checks.ok("text")) {
+            checks.check("text", () -> language.compile(text, TemplateLanguage.Part.TEXT));
+        }
     }
 
     // --- The administrative acts of D-32: the same changes, written to the audit log in their transaction.
@@ -135,7 +169,13 @@ public class Templates {
     /** Creates a template as {@code caller}'s act, audited. */
     @Transactional
     public Template create(Caller caller, String name, String subject, String html, String text) {
-        Template created = create(caller.accountId(), name, subject, html, text);
+        return create(caller, name, subject, html, text, null);
+    }
+
+    /** Creates a template, from a built-in layout when no HTML is given, as {@code caller}'s act, audited. */
+    @Transactional
+    public Template create(Caller caller, String name, String subject, String html, String text, String layout) {
+        Template created = create(caller.accountId(), name, subject, html, text, layout);
         audit.record(caller, "template.created", "template", String.valueOf(created.id()), created.name());
         return created;
     }

@@ -20,14 +20,16 @@ import org.springframework.stereotype.Component;
  * order only below {@code pg_snapshot_xmin(pg_current_snapshot())}: every transaction below that
  * horizon has ended, so no event can later appear before what was read, however the writers' commits
  * interleave. On H2 events are appended in commit order (see {@link MessageEvents#recordAll}) and the
- * id alone orders the stream (ADR 0010).
+ * id alone orders the stream (ADR 0010). Each event carries its message's bulk id (read with it, by
+ * the message's primary key), so a campaign's consumer finds its events without a lookup of its own.
  */
 @Component
 class MessageEventStream implements OutcomeSource {
 
     private static final String COLUMNS = """
-            select id, tx_id, account_id, api_key_id, message_id, event_type, recipient, bounce_class, detail,
-                occurred_at, recipient_count from message_event""";
+            select e.id, e.tx_id, e.account_id, e.api_key_id, e.message_id, e.event_type, e.recipient, e.bounce_class,
+                e.detail, e.occurred_at, e.recipient_count, e.link_index, e.machine, m.bulk_id
+            from message_event e left join message m on m.id = e.message_id""";
     /** Counting stops here: a lag this large is an alarm whatever its exact size. */
     private static final int COUNT_CAP = 10_000_000;
     private static final RowMapper<Outcome> MAPPER = (rs, n) -> new Outcome(
@@ -35,7 +37,9 @@ class MessageEventStream implements OutcomeSource {
             rs.getObject("api_key_id", UUID.class), rs.getLong("message_id"),
             OutcomeType.valueOf(rs.getString("event_type")),
             rs.getString("recipient"), rs.getString("bounce_class"), rs.getString("detail"),
-            Times.instant(rs, "occurred_at"), rs.getObject("recipient_count", Integer.class));
+            Times.instant(rs, "occurred_at"), rs.getObject("recipient_count", Integer.class),
+            rs.getObject("bulk_id", UUID.class), rs.getObject("link_index", Integer.class),
+            rs.getObject("machine", Boolean.class));
 
     private final JdbcClient jdbc;
     private final boolean postgres;
@@ -49,11 +53,11 @@ class MessageEventStream implements OutcomeSource {
     public List<Outcome> after(StreamPosition position, int limit) {
         if (postgres) {
             return jdbc.sql(COLUMNS + """
-                     where (tx_id, id) > (?, ?) and tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-                    order by tx_id, id limit ?""")
+                     where (e.tx_id, e.id) > (?, ?) and e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                    order by e.tx_id, e.id limit ?""")
                     .params(position.tx(), position.id(), limit).query(MAPPER).list();
         }
-        return jdbc.sql(COLUMNS + " where id > ? order by id limit ?").params(position.id(), limit).query(MAPPER)
+        return jdbc.sql(COLUMNS + " where e.id > ? order by e.id limit ?").params(position.id(), limit).query(MAPPER)
                 .list();
     }
 

@@ -124,7 +124,7 @@ public class MessageQueue {
                     TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                         @Override
                         public void afterCommit() {
-                            workers.nudge();
+                            workers.nudge(priority);
                         }
                     });
                 }
@@ -273,7 +273,7 @@ public class MessageQueue {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    workers.nudge();
+                    workers.nudge(priority);
                 }
             });
             return publicId.toString();
@@ -382,7 +382,7 @@ public class MessageQueue {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                workers.nudge();
+                workers.nudge(priority);
             }
         });
         return queued.stream().map(Queued::publicId).toList();

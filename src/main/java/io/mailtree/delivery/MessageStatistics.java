@@ -3,10 +3,13 @@ package io.mailtree.delivery;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DatabaseKind;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.TimeZones;
 import io.mailtree.shared.Times;
 import io.mailtree.shared.outcomes.OutcomeType;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,6 +38,8 @@ public class MessageStatistics {
      */
     public static final UUID NO_KEY = new UUID(0, 0);
     static final Duration MAX_RANGE = Duration.ofDays(93);
+    /** The days the dashboard's chart and {@code GET /api/v1/statistics} list, today included. */
+    public static final int CHART_DAYS = 30;
     private static final int SHARDS = 16;
 
     private final JdbcTemplate jdbcTemplate;
@@ -135,6 +140,50 @@ public class MessageStatistics {
         List<Hour> hours = new ArrayList<>(byHour.size());
         byHour.forEach((hour, perType) -> hours.add(new Hour(hour, perType)));
         return new Report(start, to, apiKey == null ? null : apiKey.toString(), hours, totals);
+    }
+
+    /** One calendar day of the reader's zone: its span (23 to 25 hours) and the count of each reported type. */
+    public record Day(LocalDate date, Instant from, Instant to, Map<String, Long> counts) {
+
+        /** The day as the dashboard and {@code GET /api/v1/statistics} show it. */
+        public DayTotals totals() {
+            return new DayTotals(date, from, to, counts.getOrDefault(OutcomeType.ACCEPTED.name(), 0L),
+                    counts.getOrDefault(OutcomeType.DELIVERED.name(), 0L),
+                    counts.getOrDefault(OutcomeType.BOUNCED.name(), 0L),
+                    counts.getOrDefault(OutcomeType.COMPLAINED.name(), 0L));
+        }
+    }
+
+    /** A day's messages sent (accepted) and recipients delivered, bounced and complained. */
+    public record DayTotals(LocalDate date, Instant from, Instant to, long sent, long delivered, long bounced,
+            long complained) {
+    }
+
+    /**
+     * The last {@code days} calendar days of {@code zone}, the day of {@code now} last, every day listed
+     * (zeros included); all keys together or one key's. A message counts on the day of the reader's
+     * calendar it happened in: sent at 23:30 on Monday in New York, it is Monday's there and Tuesday's
+     * in UTC. The counts are kept by UTC hour, which every whole-hour zone divides exactly (the day of a
+     * clock change included); in a zone with a half-hour offset an hour that straddles midnight counts in
+     * the day it starts in.
+     */
+    public List<Day> daily(AccountId account, UUID apiKey, ZoneId zone, int days, Instant now) {
+        LocalDate today = now.atZone(zone).toLocalDate();
+        LocalDate first = today.minusDays(days - 1L);
+        Map<LocalDate, Map<String, Long>> byDay = new TreeMap<>();
+        for (LocalDate day = first; !day.isAfter(today); day = day.plusDays(1)) {
+            byDay.put(day, zeros());
+        }
+        for (HourlyCount count : hourly(account, apiKey, TimeZones.startOf(first, zone), TimeZones.endOf(today, zone))) {
+            Map<String, Long> day = byDay.get(count.hour().atZone(zone).toLocalDate());
+            if (day != null && REPORTED.contains(count.type())) {
+                day.merge(count.type(), count.count(), Long::sum);
+            }
+        }
+        List<Day> result = new ArrayList<>(byDay.size());
+        byDay.forEach((day, counts) -> result.add(new Day(day, TimeZones.startOf(day, zone), TimeZones.endOf(day, zone),
+                counts)));
+        return result;
     }
 
     /** The periods the dashboard and {@code GET /api/v1/statistics} report, by code. */

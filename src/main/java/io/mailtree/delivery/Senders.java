@@ -7,6 +7,7 @@ import io.mailtree.notifications.MailRequestLimits;
 import io.mailtree.notifications.SystemMail;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.FieldChecks;
 import io.mailtree.shared.EmailAddresses;
 import io.mailtree.shared.Times;
 import java.time.Clock;
@@ -69,8 +70,10 @@ public class Senders {
 
     @Transactional
     public Sender add(AccountId account, String email, String name) {
-        String address = EmailAddresses.normalise(email);
-        checkName(name);
+        FieldChecks checks = new FieldChecks();
+        String address = checks.check("email", () -> EmailAddresses.normalise(email));
+        checks.checkThat("name", () -> checkName(name));
+        checks.throwIfAny();
         if (of(account).size() >= MAX_SENDERS) {
             throw DomainProblem.conflict("too_many_senders", "an account has at most " + MAX_SENDERS + " senders",
                     MAX_SENDERS);

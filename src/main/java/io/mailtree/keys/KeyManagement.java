@@ -8,6 +8,7 @@ import io.mailtree.shared.AccountId;
 import io.mailtree.shared.ApiKeyId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.FieldChecks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -103,10 +104,14 @@ public class KeyManagement {
     @Transactional
     public IssuedKey create(Caller caller, String account, String name, String label) {
         caller.requireMaster();
-        String validName = validName(name);
-        KeyLabel validLabel = KeyLabel.parse(label, KeyLabel.TRANSACTIONAL);
+        // Another account's id answers "not found" on its own, as it always has; the fields are then
+        // checked together, so one answer names all that is wrong.
         AccountId owner = account == null || account.isBlank() ? caller.accountId()
                 : reachableAccount(caller, AccountId.parse(account.strip()).orElseThrow(SubaccountNotFound::new));
+        FieldChecks checks = new FieldChecks();
+        String validName = checks.check("name", () -> validName(name));
+        KeyLabel validLabel = checks.check("label", () -> KeyLabel.parse(label, KeyLabel.TRANSACTIONAL));
+        checks.throwIfAny();
         IssuedKey issued = keys.issue(owner, validName, validLabel, false);
         audit.record(caller, caller.accountId(), owner, "key.created", "api_key", issued.key().id().toString(),
                 "publicKey=" + issued.key().publicKey() + ", name=" + validName + ", label=" + validLabel);
@@ -118,8 +123,10 @@ public class KeyManagement {
     public ApiKey change(Caller caller, String id, String name, String label) {
         caller.requireMaster();
         ApiKey key = reachableKey(caller, id);
-        String newName = name == null ? key.name() : validName(name);
-        KeyLabel newLabel = label == null ? key.label() : KeyLabel.parse(label, key.label());
+        FieldChecks checks = new FieldChecks();
+        String newName = name == null ? key.name() : checks.check("name", () -> validName(name));
+        KeyLabel newLabel = label == null ? key.label() : checks.check("label", () -> KeyLabel.parse(label, key.label()));
+        checks.throwIfAny();
         requireActive(key);
         if (newName.equals(key.name()) && newLabel == key.label()) {
             return key;

@@ -28,8 +28,8 @@ import org.springframework.stereotype.Component;
  * {@code DELIVERED} recipient to {@code delivered}; a {@code BOUNCED} one to {@code hard_bounces} or
  * {@code soft_bounces} by its bounce class, except that a refusal whose diagnostic carries an RFC 3463
  * {@code 5.7.x} code (policy: spam, DMARC, reputation) counts as a {@code block}, not as a bad
- * address; a {@code COMPLAINED} one to {@code complaints}; {@code unsubscribes} stays 0 until campaigns write an
- * unsubscribe event to the stream. Events without a key (mail sent from the
+ * address; a {@code COMPLAINED} one to {@code complaints}; an {@code UNSUBSCRIBED} one (campaign mail's
+ * unsubscribe link, ADR 0027) to {@code unsubscribes}. Events without a key (mail sent from the
  * application's pages) and of unknown keys are skipped.
  *
  * <p>Idempotent: each key keeps the last stream position counted for it ({@code key_reputation}),
@@ -96,6 +96,10 @@ class KeyReputationConsumer implements OutcomeConsumer {
             }
             case COMPLAINED -> {
                 return new ReputationTotals(0, 0, 0, 0, 1, 0, 0);
+            }
+            case UNSUBSCRIBED -> {
+                // Written once per contact that leaves through a campaign's link (ADR 0027).
+                return new ReputationTotals(0, 0, 0, 0, 0, 0, 1);
             }
             default -> {
                 return null;

@@ -5,10 +5,12 @@ import io.mailtree.accounts.AccountTree;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.TimeZones;
 import io.mailtree.shared.Ids;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,10 +97,16 @@ public class KeyReputations {
     }
 
     public Report report(Caller caller, String keyId) {
+        return report(caller, keyId, TimeZones.UTC);
+    }
+
+    /** The key's report, its chart's days being calendar days of {@code zone} (the reader's). */
+    public Report report(Caller caller, String keyId, ZoneId zone) {
         KeyInfo key = visibleKey(caller, keyId);
         Instant now = clock.instant();
-        Instant dayEnd = now.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
-        Instant from = dayEnd.minus(CHART_DAYS, ChronoUnit.DAYS);
+        LocalDate today = now.atZone(zone).toLocalDate();
+        Instant dayEnd = TimeZones.endOf(today, zone);
+        Instant from = TimeZones.startOf(today.minusDays(CHART_DAYS - 1L), zone);
         List<ReputationCounts.Hour> hours = counts.hours(key.account(), key.id(), from.isBefore(
                 KeyAlerts.windowStart(now, 720)) ? from : KeyAlerts.windowStart(now, 720), dayEnd);
         Map<Integer, ReputationTotals> windows = new LinkedHashMap<>();
@@ -108,11 +116,12 @@ public class KeyReputations {
                     .map(ReputationCounts.Hour::counts).reduce(ReputationTotals.NONE, ReputationTotals::plus));
         }
         Map<Instant, ReputationTotals> byDay = new LinkedHashMap<>();
-        for (Instant day = from; day.isBefore(dayEnd); day = day.plus(1, ChronoUnit.DAYS)) {
-            byDay.put(day, ReputationTotals.NONE);
+        for (LocalDate day = today.minusDays(CHART_DAYS - 1L); !day.isAfter(today); day = day.plusDays(1)) {
+            byDay.put(TimeZones.startOf(day, zone), ReputationTotals.NONE);
         }
         for (ReputationCounts.Hour hour : hours) {
-            byDay.computeIfPresent(hour.hour().truncatedTo(ChronoUnit.DAYS), (d, t) -> t.plus(hour.counts()));
+            byDay.computeIfPresent(TimeZones.startOf(hour.hour().atZone(zone).toLocalDate(), zone),
+                    (d, t) -> t.plus(hour.counts()));
         }
         List<Day> days = new ArrayList<>();
         byDay.forEach((day, totals) -> days.add(new Day(day, totals)));

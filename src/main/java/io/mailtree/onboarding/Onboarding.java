@@ -13,6 +13,8 @@ import io.mailtree.notifications.SystemMail;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.EmailAddresses;
+import io.mailtree.shared.FieldChecks;
+import io.mailtree.shared.Texts;
 import java.util.Optional;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -108,11 +110,18 @@ public class Onboarding {
     public Created createSubaccount(Caller caller, String name, String ownerEmail, String password, Integer allocation) {
         // Before the login and password checks, so a sub-account learns nothing about which logins are taken.
         caller.requireMaster();
-        String login = EmailAddresses.normalise(ownerEmail);
-        users.requireLoginFree(login);
-        if (password != null) {
-            users.requireValidPassword(password);
+        // The fields together, so the API names every wrong one in one answer as the page does; the
+        // allowance is judged after, on a request whose fields are right.
+        FieldChecks checks = new FieldChecks();
+        checks.check("name", () -> Texts.name(name, AccountTree.NAME_MAX));
+        String login = checks.check("ownerEmail", () -> EmailAddresses.normalise(ownerEmail));
+        if (login != null) {
+            checks.checkThat("ownerEmail", () -> users.requireLoginFree(login));
         }
+        if (password != null) {
+            checks.checkThat("password", () -> users.requireValidPassword(password));
+        }
+        checks.throwIfAny();
         Account sub = accounts.createSubaccount(caller, name, allocation);
         User owner = users.createOwner(sub.id(), login, password, true);
         IssuedKey key = keys.issuePrimary(sub.id(), "Secondary key");

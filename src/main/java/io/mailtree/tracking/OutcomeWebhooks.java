@@ -116,6 +116,15 @@ class OutcomeWebhooks implements OutcomeConsumer {
         if (outcome.bounceClass() != null) {
             data.put("bounceClass", outcome.bounceClass());
         }
+        if (outcome.bulkId() != null) {
+            data.put("bulkId", outcome.bulkId().toString()); // the campaign's, as its campaign.* events carry
+        }
+        if (outcome.linkIndex() != null) {
+            data.put("linkIndex", outcome.linkIndex());
+        }
+        if (outcome.type() == io.mailtree.shared.outcomes.OutcomeType.OPENED) {
+            data.put("machine", Boolean.TRUE.equals(outcome.machine()));
+        }
         data.put("detail", outcome.detail());
         data.put("occurredAt", outcome.occurredAt().toString());
         return new WebhookQueue.Event("evt_" + outcome.position().tx() + "_" + outcome.position().id(), type,

@@ -2,6 +2,7 @@ package io.mailtree.tracking;
 
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.FieldChecks;
 import io.mailtree.shared.Secrets;
 import io.mailtree.shared.Times;
 import java.sql.ResultSet;
@@ -71,9 +72,12 @@ public class WebhookEndpoints {
 
     @Transactional
     public Created create(AccountId account, String url, List<String> eventTypes, String description) {
-        String checkedUrl = checkedUrl(url);
-        List<String> types = checkedTypes(eventTypes);
-        String text = checkedDescription(description);
+        // Every field checked before any is refused, so one answer names all that is wrong.
+        FieldChecks checks = new FieldChecks();
+        String checkedUrl = checks.check("url", () -> checkedUrl(url));
+        List<String> types = checks.check("eventTypes", () -> checkedTypes(eventTypes));
+        String text = checks.check("description", () -> checkedDescription(description));
+        checks.throwIfAny();
         long existing = jdbc.sql("select count(*) from webhook_endpoint where account_id = ?").param(account.value())
                 .query(Long.class).single();
         if (existing >= MAX_PER_ACCOUNT) {
@@ -102,9 +106,13 @@ public class WebhookEndpoints {
     public WebhookEndpoint update(AccountId account, String id, String url, List<String> eventTypes,
             String description, Boolean enabled) {
         WebhookEndpoint endpoint = find(account, id);
-        String newUrl = url == null ? endpoint.url() : checkedUrl(url);
-        List<String> types = eventTypes == null ? endpoint.eventTypes() : checkedTypes(eventTypes);
-        String text = description == null ? endpoint.description() : checkedDescription(description);
+        FieldChecks checks = new FieldChecks();
+        String newUrl = url == null ? endpoint.url() : checks.check("url", () -> checkedUrl(url));
+        List<String> types = eventTypes == null ? endpoint.eventTypes()
+                : checks.check("eventTypes", () -> checkedTypes(eventTypes));
+        String text = description == null ? endpoint.description()
+                : checks.check("description", () -> checkedDescription(description));
+        checks.throwIfAny();
         boolean on = enabled == null ? endpoint.enabled() : enabled;
         String reason = on ? null : (enabled == null ? endpoint.disabledReason() : "BY_USER");
         jdbc.sql("""

@@ -14,7 +14,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 /**
  * Times and numbers as the reader expects them, in real headless Chromium: a browser in Tokyo reads
  * the pages' times in Tokyo time with the zone named, to the second; a French reader reads the plan
- * "Pro 5 000", with the same thousands separator as the limit beside it.
+ * "Pro 5 000", with the same thousands separator as the limit beside it; a browser in New York finds
+ * what happened at 23:30 on a Monday on Monday's bar of the chart and under Monday in the audit log.
  */
 class LocalTimesBrowserIntegrationTests extends BrowserTestSupport {
 
@@ -63,5 +64,42 @@ class LocalTimesBrowserIntegrationTests extends BrowserTestSupport {
             open("/account/billing?lang=" + lang);
             assertThat(text(By.id("billing-plan"))).isEqualTo(plan);
         }
+    }
+
+    @Test
+    @DisplayName("A browser in New York sees 23:30 on Monday on Monday's bar and finds it filtering the audit log on Monday")
+    void daysAreTheBrowsersDays() {
+        Master master = master("pro-5000");
+        Instant mondayLate = Instant.parse("2026-12-01T04:30:00Z"); // 23:30 on Monday 30 November in New York
+        for (String type : new String[] {"ACCEPTED", "DELIVERED"}) {
+            jdbc.sql("""
+                    insert into message_stat (account_id, api_key_id, hour_start, event_type, shard, event_count)
+                    values (?, ?, ?, ?, 0, 2)""")
+                    .params(UUID.fromString(master.id()), io.mailtree.delivery.MessageStatistics.NO_KEY,
+                            Times.sql(Instant.parse("2026-12-01T04:00:00Z")), type).update();
+        }
+        advanceClock(java.time.Duration.between(clock().instant(), mondayLate));
+        assertThat(master.api().post("/api/v1/templates", "{\"name\":\"monday-late\",\"html\":\"<p>x</p>\"}")
+                .status()).isEqualTo(201);
+        advanceClock(java.time.Duration.between(clock().instant(), Instant.parse("2026-12-02T12:00:00Z")));
+
+        browser.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "America/New_York"));
+        signIn(ownerOf(master, PASSWORD), PASSWORD);
+        waitFor(ExpectedConditions.urlContains("/home"));
+        open("/home/sending?lang=en");
+        assertThat(attribute(By.cssSelector("#dashboard-chart g.bar[data-day='2026-11-30']"), "data-total"))
+                .isEqualTo("2");
+        assertThat(attribute(By.cssSelector("#dashboard-chart g.bar[data-day='2026-12-01']"), "data-total"))
+                .isEqualTo("0");
+
+        open("/audit?lang=en&action=template.created");
+        // The date pickers' value, as the browser sends it whatever the format it displays.
+        browser.executeScript("document.getElementById('filter-from').value = '2026-11-30';"
+                + "document.getElementById('filter-to').value = '2026-11-30';");
+        submit(By.id("filter-apply"));
+        assertThat(browser.getCurrentUrl()).contains("from=2026-11-30").contains("to=2026-11-30");
+        assertThat(text(By.tagName("main"))).contains("monday-late").contains("America/New_York");
+        open("/audit?lang=en&action=template.created&from=2026-12-01&to=2026-12-01");
+        assertThat(text(By.tagName("main"))).doesNotContain("monday-late");
     }
 }

@@ -169,7 +169,7 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
     }
 
     @Test
-    @DisplayName("A message sent through the API is on the Messages page as delivered, with its timeline")
+    @DisplayName("A message sent through the API is on the Messages page as delivered, with its timeline; the day filter reads the reader's days")
     void messagesPages() {
         String from = confirmedSender("msgpages.example.test");
         String to = uniqueEmail("reader");
@@ -210,6 +210,16 @@ class DeliveryPagesIntegrationTests extends MailtreeTestBase {
         assertThat(other.get("/messages").body()).doesNotContain(id);
         assertThat(web.get("/messages/not-a-uuid").status()).isEqualTo(404);
         assertThat(web.get("/messages/" + UUID.randomUUID()).status()).isEqualTo(404);
+
+        // The day filter reads the reader's calendar days: 00:30 on Sunday 25 October 2026 in Paris is
+        // still the 24th in UTC, and that Sunday (the clocks go back) ends at 23:00 UTC.
+        jdbc.sql("update message set created_at = ? where public_id = ?")
+                .params(io.mailtree.shared.Times.sql(Instant.parse("2026-10-24T22:30:00Z")), UUID.fromString(id)).update();
+        WebSession paris = signInAsOwner(master).cookie("mt_tz", "Europe%2FParis");
+        assertThat(rows(paris.get("/messages?from=2026-10-25&to=2026-10-25").body())).containsExactly(id);
+        assertThat(rows(paris.get("/messages?from=2026-10-24&to=2026-10-24").body())).isEmpty();
+        assertThat(rows(web.get("/messages?from=2026-10-24&to=2026-10-24").body())).containsExactly(id);
+        assertThat(rows(web.get("/messages?from=2026-10-25&to=2026-10-25").body())).isEmpty();
     }
 
     @Test

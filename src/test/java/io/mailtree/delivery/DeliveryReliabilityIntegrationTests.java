@@ -394,7 +394,7 @@ class DeliveryReliabilityIntegrationTests {
             // The first is still ours; the second's lease has passed to another worker meanwhile.
             claimed.add(new MessageClaims.Claimed(id, new io.mailtree.shared.AccountId(UUID.fromString(master.id())),
                     null, from, List.of(to), 1, lease,
-                    i == 0 ? lease : lease.minusSeconds(60), false, mime));
+                    i == 0 ? lease : lease.minusSeconds(60), false, mime, 1));
         }
         try (MailTransport.Connection relay = new SmtpRelay(
                 new RelaySettings("127.0.0.1", RELAY.port(), null, null, "none")).connect()) {

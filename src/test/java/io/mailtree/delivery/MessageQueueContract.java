@@ -76,6 +76,89 @@ interface MessageQueueContract {
         assertThat(queue().claim(ANY)).as("nothing left to claim").isEmpty();
     }
 
+    // --- priority and fairness between keys (D-20) -------------------------------------------------
+
+    @Test
+    @DisplayName("D-20: a claim takes one priority only, TRANSACTIONAL first, then unlabelled, then MARKETING, even when the marketing mail is older; the lane never takes MARKETING")
+    default void d20ClaimTakesOnePriorityOnlyTransactionalFirst() {
+        Tenant tenant = queue().tenant();
+        long marketing = queue().send(tenant, QueueContractFixture.recipient("newsletter"));
+        queue().prioritised(marketing, 2);
+        long unlabelled = queue().send(tenant, QueueContractFixture.recipient("unlabelled"));
+        long receipt = queue().send(tenant, QueueContractFixture.recipient("receipt"));
+        long secondReceipt = queue().send(tenant, QueueContractFixture.recipient("receipt-2"));
+        queue().prioritised(receipt, 0);
+        queue().prioritised(secondReceipt, 0);
+
+        List<MessageClaims.Claimed> first = queue().claim(ANY);
+        assertThat(QueueContractFixture.ids(first)).as("the first claim: the TRANSACTIONAL mail only")
+                .containsExactly(receipt, secondReceipt);
+        assertThat(first).extracting(MessageClaims.Claimed::priority).containsOnly(0);
+        assertThat(QueueContractFixture.ids(queue().claim(ANY))).as("the second: the unlabelled mail only")
+                .containsExactly(unlabelled);
+        assertThat(queue().claimForTheLane(ANY)).as("the lane's claim with only MARKETING mail due").isEmpty();
+        List<MessageClaims.Claimed> last = queue().claim(ANY);
+        assertThat(QueueContractFixture.ids(last)).as("the third: the MARKETING mail").containsExactly(marketing);
+        assertThat(last.get(0).priority()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("D-20: keys of one label take turns: beside a key with 10,000 due messages, another key's 10, queued after them, are all claimed within the first two batches of 50")
+    default void d20AKeysTenMessagesPassAnotherKeysTenThousand() {
+        Tenant tenant = queue().tenant();
+        io.mailtree.shared.ApiKeyId flooding = io.mailtree.shared.ApiKeyId.random();
+        io.mailtree.shared.ApiKeyId quiet = io.mailtree.shared.ApiKeyId.random();
+        long firstOfTheFlood = queue().sendWithKey(tenant, flooding, QueueContractFixture.recipient("flood"));
+        queue().prioritised(firstOfTheFlood, 2);
+        List<Long> flood = new java.util.ArrayList<>(List.of(firstOfTheFlood));
+        flood.addAll(queue().copies(firstOfTheFlood, 9_999));
+        queue().clock().advance(Duration.ofSeconds(1));
+        long firstOfTheTen = queue().sendWithKey(tenant, quiet, QueueContractFixture.recipient("quiet"));
+        queue().prioritised(firstOfTheTen, 2);
+        List<Long> ten = new java.util.ArrayList<>(List.of(firstOfTheTen));
+        ten.addAll(queue().copies(firstOfTheTen, 9));
+        assertThat(flood).hasSize(10_000).doesNotContainNull();
+        assertThat(ten).hasSize(10).doesNotContainNull();
+
+        List<Long> firstTwoBatches = new java.util.ArrayList<>();
+        for (int batch = 0; batch < 2; batch++) {
+            List<MessageClaims.Claimed> claimed = queue().claim(50);
+            assertThat(claimed).as("batch %d", batch + 1).hasSize(50);
+            firstTwoBatches.addAll(QueueContractFixture.ids(claimed));
+        }
+
+        assertThat(firstTwoBatches).as("the quiet key's ten messages among the first two batches")
+                .containsAll(ten);
+        List<Long> floodClaimed = firstTwoBatches.stream().filter(id -> !ten.contains(id)).toList();
+        assertThat(floodClaimed).as("the flooding key's share: its oldest messages, in order")
+                .containsExactlyElementsOf(flood.subList(0, 90));
+    }
+
+    @Test
+    @DisplayName("D-20: three keys with backlogs of one label: three batches in a row serve three different keys")
+    default void d20KeysWithBacklogsAreServedInTurn() {
+        Tenant tenant = queue().tenant();
+        java.util.Map<java.util.UUID, List<Long>> backlogs = new java.util.HashMap<>();
+        for (int k = 0; k < 3; k++) {
+            io.mailtree.shared.ApiKeyId key = io.mailtree.shared.ApiKeyId.random();
+            long first = queue().sendWithKey(tenant, key, QueueContractFixture.recipient("backlog-" + k));
+            queue().prioritised(first, 2);
+            List<Long> backlog = new java.util.ArrayList<>(List.of(first));
+            backlog.addAll(queue().copies(first, 119));
+            backlogs.put(key.value(), backlog);
+        }
+
+        List<java.util.UUID> served = new java.util.ArrayList<>();
+        for (int batch = 0; batch < 3; batch++) {
+            List<MessageClaims.Claimed> claimed = queue().claim(50);
+            assertThat(claimed).extracting(MessageClaims.Claimed::apiKeyId).as("batch %d: one key's mail", batch + 1)
+                    .hasSize(50).containsOnly(claimed.get(0).apiKeyId());
+            served.add(claimed.get(0).apiKeyId());
+        }
+        assertThat(served).as("the keys the three batches served").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(backlogs.keySet());
+    }
+
     // --- lease expiry -----------------------------------------------------------------------------
 
     @Test

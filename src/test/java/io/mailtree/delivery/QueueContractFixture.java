@@ -34,6 +34,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -81,10 +82,10 @@ final class QueueContractFixture implements AutoCloseable {
         @Bean(destroyMethod = "close")
         QueueContractFixture queueContractFixture(DeliveryWorkers workers, MessageClaims claims,
                 DeliveryAttempts attempts, MessageHolds holds, MessageQueue queue, AccountTree accounts, Senders senders,
-                MailTransport transport, JdbcClient jdbc, MutableClock clock, NodeIdentity node,
+                MailTransport transport, JdbcClient jdbc, JdbcTemplate jdbcTemplate, MutableClock clock, NodeIdentity node,
                 PlatformTransactionManager transactionManager) {
             return new QueueContractFixture(workers, claims, attempts, holds, queue, accounts, senders,
-                    (DevMailbox) transport, jdbc, clock, node, new TransactionTemplate(transactionManager));
+                    (DevMailbox) transport, jdbc, jdbcTemplate, clock, node, new TransactionTemplate(transactionManager));
         }
     }
 
@@ -106,6 +107,7 @@ final class QueueContractFixture implements AutoCloseable {
     private final Senders senders;
     private final DevMailbox mailbox;
     private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
     private final MutableClock clock;
     private final NodeIdentity node;
     private final TransactionTemplate transactions;
@@ -113,7 +115,8 @@ final class QueueContractFixture implements AutoCloseable {
 
     private QueueContractFixture(DeliveryWorkers workers, MessageClaims claims, DeliveryAttempts attempts,
             MessageHolds holds, MessageQueue queue, AccountTree accounts, Senders senders, DevMailbox mailbox,
-            JdbcClient jdbc, MutableClock clock, NodeIdentity node, TransactionTemplate transactions) {
+            JdbcClient jdbc, JdbcTemplate jdbcTemplate, MutableClock clock, NodeIdentity node,
+            TransactionTemplate transactions) {
         this.workers = workers;
         this.claims = claims;
         this.attempts = attempts;
@@ -123,6 +126,7 @@ final class QueueContractFixture implements AutoCloseable {
         this.senders = senders;
         this.mailbox = mailbox;
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.clock = clock;
         this.node = node;
         this.transactions = transactions;
@@ -197,6 +201,42 @@ final class QueueContractFixture implements AutoCloseable {
                 .query(Long.class).single();
     }
 
+    /**
+     * Gives a queued message the claim priority of a key label, as the queue sets it at accept from the
+     * key's label: {@code 0} TRANSACTIONAL, {@code 1} unlabelled, {@code 2} MARKETING.
+     */
+    void prioritised(long id, int priority) {
+        jdbc.sql("update message set priority = ? where id = ?").params(priority, id).update();
+    }
+
+    /**
+     * Queues {@code copies} more messages like {@code template} (same account, key, priority, recipient and
+     * due time), with one batched statement: a backlog of thousands without thousands of send calls.
+     * Answers their ids in the order they were queued.
+     */
+    List<Long> copies(long template, int copies) {
+        List<UUID> publicIds = new java.util.ArrayList<>(copies);
+        List<Object[]> rows = new java.util.ArrayList<>(copies);
+        for (int i = 0; i < copies; i++) {
+            UUID publicId = UUID.randomUUID();
+            publicIds.add(publicId);
+            rows.add(new Object[] {publicId, template});
+        }
+        transactions.executeWithoutResult(status -> SqlBatches.run(jdbcTemplate, """
+                insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject,
+                    message_id, attempts, next_attempt_at, created_at, updated_at, mime, via_smtp, priority)
+                select ?, account_id, api_key_id, status, from_email, recipients, subject, message_id, 0,
+                    next_attempt_at, created_at, updated_at, mime, via_smtp, priority
+                from message where id = ?""", rows));
+        java.util.Map<UUID, Long> ids = new java.util.HashMap<>();
+        jdbc.sql("select public_id, id from message where account_id = (select account_id from message where id = ?)"
+                + " and status = 'QUEUED'").param(template)
+                .query(rs -> {
+                    ids.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                });
+        return publicIds.stream().map(ids::get).toList();
+    }
+
     /** Queues one batch of a bulk send (a campaign's) in one transaction; answers the messages' ids in the queue. */
     List<Long> sendBulk(Tenant tenant, UUID bulkId, List<String> recipients) {
         List<BulkMessage> messages = recipients.stream().map(to -> new BulkMessage(tenant.from(), "News", to, null, null,
@@ -236,6 +276,11 @@ final class QueueContractFixture implements AutoCloseable {
     /** One claim of up to {@code limit} messages, as a delivery worker of this node makes it, at the clock's instant. */
     List<MessageClaims.Claimed> claim(int limit) {
         return claims.claim(limit);
+    }
+
+    /** One claim as a worker of the priority lane makes it: TRANSACTIONAL and unlabelled mail only. */
+    List<MessageClaims.Claimed> claimForTheLane(int limit) {
+        return claims.claim(limit, DeliveryWorkers.LANE_PRIORITY);
     }
 
     /** The ids of claimed messages, in claim order. */

@@ -46,6 +46,15 @@ public final class WebSession {
                 .map(java.net.HttpCookie::getValue).findFirst().orElse(null);
     }
 
+    /** Holds a cookie as a browser would after a script set it (such as the time zone's, mt_tz). */
+    public WebSession cookie(String name, String value) {
+        java.net.HttpCookie cookie = new java.net.HttpCookie(name, value);
+        cookie.setPath("/");
+        cookie.setVersion(0);
+        cookies.getCookieStore().add(java.net.URI.create(base), cookie);
+        return this;
+    }
+
     /** Signs in; answers where the sign-in redirected to. */
     public String signIn(String email, String password) {
         get("/login");

@@ -26,12 +26,13 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A real HTTP endpoint for webhook tests (the JDK's HttpServer on loopback): records every request
  * and answers what the test scripted for its path. Verifies signatures with the Standard Webhooks
- * specification's own steps, independently of Mailtree's signing code.
+ * specification's own steps, independently of Mailtree's signing code. Public for the campaign
+ * tests, whose report must agree with the events an endpoint receives.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
     /** One request as it arrived. */
-    record Received(String path, String host, Map<String, List<String>> headers, String body, Instant at) {
+    public record Received(String path, String host, Map<String, List<String>> headers, String body, Instant at) {
 
         String header(String name) {
             List<String> values = headers.get(name);
@@ -50,7 +51,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new ConcurrentHashMap<>();
     final CountDownLatch release = new CountDownLatch(1);
 
-    WebhookReceiver() throws IOException {
+    public WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/", exchange -> {
@@ -72,7 +73,7 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
@@ -94,7 +95,7 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    List<Received> at(String path) {
+    public List<Received> at(String path) {
         List<Received> out = new ArrayList<>();
         for (Received r : received) {
             if (r.path().equals(path)) {
@@ -129,7 +130,7 @@ final class WebhookReceiver implements AutoCloseable {
         return false;
     }
 
-    static void assertSigned(Received request, String secret) throws Exception {
+    public static void assertSigned(Received request, String secret) throws Exception {
         assertThat(verifies(request, secret, Duration.ofMinutes(5))).as("signature of %s", request.header("webhook-id"))
                 .isTrue();
     }

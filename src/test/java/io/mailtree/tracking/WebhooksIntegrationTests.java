@@ -76,7 +76,7 @@ class WebhooksIntegrationTests extends MailtreeTestBase {
         assertThat(master.api().post("/api/v1/webhooks", "{\"url\":\"" + PUBLIC_URL + "\",\"eventTypes\":[]}").code())
                 .isEqualTo("webhook_event_types_empty");
         Api.Response unknown = master.api().post("/api/v1/webhooks", "{\"url\":\"" + PUBLIC_URL
-                + "\",\"eventTypes\":[\"message.opened\"]}");
+                + "\",\"eventTypes\":[\"message.teleported\"]}");
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.code()).isEqualTo("webhook_event_type_unknown");
         assertThat(endpointRows(master.id())).isZero();

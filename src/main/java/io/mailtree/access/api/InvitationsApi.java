@@ -1,7 +1,6 @@
 package io.mailtree.access.api;
 
 import io.mailtree.access.Invitations;
-import io.mailtree.access.PermissionSets;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.Ids;
@@ -58,11 +57,8 @@ class InvitationsApi {
         if (request == null) {
             throw DomainProblem.invalid("invalid_email", "give the address to invite").with("field", "email");
         }
-        var permissions = request.permissions() == null || request.permissions().isEmpty()
-                ? PermissionSets.fromNames(request.preset(), List.of())
-                : PermissionSets.fromNames(null, request.permissions());
         var invitation = invitations.invite(caller, MembersApi.account(caller, request.accountId()), request.email(),
-                permissions);
+                request.preset(), request.permissions());
         return ResponseEntity.status(HttpStatus.CREATED).body(json(invitation));
     }
 

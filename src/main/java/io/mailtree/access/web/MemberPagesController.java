@@ -18,7 +18,6 @@ import io.mailtree.shared.UserId;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -70,9 +69,7 @@ class MemberPagesController {
         AccountId target = target(caller, account);
         try {
             // Ticked boxes are the rights; with none ticked, the chosen preset's.
-            Set<Permission> granted = permissions == null || permissions.isEmpty()
-                    ? PermissionSets.fromNames(preset, List.of()) : PermissionSets.fromNames(null, permissions);
-            var invitation = invitations.invite(caller, target, email, granted);
+            var invitation = invitations.invite(caller, target, email, preset, permissions);
             redirect.addFlashAttribute("notice", "members.invited");
             redirect.addFlashAttribute("noticeArg", invitation.email());
         } catch (DomainProblem problem) {
@@ -81,6 +78,8 @@ class MemberPagesController {
             }
             redirect.addFlashAttribute("fieldErrors", new FieldErrors().addPrefixed("invite-", "invite-email", problem));
             redirect.addFlashAttribute("inviteEmail", email);
+            redirect.addFlashAttribute("invitePreset", preset);
+            redirect.addFlashAttribute("invitePermissions", permissions == null ? List.of() : permissions);
         }
         return back(target);
     }

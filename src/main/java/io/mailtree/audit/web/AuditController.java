@@ -6,13 +6,15 @@ import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
+import io.mailtree.shared.TimeZones;
+import io.mailtree.shared.web.ViewFormat;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import org.springframework.context.MessageSource;
@@ -24,8 +26,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The audit log page (D-32): a master sees its whole tree, a sub-account itself. The reader narrows
- * it by actor, action and period (days in UTC, both ends included) and exports what it narrowed to
- * as CSV.
+ * it by actor, action and period and exports what it narrowed to as CSV. The period's dates are
+ * calendar days of the reader's zone (its browser's, {@link ViewFormat#zone}), both ends included: the
+ * entries it sees on the page as "25 Oct" are the ones a filter on 25 October finds, whatever the
+ * zone and even on the day the clocks change.
  */
 @Controller
 @RequiresPermission(Permission.ACCOUNT_SETTINGS)
@@ -37,8 +41,10 @@ class AuditController {
     private final AuditLog audit;
     private final AuditView view;
     private final MessageSource messages;
+    private final ViewFormat fmt;
 
-    AuditController(AuditLog audit, AuditView view, MessageSource messages) {
+    AuditController(AuditLog audit, AuditView view, MessageSource messages, ViewFormat fmt) {
+        this.fmt = fmt;
         this.audit = audit;
         this.view = view;
         this.messages = messages;
@@ -48,7 +54,7 @@ class AuditController {
     String list(Caller caller, @RequestParam(defaultValue = "0") int page,
             @RequestParam(required = false) String actor, @RequestParam(required = false) String action,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to, Model model) {
-        AuditLog.Filter filter = filter(actor, action, from, to);
+        AuditLog.Filter filter = filter(actor, action, from, to, fmt.zone());
         model.addAttribute("entries", audit.list(caller.accountId(), caller.master(), filter,
                 new PageRequest(Math.max(page, 0), 50)));
         model.addAttribute("actions", audit.actions(caller.accountId(), caller.master()));
@@ -65,8 +71,9 @@ class AuditController {
     void export(Caller caller, @RequestParam(required = false) String actor,
             @RequestParam(required = false) String action, @RequestParam(required = false) String from,
             @RequestParam(required = false) String to, HttpServletResponse response) throws IOException {
-        AuditLog.Filter filter = filter(actor, action, from, to);
+        AuditLog.Filter filter = filter(actor, action, from, to, fmt.zone());
         Locale locale = LocaleContextHolder.getLocale();
+        ZoneId zone = fmt.zone();
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"audit-log.csv\"");
         Writer out = new java.io.OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
@@ -78,7 +85,9 @@ class AuditController {
             PageOf<AuditLog.AuditEntry> entries = audit.list(caller.accountId(), caller.master(), filter,
                     new PageRequest(page, PageRequest.MAX_SIZE));
             for (AuditLog.AuditEntry e : entries.items()) {
-                line(out, e.occurredAt().toString(), e.actor(), e.accountName(),
+                // ISO 8601 with the reader's offset: what the page shows, and still sortable and machine-readable.
+                line(out, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                        e.occurredAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).atZone(zone)), e.actor(), e.accountName(),
                         messages.getMessage("audit.action." + e.action(), null, e.action(), locale), e.action(),
                         messages.getMessage("audit.context." + e.context(), null, e.context(), locale), e.detail(),
                         view.address(e.remoteAddress()));
@@ -109,17 +118,20 @@ class AuditController {
         out.write("\r\n");
     }
 
-    /** Unreadable dates do not narrow (the form's date fields send yyyy-MM-dd). */
-    static AuditLog.Filter filter(String actor, String action, String from, String to) {
-        return new AuditLog.Filter(blankToNull(actor), blankToNull(action), day(from, 0), day(to, 1));
+    /**
+     * From the start of {@code from} to the end of {@code to}, both days of {@code zone}; unreadable
+     * dates do not narrow (the form's date fields send yyyy-MM-dd).
+     */
+    static AuditLog.Filter filter(String actor, String action, String from, String to, ZoneId zone) {
+        return new AuditLog.Filter(blankToNull(actor), blankToNull(action), day(from, 0, zone), day(to, 1, zone));
     }
 
-    private static Instant day(String text, int plusDays) {
+    private static Instant day(String text, int plusDays, ZoneId zone) {
         if (text == null || text.isBlank()) {
             return null;
         }
         try {
-            return LocalDate.parse(text.strip()).plusDays(plusDays).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return TimeZones.startOf(LocalDate.parse(text.strip()).plusDays(plusDays), zone);
         } catch (DateTimeParseException unreadable) {
             return null;
         }

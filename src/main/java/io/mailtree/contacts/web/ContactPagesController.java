@@ -78,7 +78,9 @@ class ContactPagesController {
             redirect.addFlashAttribute("noticeArg", created.email());
             return "redirect:/contacts";
         } catch (DomainProblem problem) {
-            model.addAttribute("fieldErrors", new FieldErrors().addOr("email", problem));
+            FieldErrors errors = new FieldErrors();
+            errors.add(problem, ContactPagesController::inputOf, "email");
+            model.addAttribute("fieldErrors", errors);
             model.addAttribute("form", params);
             prepareSearch(caller, null, null, null, null, model);
             return "contacts/contacts";
@@ -109,7 +111,12 @@ class ContactPagesController {
             redirect.addFlashAttribute("noticeArg", contact.email());
             return "redirect:/contacts/" + contactId;
         } catch (DomainProblem problem) {
-            model.addAttribute("fieldErrors", new FieldErrors().addOr("name", problem));
+            if (problem.status() == 404) {
+                throw problem;
+            }
+            FieldErrors errors = new FieldErrors();
+            errors.add(problem, ContactPagesController::inputOf, "name");
+            model.addAttribute("fieldErrors", errors);
             prepareEdit(caller, contact, params, model);
             return "contacts/contact";
         }
@@ -176,6 +183,12 @@ class ContactPagesController {
     }
 
     // --- helpers ---------------------------------------------------------------------------------
+
+    /** The form's input for a field the service names: a property's is {@code prop_<key>}. */
+    static String inputOf(String field) {
+        return field.startsWith(ContactProperties.FIELD_PREFIX)
+                ? PROPERTY_FIELD + field.substring(ContactProperties.FIELD_PREFIX.length()) : field;
+    }
 
     private void prepareSearch(Caller caller, String q, String status, String listId, String cursor, Model model) {
         Contacts.Query query = query(caller, q, status, listId);

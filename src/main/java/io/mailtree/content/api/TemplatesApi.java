@@ -60,8 +60,8 @@ class TemplatesApi {
             the plain-text part is generated from the HTML. Syntax errors answer template_syntax_error with line and
             column.""")
     Template create(Caller caller, @RequestBody TemplateRequest request) {
-        String html = request.layout() != null && request.html() == null ? Templates.layout(request.layout()) : request.html();
-        return templates.create(caller, request.name(), request.subject(), html, request.text());
+        return templates.create(caller, request.name(), request.subject(), request.html(), request.text(),
+                request.layout());
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)

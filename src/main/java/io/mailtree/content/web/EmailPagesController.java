@@ -1,5 +1,6 @@
 package io.mailtree.content.web;
 
+import io.mailtree.shared.FieldChecks;
 import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.contacts.ContactLists;
@@ -86,9 +87,11 @@ class EmailPagesController {
     String create(Caller caller, @RequestParam(defaultValue = "") String name,
             @RequestParam(required = false) String templateId, Model model, RedirectAttributes redirect) {
         try {
-            Long template = PageIds.optional(templateId, "template_not_found", "template");
+            FieldChecks checks = new FieldChecks();
+            Long template = checks.check("templateId",
+                    () -> PageIds.optional(templateId, "template_not_found", "template"));
             Email created = emails.create(caller, new EmailDraft(name, EmailType.REGULAR.name(), null,
-                    null, null, null, template, null, null, null, null));
+                    null, null, null, template, null, null, null, null), checks);
             redirect.addFlashAttribute("notice", "emails.createdNotice");
             redirect.addFlashAttribute("noticeArg", created.name());
             return "redirect:/emails/" + created.id();
@@ -144,10 +147,12 @@ class EmailPagesController {
             return "content/email";
         }
         try {
-            AbTest abTest = EmailType.AB_TEST.name().equals(form.type()) ? form.abTest() : null;
+            // The form's numbers are read here; a wrong one is reported with the service's own refusals.
+            FieldChecks checks = new FieldChecks();
+            AbTest abTest = EmailType.AB_TEST.name().equals(form.type()) ? checks.check("abTest", form::abTest) : null;
             Email saved = emails.update(caller, emailId, new EmailDraft(name, form.type(), subject,
                     fromName, fromEmail, replyTo, null, html, text, abTest,
-                    listIds == null ? List.of() : listIds));
+                    listIds == null ? List.of() : listIds), checks);
             redirect.addFlashAttribute("notice", "emails.saved");
             redirect.addFlashAttribute("noticeArg", saved.name());
             return "redirect:/emails/" + emailId;
@@ -155,7 +160,7 @@ class EmailPagesController {
             if (problem.status() == 404 && !"list_not_found".equals(problem.code())) {
                 throw problem;
             }
-            TemplatePagesController.showProblem(problem, model);
+            TemplatePagesController.showProblem(problem, model, EmailPagesController::inputOf);
             prepareEdit(caller, email, form, null, model);
             return "content/email";
         }
@@ -196,6 +201,10 @@ class EmailPagesController {
         long emailId = emailId(id);
         sharePicker.flash(caller, redirect,
                 () -> sharing.shareEmail(caller, emailId, targets == null ? List.of() : targets));
+        // back: "report" (this e-mail's report) or "campaign-{id}" (a campaign report page, the third place of D-27).
+        if (back.matches("campaign-\\d{1,18}")) {
+            return "redirect:/campaigns/" + back.substring("campaign-".length()) + "/report#share";
+        }
         return "redirect:/emails/" + emailId + ("report".equals(back) ? "/report" : "") + "#share";
     }
 
@@ -340,6 +349,19 @@ class EmailPagesController {
     }
 
     /** What the editor shows: the e-mail's values, or what was posted when it is shown again with a refusal. */
+    /** The page's input for a field the service names (its A/B test and lists have their own ids). */
+    static String inputOf(String field) {
+        return switch (field) {
+            case "abTest" -> "ab-test";
+            case "abTest.testPercent" -> "testPercent";
+            case "abTest.winnerRule" -> "winnerRule";
+            case "abTest.waitHours" -> "waitHours";
+            case "listIds" -> "recipients";
+            // A variant is the n-th subject line given, not the n-th box: its error goes to the test as a whole.
+            default -> field.startsWith("abTest.variants.") ? "ab-test" : field;
+        };
+    }
+
     record EmailForm(String name, String type, String subject, String fromName, String fromEmail, String replyTo,
             String html, String text, Set<Long> listIds, List<String> abSubjects, String testPercent,
             String winnerRule, String waitHours) {
@@ -371,8 +393,12 @@ class EmailPagesController {
         AbTest abTest() {
             List<AbTest.Variant> variants = abSubjects.stream().filter(s -> s != null && !s.isBlank())
                     .map(s -> new AbTest.Variant(s.strip(), null, null)).toList();
-            return new AbTest(variants, number(testPercent, "abTest.testPercent"),
-                    winnerRule.toUpperCase(Locale.ROOT), number(waitHours, "abTest.waitHours"));
+            // Both numbers read before either is refused, each under its own field.
+            FieldChecks checks = new FieldChecks();
+            Integer percent = checks.check("abTest.testPercent", () -> number(testPercent, "abTest.testPercent"));
+            Integer wait = checks.check("abTest.waitHours", () -> number(waitHours, "abTest.waitHours"));
+            checks.throwIfAny();
+            return new AbTest(variants, percent, winnerRule.toUpperCase(Locale.ROOT), wait);
         }
 
         private static int number(String text, String field) {

@@ -1,5 +1,6 @@
 package io.mailtree.content.web;
 
+import io.mailtree.shared.InvalidFields;
 import io.mailtree.shared.web.FieldErrors;
 import io.mailtree.accounts.sharing.SharePicker;
 import io.mailtree.content.ContentSharing;
@@ -65,8 +66,7 @@ class TemplatePagesController {
     String create(Caller caller, @RequestParam(defaultValue = "") String name,
             @RequestParam(defaultValue = "") String layout, Model model, RedirectAttributes redirect) {
         try {
-            String html = layout.isBlank() ? "" : Templates.layout(layout);
-            Template created = templates.create(caller, name, null, html, null);
+            Template created = templates.create(caller, name, null, layout.isBlank() ? "" : null, null, layout);
             redirect.addFlashAttribute("notice", "templates.createdNotice");
             redirect.addFlashAttribute("noticeArg", created.name());
             return "redirect:/templates/" + created.id();
@@ -219,15 +219,24 @@ class TemplatePagesController {
         sharePicker.addTargets(caller, model);
     }
 
-    /** A syntax error is shown at its line and column next to the editor; anything else in the flash. */
-    /** A syntax error has its own panel; a refusal naming a field is shown beside it; any other above the form. */
+    /**
+     * Every refused field beside its field; a syntax error also in its own panel, at its line and
+     * column (the first one, when several parts have one); a refusal naming no field above the form.
+     */
     static void showProblem(DomainProblem problem, Model model) {
+        showProblem(problem, model, java.util.function.Function.identity());
+    }
+
+    /** {@link #showProblem(DomainProblem, Model)} where the page's inputs are {@code inputOf} the service's fields. */
+    static void showProblem(DomainProblem problem, Model model, java.util.function.Function<String, String> inputOf) {
         FieldErrors errors = new FieldErrors();
-        if ("template_syntax_error".equals(problem.code())) {
-            model.addAttribute("syntaxError", SyntaxError.of(problem));
-        } else if (errors.add(problem)) {
+        List<DomainProblem> refusals = problem instanceof InvalidFields several
+                ? several.errors().stream().map(InvalidFields.FieldProblem::problem).toList() : List.of(problem);
+        refusals.stream().filter(p -> "template_syntax_error".equals(p.code())).findFirst()
+                .ifPresent(syntax -> model.addAttribute("syntaxError", SyntaxError.of(syntax)));
+        if (errors.add(problem, inputOf, null)) {
             model.addAttribute("fieldErrors", errors);
-        } else {
+        } else if (!model.containsAttribute("syntaxError")) {
             model.addAttribute("problem", problem);
         }
     }

@@ -7,11 +7,13 @@ import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.Ids;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
+import io.mailtree.shared.TimeZones;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -37,14 +39,24 @@ class StatisticsApi {
     }
 
     @GetMapping("/api/v1/statistics")
-    @Operation(summary = "Totals of the last 24 hours, 7 days and 30 days", description = """
+    @Operation(summary = "Totals of the last 24 hours, 7 days and 30 days, and the last 30 days day by day", description = """
             The calling account's messages sent (accepted) and its recipients delivered, bounced and complained,
-            all keys together, over the periods 24h, 7d and 30d, each ending with the current hour (UTC): the
-            figures the dashboard shows. Recipient-level counts (delivered, bounced, complained) count recipients;
-            sent counts messages.""")
-    java.util.Map<String, Object> summary(Caller caller) {
-        java.time.Instant now = clock.instant();
-        return java.util.Map.of("at", now, "periods", statistics.summary(caller.accountId(), now));
+            all keys together, over the periods 24h, 7d and 30d, each ending with the current hour: the figures the
+            dashboard shows. days lists the last 30 calendar days of timezone (an IANA zone such as Europe/Paris;
+            default UTC), today last, each with its date, its span (from, to: 23 or 25 hours on the days the clocks
+            change) and the same four counts: the dashboard's chart, for a reader in that zone. A zone that is not
+            one answers 400 invalid_timezone. Recipient-level counts (delivered, bounced, complained) count
+            recipients; sent counts messages.""")
+    java.util.Map<String, Object> summary(Caller caller, @RequestParam(required = false) String timezone) {
+        ZoneId zone = TimeZones.parse(timezone, "timezone");
+        Instant now = clock.instant();
+        java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("at", now);
+        answer.put("periods", statistics.summary(caller.accountId(), now));
+        answer.put("timezone", zone.getId());
+        answer.put("days", statistics.daily(caller.accountId(), null, zone, MessageStatistics.CHART_DAYS, now).stream()
+                .map(MessageStatistics.Day::totals).toList());
+        return answer;
     }
 
     @GetMapping("/api/v1/statistics/hourly")

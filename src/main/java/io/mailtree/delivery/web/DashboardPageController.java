@@ -9,6 +9,7 @@ import io.mailtree.shared.AccountId;
 import io.mailtree.shared.Caller;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
+import io.mailtree.shared.web.ViewFormat;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -41,8 +42,11 @@ class DashboardPageController {
     private final AccountTree accounts;
     private final KeyAlerts alerts;
     private final Clock clock;
+    private final ViewFormat fmt;
 
-    DashboardPageController(MessageStatistics statistics, AccountTree accounts, KeyAlerts alerts, Clock clock) {
+    DashboardPageController(MessageStatistics statistics, AccountTree accounts, KeyAlerts alerts, Clock clock,
+            ViewFormat fmt) {
+        this.fmt = fmt;
         this.statistics = statistics;
         this.accounts = accounts;
         this.alerts = alerts;
@@ -58,11 +62,11 @@ class DashboardPageController {
     String sending(Caller caller, @RequestHeader(name = "HX-Request", required = false) String htmx, Model model) {
         Instant now = clock.instant();
         Map<String, PeriodTotals> summary = statistics.summary(caller.accountId(), now);
-        MessageStatistics.Report month = statistics.report(caller.accountId(), null,
-                MessageStatistics.Period.LAST_30D.from(now), MessageStatistics.Period.end(now));
+        // The chart's days are the reader's calendar days, as GET /api/v1/statistics?timezone= answers them.
+        List<MessageStatistics.Day> days = statistics.daily(caller.accountId(), null, fmt.zone(), MessageStatistics.CHART_DAYS, now);
         model.addAttribute("periods", List.copyOf(summary.values()));
         model.addAttribute("nothingSent", summary.get(MessageStatistics.Period.LAST_30D.code()).sent() == 0);
-        model.addAttribute("chart", StatisticsChart.of(month.hours(), true));
+        model.addAttribute("chart", StatisticsChart.daily(days));
         model.addAttribute("series", StatisticsChart.SERIES);
         model.addAttribute("alerts", alerts.banner(caller));
         boolean master = caller.master();

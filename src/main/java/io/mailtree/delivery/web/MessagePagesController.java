@@ -5,11 +5,13 @@ import io.mailtree.shared.Caller;
 import io.mailtree.shared.DomainProblem;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
+import io.mailtree.shared.TimeZones;
+import io.mailtree.shared.web.ViewFormat;
 import io.mailtree.delivery.MessageStatus;
 import io.mailtree.shared.outcomes.OutcomeType;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
@@ -32,9 +34,11 @@ class MessagePagesController {
     static final List<String> STATUSES = java.util.Arrays.stream(MessageStatus.values()).map(MessageStatus::name).toList();
 
     private final Messages messages;
+    private final ViewFormat fmt;
 
-    MessagePagesController(Messages messages) {
+    MessagePagesController(Messages messages, ViewFormat fmt) {
         this.messages = messages;
+        this.fmt = fmt;
     }
 
     @GetMapping("/messages")
@@ -52,9 +56,12 @@ class MessagePagesController {
         String older = null;
         String cursor = before.isBlank() ? null : before.strip();
         try {
-            Instant since = day(from, "from");
-            Instant until = day(to, "to");
-            until = until == null ? null : until.plusSeconds(86_400);
+            // Calendar days of the reader's zone, the "to" day included (23 or 25 hours when the clocks change).
+            ZoneId zone = fmt.zone();
+            LocalDate first = day(from, "from");
+            LocalDate last = day(to, "to");
+            Instant since = first == null ? null : TimeZones.startOf(first, zone);
+            Instant until = last == null ? null : TimeZones.endOf(last, zone);
             found = messages.search(caller.accountId(), recipient, knownStatus, since, until, null, cursor, PAGE + 1);
             if (found.size() > PAGE) {
                 found = found.subList(0, PAGE);
@@ -101,13 +108,13 @@ class MessagePagesController {
         return STATUSES.contains(value) ? value : null;
     }
 
-    /** The start (UTC) of a day as a date field posts it ({@code 2026-11-25}); blank means none. */
-    private static Instant day(String text, String field) {
+    /** A day as a date field posts it ({@code 2026-11-25}); blank means none. */
+    private static LocalDate day(String text, String field) {
         if (text == null || text.isBlank()) {
             return null;
         }
         try {
-            return LocalDate.parse(text.strip()).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return LocalDate.parse(text.strip());
         } catch (DateTimeParseException unreadable) {
             throw DomainProblem.invalid("invalid_time", "dates are written as 2026-11-25").with("field", field);
         }

@@ -3,9 +3,8 @@ package io.mailtree.delivery.web;
 import io.mailtree.delivery.MessageStatistics;
 import io.mailtree.shared.outcomes.OutcomeType;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +13,8 @@ import java.util.Map;
 /**
  * The geometry of the statistics chart, computed here so the page only draws rectangles: one bar
  * per hour (or day), its outcomes stacked, a y axis rounded to 1, 2 or 5 times a power of ten, and
- * at most eight time labels. Times are UTC, as everywhere on the pages.
+ * at most eight time labels. Hours and days are the reader's (its browser's zone), as every time on
+ * the pages is.
  */
 record StatisticsChart(int width, int height, int left, int bottom, List<Bar> bars, List<Tick> ticks,
         List<Label> labels, long max, boolean empty) {
@@ -32,7 +32,8 @@ record StatisticsChart(int width, int height, int left, int bottom, List<Bar> ba
     record Segment(String type, long count, double y, double height) {
     }
 
-    record Bar(Instant start, String label, double x, double width, long total, List<Segment> segments) {
+    /** A bar; {@code day} is its calendar day (ISO) in the reader's zone when bars are days, null otherwise. */
+    record Bar(Instant start, String day, String label, double x, double width, long total, List<Segment> segments) {
     }
 
     record Tick(double y, long value) {
@@ -41,16 +42,41 @@ record StatisticsChart(int width, int height, int left, int bottom, List<Bar> ba
     record Label(double x, String text) {
     }
 
-    static StatisticsChart of(List<MessageStatistics.Hour> hours, boolean daily) {
+    /** One bar per hour, labelled in the reader's zone. */
+    static StatisticsChart hourly(List<MessageStatistics.Hour> hours, ZoneId zone) {
+        DateTimeFormatter format = DateTimeFormatter.ofPattern("MM-dd HH:00").withZone(zone);
         List<Instant> starts = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
         Map<Instant, Map<String, Long>> buckets = new LinkedHashMap<>();
         for (MessageStatistics.Hour hour : hours) {
-            Instant start = daily ? hour.hour().truncatedTo(ChronoUnit.DAYS) : hour.hour();
-            Map<String, Long> bucket = buckets.computeIfAbsent(start, s -> {
-                starts.add(s);
-                return new LinkedHashMap<>();
-            });
-            SERIES.forEach(type -> bucket.merge(type, hour.counts().getOrDefault(type, 0L), Long::sum));
+            starts.add(hour.hour());
+            labels.add(format.format(hour.hour()));
+            buckets.put(hour.hour(), hour.counts());
+        }
+        return of(starts, labels, null, buckets);
+    }
+
+    /** One bar per calendar day of the reader's zone ({@link MessageStatistics#daily}). */
+    static StatisticsChart daily(List<MessageStatistics.Day> days) {
+        DateTimeFormatter format = DateTimeFormatter.ofPattern("MM-dd");
+        List<Instant> starts = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        Map<Instant, Map<String, Long>> buckets = new LinkedHashMap<>();
+        for (MessageStatistics.Day day : days) {
+            starts.add(day.from());
+            labels.add(format.format(day.date()));
+            buckets.put(day.from(), day.counts());
+        }
+        return of(starts, labels, days.stream().map(d -> d.date().toString()).toList(), buckets);
+    }
+
+    private static StatisticsChart of(List<Instant> starts, List<String> names, List<String> dayNames,
+            Map<Instant, Map<String, Long>> counts) {
+        Map<Instant, Map<String, Long>> buckets = new LinkedHashMap<>();
+        for (Instant start : starts) {
+            Map<String, Long> bucket = new LinkedHashMap<>();
+            SERIES.forEach(type -> bucket.put(type, counts.get(start).getOrDefault(type, 0L)));
+            buckets.put(start, bucket);
         }
         long highest = buckets.values().stream().mapToLong(b -> b.values().stream().mapToLong(Long::longValue).sum())
                 .max().orElse(0);
@@ -58,7 +84,6 @@ record StatisticsChart(int width, int height, int left, int bottom, List<Bar> ba
         double plotWidth = WIDTH - LEFT - 8;
         double plotHeight = HEIGHT - TOP - BOTTOM;
         double slot = starts.isEmpty() ? plotWidth : plotWidth / starts.size();
-        DateTimeFormatter format = DateTimeFormatter.ofPattern(daily ? "MM-dd" : "MM-dd HH:00").withZone(ZoneOffset.UTC);
         List<Bar> bars = new ArrayList<>();
         for (int i = 0; i < starts.size(); i++) {
             Instant start = starts.get(i);
@@ -75,7 +100,7 @@ record StatisticsChart(int width, int height, int left, int bottom, List<Bar> ba
                     segments.add(new Segment(type, count, round(base), round(height)));
                 }
             }
-            bars.add(new Bar(start, format.format(start), round(x), round(Math.max(1, slot * 0.8)), total, segments));
+            bars.add(new Bar(start, dayNames == null ? null : dayNames.get(i), names.get(i), round(x), round(Math.max(1, slot * 0.8)), total, segments));
         }
         List<Tick> ticks = new ArrayList<>();
         for (int i = 0; i <= 4; i++) {
@@ -85,7 +110,7 @@ record StatisticsChart(int width, int height, int left, int bottom, List<Bar> ba
         List<Label> labels = new ArrayList<>();
         int every = Math.max(1, (int) Math.ceil(starts.size() / 8.0));
         for (int i = 0; i < starts.size(); i += every) {
-            labels.add(new Label(round(LEFT + i * slot + slot / 2), format.format(starts.get(i))));
+            labels.add(new Label(round(LEFT + i * slot + slot / 2), names.get(i)));
         }
         return new StatisticsChart(WIDTH, HEIGHT, LEFT, HEIGHT - BOTTOM, bars, ticks, labels, max, highest == 0);
     }

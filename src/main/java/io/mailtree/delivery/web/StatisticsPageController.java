@@ -7,10 +7,12 @@ import io.mailtree.shared.Caller;
 import io.mailtree.shared.Ids;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
+import io.mailtree.shared.web.ViewFormat;
 import io.mailtree.shared.outcomes.OutcomeType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +67,10 @@ class StatisticsPageController {
     private final MessageStatistics statistics;
     private final ApiKeys keys;
     private final Clock clock;
+    private final ViewFormat fmt;
 
-    StatisticsPageController(MessageStatistics statistics, ApiKeys keys, Clock clock) {
+    StatisticsPageController(MessageStatistics statistics, ApiKeys keys, Clock clock, ViewFormat fmt) {
+        this.fmt = fmt;
         this.statistics = statistics;
         this.keys = keys;
         this.clock = clock;
@@ -80,11 +84,31 @@ class StatisticsPageController {
         // Only a key of this account narrows the view; anything else shows all keys.
         UUID keyId = Ids.parseUuid(key.strip())
                 .filter(id -> accountKeys.stream().anyMatch(k -> k.id().value().equals(id))).orElse(null);
-        Instant to = clock.instant().truncatedTo(chosen.daily ? ChronoUnit.DAYS : ChronoUnit.HOURS)
-                .plus(1, chosen.daily ? ChronoUnit.DAYS : ChronoUnit.HOURS);
-        MessageStatistics.Report report = statistics.report(caller.accountId(), keyId, to.minus(chosen.length), to);
-        StatisticsChart chart = StatisticsChart.of(report.hours(), chosen.daily);
-        Map<String, Long> totals = report.totals();
+        // Bars and their labels in the reader's zone: days are its calendar days, so a message sent at
+        // 23:30 on Monday in New York is Monday's bar there.
+        ZoneId zone = fmt.zone();
+        Instant now = clock.instant();
+        Instant from;
+        Instant to;
+        StatisticsChart chart;
+        Map<String, Long> totals;
+        if (chosen.daily) {
+            List<MessageStatistics.Day> days = statistics.daily(caller.accountId(), keyId, zone,
+                    (int) chosen.length.toDays(), now);
+            from = days.get(0).from();
+            to = days.get(days.size() - 1).to();
+            chart = StatisticsChart.daily(days);
+            totals = new java.util.LinkedHashMap<>();
+            for (MessageStatistics.Day day : days) {
+                day.counts().forEach((type, count) -> totals.merge(type, count, Long::sum));
+            }
+        } else {
+            to = now.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+            MessageStatistics.Report report = statistics.report(caller.accountId(), keyId, to.minus(chosen.length), to);
+            from = report.from();
+            chart = StatisticsChart.hourly(report.hours(), zone);
+            totals = report.totals();
+        }
         model.addAttribute("ranges", Range.values());
         model.addAttribute("range", chosen.code);
         model.addAttribute("keys", accountKeys);
@@ -96,8 +120,8 @@ class StatisticsPageController {
         // Rates over final outcomes only: a deferral is an attempt, counted again at each retry.
         long outcomes = FINAL.stream().mapToLong(totals::get).sum();
         model.addAttribute("outcomes", outcomes);
-        model.addAttribute("from", report.from());
-        model.addAttribute("to", report.to());
+        model.addAttribute("from", from);
+        model.addAttribute("to", to);
         return "delivery/statistics";
     }
 }

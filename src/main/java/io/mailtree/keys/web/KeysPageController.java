@@ -67,12 +67,11 @@ class KeysPageController {
             if (problem.status() == 404 || problem instanceof MastersOnly) {
                 throw problem;
             }
-            // Beside its field in the creation form (inputs new-key-name, new-key-label, new-key-account).
-            String field = problem.code().startsWith("key_name") ? "new-key-name" : null;
-            FieldErrors errors = field == null ? new FieldErrors().addPrefixed("new-key-", "new-key-name", problem)
-                    : new FieldErrors().add(field, problem);
-            redirect.addFlashAttribute("fieldErrors", errors);
+            // Each beside its field in the creation form (inputs new-key-name, new-key-label, new-key-account).
+            redirect.addFlashAttribute("fieldErrors", new FieldErrors().addPrefixed("new-key-", "new-key-name", problem));
             redirect.addFlashAttribute("newKeyName", name);
+            redirect.addFlashAttribute("newKeyLabel", label);
+            redirect.addFlashAttribute("newKeyAccount", account);
         }
         return "redirect:/keys";
     }

@@ -3,7 +3,6 @@ package io.mailtree.keys.web;
 import io.mailtree.keys.KeyReputations;
 import io.mailtree.keys.ReputationMetric;
 import io.mailtree.keys.ReputationThresholds;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,7 @@ record ReputationChart(ReputationMetric metric, int width, int height, int left,
     }
 
     static ReputationChart of(ReputationMetric metric, List<KeyReputations.Day> days,
-            List<ReputationThresholds.Threshold> thresholds) {
+            List<ReputationThresholds.Threshold> thresholds, java.time.ZoneId zone) {
         List<ReputationThresholds.Threshold> own = thresholds.stream().filter(t -> t.metric() == metric).toList();
         double highest = own.stream().mapToDouble(t -> t.ratePercent().doubleValue()).max().orElse(0);
         double data = days.stream().filter(d -> d.totals().sent() > 0 || d.totals().delivered() > 0)
@@ -45,7 +44,7 @@ record ReputationChart(ReputationMetric metric, int width, int height, int left,
         double plotWidth = WIDTH - LEFT - 8;
         double plotHeight = HEIGHT - TOP - BOTTOM;
         double slot = days.isEmpty() ? plotWidth : plotWidth / days.size();
-        DateTimeFormatter format = DateTimeFormatter.ofPattern("MM-dd").withZone(ZoneOffset.UTC);
+        DateTimeFormatter format = DateTimeFormatter.ofPattern("MM-dd").withZone(zone);
         List<Point> dots = new ArrayList<>();
         StringBuilder points = new StringBuilder();
         for (int i = 0; i < days.size(); i++) {

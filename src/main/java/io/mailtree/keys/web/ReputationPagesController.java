@@ -7,6 +7,7 @@ import io.mailtree.shared.Caller;
 import io.mailtree.shared.Permission;
 import io.mailtree.shared.RequiresPermission;
 import java.util.List;
+import io.mailtree.shared.web.ViewFormat;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,18 +24,22 @@ class ReputationPagesController {
 
     private final KeyReputations reputations;
 
-    ReputationPagesController(KeyReputations reputations) {
+    private final ViewFormat fmt;
+
+    ReputationPagesController(KeyReputations reputations, ViewFormat fmt) {
         this.reputations = reputations;
+        this.fmt = fmt;
     }
 
     @GetMapping("/keys/{id}/reputation")
     String key(Caller caller, @PathVariable String id, Model model) {
-        KeyReputations.Report report = reputations.report(caller, id);
+        // The chart's days are the reader's calendar days, as every date on the pages is.
+        KeyReputations.Report report = reputations.report(caller, id, fmt.zone());
         model.addAttribute("report", report);
         model.addAttribute("windows", KeyReputations.WINDOWS);
         model.addAttribute("charts", List.of(
-                ReputationChart.of(ReputationMetric.HARD_BOUNCE, report.days(), report.settings().thresholds()),
-                ReputationChart.of(ReputationMetric.COMPLAINT, report.days(), report.settings().thresholds())));
+                ReputationChart.of(ReputationMetric.HARD_BOUNCE, report.days(), report.settings().thresholds(), fmt.zone()),
+                ReputationChart.of(ReputationMetric.COMPLAINT, report.days(), report.settings().thresholds(), fmt.zone())));
         model.addAttribute("references", ReputationThresholds.REFERENCES);
         return "keys/reputation";
     }

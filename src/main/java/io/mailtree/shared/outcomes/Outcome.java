@@ -20,9 +20,22 @@ import java.util.UUID;
  *                    RFC 3463 X.7.x); otherwise null. Only {@code HARD} suppresses the address.
  * @param recipientCount how many recipients an {@code ACCEPTED} event covers (the stream's own field, so
  *                    no consumer reads a number out of the English detail); null for the other types
+ * @param bulkId      the bulk send (a campaign) the message belongs to, null for transactional mail:
+ *                    what lets a campaign's report pick its own events out of the stream
+ * @param linkIndex   for {@code CLICKED}: which of the campaign's links was clicked; otherwise null
+ * @param machine     for {@code OPENED}: true when the open looks like a machine's (a privacy proxy's
+ *                    prefetch, a scanner) rather than a person's; otherwise null
  */
 public record Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
-        String recipient, String bounceClass, String detail, Instant occurredAt, Integer recipientCount) {
+        String recipient, String bounceClass, String detail, Instant occurredAt, Integer recipientCount, UUID bulkId,
+        Integer linkIndex, Boolean machine) {
+
+    /** An event of transactional mail (no bulk, no engagement fields). */
+    public Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
+            String recipient, String bounceClass, String detail, Instant occurredAt, Integer recipientCount) {
+        this(position, account, apiKeyId, messageId, type, recipient, bounceClass, detail, occurredAt, recipientCount,
+                null, null, null);
+    }
 
     /** An event without a recipient count: every type but {@code ACCEPTED}. */
     public Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
@@ -37,6 +50,11 @@ public record Outcome(StreamPosition position, AccountId account, UUID apiKeyId,
     /** A permanent failure for this recipient: the address should not be mailed again. */
     public boolean isHardBounce() {
         return type == OutcomeType.BOUNCED && HARD.equals(bounceClass) && recipient != null;
+    }
+
+    /** A person's open: not one that looks like a machine's. */
+    public boolean isHumanOpen() {
+        return type == OutcomeType.OPENED && !Boolean.TRUE.equals(machine);
     }
 
     /** The recipient reported the message as unwanted (feedback loop). */

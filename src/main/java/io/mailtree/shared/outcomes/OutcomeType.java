@@ -24,5 +24,11 @@ public enum OutcomeType {
     /** The message is held in the queue, neither sent nor lost (message level; the detail says why). */
     HELD,
     /** A held message is back in the queue, due at once (message level). */
-    RELEASED
+    RELEASED,
+    /** This recipient's mail program loaded the open pixel (campaign mail; maybe a machine's prefetch). */
+    OPENED,
+    /** This recipient followed one of the campaign's tracked links ({@link Outcome#linkIndex()}). */
+    CLICKED,
+    /** This recipient unsubscribed through the mail's link (RFC 8058 one-click or the confirm page). */
+    UNSUBSCRIBED
 }

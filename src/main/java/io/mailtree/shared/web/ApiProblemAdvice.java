@@ -1,6 +1,9 @@
 package io.mailtree.shared.web;
 
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.InvalidFields;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +27,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Turns every failure of an API controller into RFC 9457 problem details with a stable
  * {@code code}: domain refusals keep theirs, framework errors get one too (malformed_json,
- * unknown_field, ...), and an unexpected error is logged and answered without its internals.
+ * unknown_field, ...), and an unexpected error is logged and answered without its internals. A
+ * request refused on several fields ({@link InvalidFields}) answers the first one's {@code code}
+ * and {@code field}, and all of them in {@code errors}: {@code [{field, code, detail, ...}]}.
  */
 @RestControllerAdvice(annotations = RestController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -45,6 +50,18 @@ class ApiProblemAdvice extends ResponseEntityExceptionHandler {
                         LocaleContextHolder.getLocale()));
         body.setProperty("code", problem.code());
         problem.properties().forEach(body::setProperty);
+        if (problem instanceof InvalidFields several) {
+            // Every refused field in one answer: {field, code, detail} and the refusal's own members.
+            body.setProperty("errors", several.errors().stream().map(e -> {
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("field", e.field());
+                error.put("code", e.problem().code());
+                error.put("detail", messages.getMessage("problem." + e.problem().code(), e.problem().arguments(),
+                        e.problem().getMessage(), LocaleContextHolder.getLocale()));
+                error.putAll(InvalidFields.extras(e.problem()));
+                return error;
+            }).toList());
+        }
         body.setInstance(URI.create(path(request)));
         return ResponseEntity.status(problem.status()).header(HttpHeaders.CONTENT_TYPE, "application/problem+json")
                 .body(body);

@@ -2,9 +2,11 @@ package io.mailtree.shared.web;
 
 import java.io.Serializable;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.InvalidFields;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +43,9 @@ public final class FieldErrors implements Serializable {
     public <T> T check(String field, Supplier<T> check) {
         try {
             return check.get();
+        } catch (InvalidFields several) {
+            several.errors().forEach(e -> add(e.field(), e.problem()));
+            return null;
         } catch (DomainProblem refused) {
             add(field, refused);
             return null;
@@ -49,11 +54,10 @@ public final class FieldErrors implements Serializable {
 
     /** Runs a check that answers nothing; a refusal it throws becomes {@code field}'s error. */
     public void checkThat(String field, Runnable check) {
-        try {
+        check(field, () -> {
             check.run();
-        } catch (DomainProblem refused) {
-            add(field, refused);
-        }
+            return null;
+        });
     }
 
     /** Files {@code problem} under {@code field}; a field keeps its first error. */
@@ -70,22 +74,16 @@ public final class FieldErrors implements Serializable {
 
     /**
      * Files a refusal under the field it names (its {@code field} property, set by the services);
-     * answers false when it names none, for the page to show it above the form.
+     * a refusal of several fields ({@link InvalidFields}) files each under its own. Answers false when
+     * it names none, for the page to show it above the form.
      */
     public boolean add(DomainProblem problem) {
-        Object field = problem.properties().get("field");
-        if (field == null) {
-            return false;
-        }
-        add(field.toString(), problem);
-        return true;
+        return add(problem, Function.identity(), null);
     }
 
     /** Like {@link #add(DomainProblem)}, filing a refusal that names no field under {@code fallbackField}. */
     public FieldErrors addOr(String fallbackField, DomainProblem problem) {
-        if (!add(problem)) {
-            add(fallbackField, problem);
-        }
+        add(problem, Function.identity(), fallbackField);
         return this;
     }
 
@@ -94,8 +92,30 @@ public final class FieldErrors implements Serializable {
      * {@code name}): under {@code prefix + field} when it names one, under {@code fallbackField} otherwise.
      */
     public FieldErrors addPrefixed(String prefix, String fallbackField, DomainProblem problem) {
+        add(problem, field -> prefix + field, fallbackField);
+        return this;
+    }
+
+    /**
+     * Files a refusal (each of an {@link InvalidFields}) under the page's input for the field it
+     * names, {@code inputOf} turning the service's field name into the input's id; one that names no
+     * field goes under {@code fallbackField}, or is left out (answering false) when that is null.
+     */
+    public boolean add(DomainProblem problem, Function<String, String> inputOf, String fallbackField) {
+        if (problem instanceof InvalidFields several) {
+            several.errors().forEach(e -> add(inputOf.apply(e.field()), e.problem()));
+            return true;
+        }
         Object field = problem.properties().get("field");
-        return add(field == null ? fallbackField : prefix + field, problem);
+        if (field != null) {
+            add(inputOf.apply(field.toString()), problem);
+            return true;
+        }
+        if (fallbackField != null) {
+            add(fallbackField, problem);
+            return true;
+        }
+        return false;
     }
 
     public boolean any() {

@@ -81,6 +81,11 @@ class WebhookPagesController {
         } catch (DomainProblem problem) {
             model.addAttribute("fieldErrors", fieldOf(problem));
             prepareEndpoint(caller, endpoint, model);
+            // What was typed, not what is stored, so the person corrects rather than retypes.
+            model.addAttribute("url", url);
+            model.addAttribute("description", description);
+            model.addAttribute("chosen", eventTypes == null ? List.of() : eventTypes);
+            model.addAttribute("enabled", enabled);
             return "tracking/webhook";
         }
     }
@@ -144,10 +149,10 @@ class WebhookPagesController {
         model.addAttribute("deliveries", endpoints.deliveries(caller.accountId(), endpoint.id().toString(), 50));
     }
 
-    /** The endpoint form's field a refusal is about, told by its code (the service names no field). */
+    /** Each refused field beside its input (the event types' box is {@code event-types}). */
     private static FieldErrors fieldOf(DomainProblem problem) {
-        String field = problem.code().startsWith("webhook_event_type") ? "event-types"
-                : problem.code().startsWith("webhook_description") ? "description" : "url";
-        return new FieldErrors().add(field, problem);
+        FieldErrors errors = new FieldErrors();
+        errors.add(problem, field -> "eventTypes".equals(field) ? "event-types" : field, "url");
+        return errors;
     }
 }

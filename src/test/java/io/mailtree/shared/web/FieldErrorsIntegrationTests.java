@@ -133,6 +133,83 @@ class FieldErrorsIntegrationTests extends MailtreeTestBase {
         assertMarked(webhooks, "url", "A webhook URL starts with http:// or https://.");
     }
 
+    @Test
+    @DisplayName("contact, template, e-mail: every wrong field at once beside its field, what was typed kept, nothing written")
+    void contactTemplateEmailAllAtOnce() {
+        Master master = master("pro-5000");
+        master.api().post("/api/v1/contact-properties", "{\"key\":\"nickname\",\"label\":\"Nickname\",\"type\":\"TEXT\"}");
+        WebSession owner = signInAsOwner(master);
+        owner.get("/contacts?lang=en");
+        String contact = owner.post("/contacts", Map.of("email", "broken", "name", "Ann", "status", "MAYBE",
+                "prop_nickname", "n".repeat(1001))).body();
+        assertMarked(contact, "email", "Enter a valid e-mail address.");
+        assertMarked(contact, "status", "");
+        assertMarked(contact, "prop_nickname", "");
+        assertThat(contact).contains("3 fields need a correction").contains("value=\"broken\"");
+        assertThat(jdbc.sql("select count(*) from contact where account_id = ?").param(UUID.fromString(master.id()))
+                .query(Long.class).single()).isZero();
+
+        long template = master.api().post("/api/v1/templates", "{\"name\":\"Welcome\",\"html\":\"<p>Hi</p>\"}")
+                .json().get("id").asLong();
+        owner.get("/templates/" + template + "?lang=en");
+        String edited = owner.post("/templates/" + template, Map.of("name", "", "subject", "s".repeat(301),
+                "html", "<p>{{#if x}}</p>", "text", "")).body();
+        assertMarked(edited, "name", "Enter a name");
+        assertMarked(edited, "subject", "The subject may have at most 300 characters.");
+        assertMarked(edited, "html", "Syntax error");
+        assertThat(edited).contains("id=\"syntax-error\"").contains("3 fields need a correction");
+        assertThat(master.api().get("/api/v1/templates/" + template).json().get("name").asString()).isEqualTo("Welcome");
+
+        long email = master.api().post("/api/v1/emails", "{\"name\":\"Launch\"}").json().get("id").asLong();
+        owner.get("/emails/" + email + "?lang=en");
+        String draft = owner.post("/emails/" + email, Map.of("name", "", "type", "AB_TEST", "subject", "Hi",
+                "fromEmail", "nobody", "replyTo", "nowhere", "testPercent", "many", "waitHours", "0")).body();
+        assertMarked(draft, "name", "Enter a name");
+        assertMarked(draft, "fromEmail", "");
+        assertMarked(draft, "replyTo", "");
+        assertMarked(draft, "testPercent", "");
+        assertThat(draft).contains("4 fields need a correction").contains("value=\"nowhere\"");
+        assertThat(master.api().get("/api/v1/emails/" + email).json().get("name").asString()).isEqualTo("Launch");
+    }
+
+    @Test
+    @DisplayName("webhook, key, invitation: every wrong field at once beside its field, in French too, what was typed kept")
+    void webhookKeyInvitationAllAtOnce() {
+        Master master = master("pro-5000");
+        WebSession owner = signInAsOwner(master);
+        owner.get("/webhooks?lang=fr");
+        String hook = owner.post("/webhooks", Map.of("url", "ftp://hooks.example/x", "description", "d".repeat(201)))
+                .body();
+        assertMarked(hook, "url", "commence par http://");
+        assertMarked(hook, "description", "200");
+        assertThat(hook).contains("id=\"event-types-error\"").contains("3 champs sont à corriger");
+
+        String created = master.api().post("/api/v1/webhooks",
+                "{\"url\":\"https://93.184.215.14/hook\",\"eventTypes\":[\"message.delivered\"]}").json().get("id")
+                .asString();
+        owner.get("/webhooks/" + created + "?lang=en");
+        String edit = owner.post("/webhooks/" + created, Map.of("url", "ftp://other.example/y",
+                "description", "e".repeat(201), "enabled", "true")).body();
+        assertMarked(edit, "url", "A webhook URL starts with http:// or https://.");
+        assertMarked(edit, "description", "");
+        assertThat(edit).as("what was typed, not what is stored").contains("value=\"ftp://other.example/y\"");
+
+        owner.get("/keys?lang=en");
+        WebSession.Page key = owner.post("/keys", Map.of("name", "", "label", "LOUD"));
+        String keys = owner.get(key.path()).body();
+        assertMarked(keys, "new-key-name", "A key needs a name.");
+        assertMarked(keys, "new-key-label", "");
+
+        owner.get("/members?lang=en");
+        WebSession.Page invite = owner.post("/members/invite", Map.of("email", "not-mail",
+                "permissions", "FLYING"));
+        String members = owner.get(invite.path()).body();
+        assertMarked(members, "invite-email", "");
+        assertThat(members).contains("id=\"invite-permissions-error\"").contains("value=\"not-mail\"");
+        assertThat(jdbc.sql("select count(*) from invitation where account_id = ?").param(UUID.fromString(master.id()))
+                .query(Long.class).single()).isZero();
+    }
+
     /** The field is marked, described by its error, and the error (with {@code text}) follows it. */
     private static void assertMarked(String html, String id, String text) {
         String tag = inputTag(html, id);
