@@ -23,7 +23,7 @@ import java.util.List;
 public class ConsumersBench {
 
     static final List<String> CONSUMERS = List.of("contacts.suppressions", "accounts.last-send", "keys.reputation",
-            "tracking.webhooks");
+            "tracking.webhooks", "billing.metering");
     static String base;
     static String psql;
 
@@ -79,7 +79,10 @@ public class ConsumersBench {
         System.out.printf("setup: master %s with %,d subscribed contacts%n", masterId, contacts);
 
         List<String> results = new ArrayList<>();
-        for (String consumer : CONSUMERS) {
+        // BENCH_ONLY (a comma-separated list of consumer names) measures just those.
+        String only = System.getenv("BENCH_ONLY");
+        List<String> chosen = only == null || only.isBlank() ? CONSUMERS : List.of(only.split(","));
+        for (String consumer : chosen) {
             long before = query("select coalesce(max(id), 0) from message_event");
             long started = System.nanoTime();
             // Message m's events are 3m+1 .. 3m+3; 2 % of messages bounce hard, 0.1 % draw a complaint.

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Outcome consumer benchmark: for each consumer of the delivery event stream (contacts.suppressions,
-# accounts.last-send, keys.reputation, tracking.webhooks), append a backlog of 500,000 events in one transaction and time the consumer
+# accounts.last-send, keys.reputation, tracking.webhooks, billing.metering), append a backlog of 500,000 events in one transaction and time the consumer
 # through it, alone; prints events/s and CPU per event (server JVM plus its PostgreSQL backends).
 # See bench/README.md.
 #
 # Usage: bench/consumers.sh [EVENTS]   (default 500000)
 # Environment: BENCH_CONTACTS (10000 subscribed contacts the events are about), BENCH_HEAP (1g),
 #              plus those of server.sh (BENCH_JAR, BENCH_PORT, PG*; BENCH_DB defaults to
-#              mailtree_consumerbench here).
+#              mailtree_consumerbench here), BENCH_ONLY (comma-separated consumer names: just those).
 set -euo pipefail
 
 EVENTS="${1:-500000}"

@@ -159,9 +159,13 @@ public class AccountTree implements io.mailtree.shared.AccountNames, io.mailtree
         StringBuilder detail = new StringBuilder();
         if (change.planCode() != null) {
             Plan plan = plans.require(change.planCode());
+            String before = master.planCode();
             master.changePlan(plan.code());
             detail.append("plan=").append(plan.code()).append(' ');
             accounts.changePlanOfSubaccounts(master.id(), plan.code());
+            if (!before.equals(plan.code())) {
+                events.publishEvent(new MasterPlanChanged(master.id(), before, plan.code(), now));
+            }
         }
         if (change.resetSubaccounts()) {
             master.overrideSubaccounts(null);
@@ -181,6 +185,35 @@ public class AccountTree implements io.mailtree.shared.AccountNames, io.mailtree
         accounts.update(master, now);
         audit.recordOperator(operator, address, master.id(), master.id(), "master.settings_changed",
                 detail.toString().strip());
+        return master;
+    }
+
+    /**
+     * The master's own plan change (billing's upgrade, or a downgrade at its renewal): the master and
+     * its sub-accounts move to {@code planCode} (D-4), recorded in the audit log under the caller, or
+     * under {@code actor} when there is none (a renewal applies what the master asked for earlier).
+     */
+    @Transactional
+    public Account changePlan(AccountId masterId, String planCode, Caller caller, String actor) {
+        Instant now = clock.instant();
+        Account master = accounts.lock(masterId).filter(Account::isMaster)
+                .orElseThrow(() -> DomainProblem.notFound("master_not_found", "master"));
+        Plan plan = plans.require(planCode);
+        String before = master.planCode();
+        if (before.equals(plan.code())) {
+            return master;
+        }
+        master.changePlan(plan.code());
+        accounts.changePlanOfSubaccounts(master.id(), plan.code());
+        accounts.update(master, now);
+        String detail = "plan=" + before + "->" + plan.code();
+        if (caller != null) {
+            audit.record(caller, master.id(), master.id(), "master.plan_changed", "account", master.id().toString(),
+                    detail);
+        } else {
+            audit.recordOperator(actor, null, master.id(), master.id(), "master.plan_changed", detail);
+        }
+        events.publishEvent(new MasterPlanChanged(master.id(), before, plan.code(), now));
         return master;
     }
 

@@ -159,17 +159,12 @@ public class MessageQueue {
         List<Queued> accepted = new ArrayList<>();
         Map<String, Boolean> verifiedSenders = new HashMap<>();
         String accountRefusal = !accounts.require(account.rootId()).isVerified() ? "account_not_verified" : null;
-        String creditRefusal = accountRefusal == null ? allowance.refusal(account.id(), messages.size()) : null;
         for (int i = 0; i < messages.size(); i++) {
             OutboundMessage message = messages.get(i);
             String customId = message == null ? null : message.customId();
             if (accountRefusal != null) {
                 results.add(SendResult.refused(i, customId, accountRefusal,
                         "the account's e-mail address is not confirmed yet (D-1)"));
-                continue;
-            }
-            if (creditRefusal != null) {
-                results.add(SendResult.refused(i, customId, "insufficient_credits", creditRefusal));
                 continue;
             }
             try {
@@ -250,17 +245,13 @@ public class MessageQueue {
      * and Date added when missing), tied to the key that authenticated. Answers the message's id.
      *
      * @throws DomainProblem {@code sender_not_verified}, {@code invalid_recipient}, {@code account_not_verified}
-     *                       or {@code insufficient_credits}
+     *                       or {@code credits_exhausted}
      */
     public String submit(Caller caller, String envelopeFrom, List<String> envelopeRecipients, byte[] mime) {
         int priority = priority(keyPauses.requireSendable(caller.apiKeyId()).orElse(null));
         Account account = accounts.require(caller.accountId());
         if (!accounts.require(account.rootId()).isVerified()) {
             throw DomainProblem.forbidden("account_not_verified", "the account's e-mail address is not confirmed yet");
-        }
-        String creditRefusal = allowance.refusal(account.id(), 1);
-        if (creditRefusal != null) {
-            throw DomainProblem.forbidden("insufficient_credits", creditRefusal);
         }
         String from = EmailAddresses.normalise(envelopeFrom);
         if (!senders.isVerified(caller.accountId(), from)) {
@@ -330,6 +321,8 @@ public class MessageQueue {
             accepted.add(new MessageEvents.Event(caller.accountId(), id, keyId, OutcomeType.QUEUED, null, null));
         }
         events.recordAll(accepted);
+        // D-31, last in the transaction so the credits row is locked only until the commit that follows.
+        allowance.reserve(caller.accountId(), queued.size());
     }
 
     /**
@@ -337,7 +330,7 @@ public class MessageQueue {
      * {@code bulkId}, in the caller's transaction, which must exist: the campaign records its
      * recipients and moves its cursor in the same commit, so a batch is queued wholly or not at all.
      * The whole batch is refused (nothing queued) when the account may not send, the sender is not
-     * confirmed, the key is paused or the credits are short; the caller keeps its cursor and tries
+     * confirmed, the key is paused or the credits are short ({@code credits_exhausted}); the caller keeps its cursor and tries
      * later. Answers the messages' public ids, in order.
      */
     public List<UUID> enqueueBulk(Caller caller, UUID bulkId, List<BulkMessage> messages) {
@@ -351,10 +344,6 @@ public class MessageQueue {
         Account account = accounts.require(caller.accountId());
         if (!accounts.require(account.rootId()).isVerified()) {
             throw DomainProblem.forbidden("account_not_verified", "the account's e-mail address is not confirmed yet");
-        }
-        String creditRefusal = allowance.refusal(account.id(), messages.size());
-        if (creditRefusal != null) {
-            throw DomainProblem.forbidden("insufficient_credits", creditRefusal);
         }
         Map<String, Boolean> verifiedSenders = new HashMap<>();
         Instant now = clock.instant();

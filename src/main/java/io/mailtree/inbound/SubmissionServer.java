@@ -55,6 +55,10 @@ import org.subethamail.smtp.server.Session;
 @Component
 class SubmissionServer implements SmartLifecycle {
 
+    /** The code billing refuses a send with when the credits or a sub-account's cap are used up. */
+    static final String CREDITS_EXHAUSTED = "credits_exhausted";
+
+
     private static final Logger log = LoggerFactory.getLogger(SubmissionServer.class);
 
     /**
@@ -196,6 +200,11 @@ class SubmissionServer implements SmartLifecycle {
                     String id = queue.submit(caller, from, recipients, mime);
                     return "2.0.0 Queued as " + id;
                 } catch (DomainProblem refused) {
+                    if (CREDITS_EXHAUSTED.equals(refused.code())) {
+                        // D-31: temporary (credits return at renewal or a top-up), so the client keeps the
+                        // message and retries; 452 with X.3.1 as for a quota (ADR 0028).
+                        throw new RejectException(452, "4.3.1 credits_exhausted: " + refused.getMessage());
+                    }
                     throw new RejectException(refused.status() >= 500 ? 451 : 550,
                             (refused.status() >= 500 ? "4.3.0 " : "5.7.1 ") + refused.getMessage());
                 } catch (RuntimeException unexpected) {

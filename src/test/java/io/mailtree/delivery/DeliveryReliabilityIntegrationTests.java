@@ -459,7 +459,7 @@ class DeliveryReliabilityIntegrationTests {
     @ValueSource(strings = {"postgresql", "h2"})
     @Order(4)
     @DisplayName("SIGKILL in the middle of delivery: after a restart every accepted message arrives (D-31), duplicates only "
-            + "from what was in flight, and the node's own leases are not waited out")
+            + "from what was in flight, each metered exactly once (D-31), and the node's own leases are not waited out")
     void killedNodeLosesNothing(String databaseKind) throws Exception {
         Path jar = Path.of("target/mailtree-0.1.0-SNAPSHOT.jar");
         Assumptions.assumeTrue(Files.isRegularFile(jar), "the packaged jar " + jar + " is missing (run mvn verify)");
@@ -540,6 +540,19 @@ class DeliveryReliabilityIntegrationTests {
             long elapsed = System.currentTimeMillis() - started;
             int duplicates = duplicates(recipients);
             int missing = total - RELAY.distinctDelivered(recipients);
+            // D-31's meter, a consumer of the same stream: each message counted once against the master, the
+            // copies the crash made the relay take twice included, as the restarted node reports it.
+            long meterDeadline = System.currentTimeMillis() + 120_000;
+            long metered = -1;
+            while (System.currentTimeMillis() < meterDeadline) {
+                metered = onSecond.get("/api/v1/billing/usage").json().get("accounts").get(0).get("sent").asLong();
+                if (metered >= total) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            Thread.sleep(1_000); // a late double count would show by now
+            long meteredAtEnd = onSecond.get("/api/v1/billing/usage").json().get("accounts").get(0).get("sent").asLong();
             // Stopped before counting: the embedded database is the node's while it runs.
             second.destroy();
             assertThat(second.waitFor(120, TimeUnit.SECONDS)).as("the restarted node stopped").isTrue();
@@ -555,6 +568,10 @@ class DeliveryReliabilityIntegrationTests {
             assertThat(atRelayBeforeKill).isPositive();
             assertThat(goneFromDatabase).as("messages answered accepted that the crash took from the database").isEmpty();
             assertThat(missing).as("messages lost by the crash").isZero();
+            assertThat(metered).as("D-31: messages metered against the master").isEqualTo(total);
+            assertThat(meteredAtEnd).as("D-31: metered once each, duplicates at the relay included").isEqualTo(total);
+            assertThat(count(crashUrl, user, password, "select count(*) from billing_metered_message"))
+                    .as("D-31: one metering record per message").isEqualTo(total);
             assertThat(deliveredAtEnd).as("messages DELIVERED in the database").isEqualTo(total);
             assertThat(queuedAtEnd).as("messages still QUEUED").isZero();
             assertThat(inFlight).as("messages leased by the killed node").isPositive()

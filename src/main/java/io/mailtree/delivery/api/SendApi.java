@@ -47,7 +47,9 @@ class SendApi {
             codes: not_an_image, invalid_inline_image, duplicate_content_id, inline_images_need_html,
             invalid_base64, attachment_too_large, attachments_too_large. With templateId, variables are strings,
             numbers, booleans or null (invalid_variable, too_many_variables); a render too large or too costly is
-            refused with rendered_too_large or template_too_complex.""")
+            refused with rendered_too_large or template_too_complex. When the accepted messages would pass the
+            master's credits or the sub-account's monthly cap (D-31), the whole call is refused with 402
+            credits_exhausted (scope, requested, available, limit) and nothing of it is queued.""")
     MessageQueue.Answer send(Caller caller, @RequestBody SendRequest request,
             @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
         return queue.send(caller, request.messages(), idempotencyKey, JSON.writeValueAsString(request));
