@@ -68,6 +68,7 @@ public class CampaignFanOut {
     private final TrackingLinks tracking;
     private final CampaignLinks campaignLinks;
     private final CampaignWebhooks webhooks;
+    private final CampaignAbTests abTests;
     private final boolean trackingEnabled;
     private final Clock clock;
     private final TransactionTemplate transactions;
@@ -85,7 +86,7 @@ public class CampaignFanOut {
 
     CampaignFanOut(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Contacts contacts, Emails emails,
             TemplateLanguage language, MessageQueue queue, ApiKeys keys, UnsubscribeLinks links, TrackingLinks tracking,
-            CampaignLinks campaignLinks, CampaignWebhooks webhooks,
+            CampaignLinks campaignLinks, CampaignWebhooks webhooks, CampaignAbTests abTests,
             @Value("${mailtree.tracking.enabled:true}") boolean trackingEnabled,
             Clock clock, PlatformTransactionManager transactionManager,
             @Value("${mailtree.campaigns.batch-size:500}") int batchSize,
@@ -104,6 +105,7 @@ public class CampaignFanOut {
         this.tracking = tracking;
         this.campaignLinks = campaignLinks;
         this.webhooks = webhooks;
+        this.abTests = abTests;
         this.trackingEnabled = trackingEnabled;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
@@ -149,6 +151,8 @@ public class CampaignFanOut {
             for (Campaign campaign : due) {
                 start(campaign);
             }
+            // ADR 0031: A/B tests whose wait has passed get their winner, and their rest goes out in this pass.
+            abTests.judgeDue();
             List<Campaign> sending = jdbc.sql("select * from campaign where status = ? order by id")
                     .param(CampaignStatus.SENDING.name()).query((rs, n) -> Campaigns.map(rs)).list();
             for (Campaign campaign : sending) {
@@ -191,7 +195,7 @@ public class CampaignFanOut {
     }
 
     /** What the row lock saw when a batch was about to be queued. */
-    private record Locked(CampaignStatus status, long cursor) {
+    private record Locked(CampaignStatus status, long cursor, String abPhase) {
     }
 
     /** One batch; answers whether there may be more. */
@@ -201,30 +205,60 @@ public class CampaignFanOut {
         if (campaign.status() != CampaignStatus.SENDING) {
             return false;
         }
+        CampaignAbTests.State ab = abTests.state(campaignId).orElse(null);
+        CampaignAbTests.Phase phase = ab == null ? null : ab.phase();
+        if (phase == CampaignAbTests.Phase.WAITING) {
+            return false; // the test share is out; the judge moves it on after the wait
+        }
         AccountId account = accountOf(campaignId);
         List<Contact> recipients = contacts.subscribedInLists(account, campaign.listIds(), campaign.fanoutCursor(),
                 batchSize);
         if (recipients.isEmpty()) {
-            finish(account, campaign);
+            if (phase == CampaignAbTests.Phase.TEST) {
+                startWaiting(campaign, ab);
+            } else {
+                finish(account, campaign);
+            }
             return false;
         }
         Content content = content(campaignId);
+        List<CampaignAbTests.Variant> variants = ab == null ? List.of() : abTests.variants(campaignId);
+        // ADR 0031: in the test phase only the test share, each with its variant; in the rest phase everyone
+        // the test did not already reach (a contact added to a list meanwhile included), with the winner.
+        List<Contact> chosen = recipients;
+        if (phase == CampaignAbTests.Phase.TEST) {
+            chosen = recipients.stream()
+                    .filter(c -> CampaignAbTests.inTestShare(campaignId, c.id(), ab.percent())).toList();
+        } else if (phase == CampaignAbTests.Phase.REST) {
+            Set<Long> reached = reached(campaignId, recipients);
+            chosen = recipients.stream().filter(c -> !reached.contains(c.id())).toList();
+        }
         Map<Integer, CampaignLinks.Link> tracked = trackingEnabled ? campaignLinks.of(campaignId) : Map.of();
         Map<Long, BulkMessage> rendered = new LinkedHashMap<>();
-        for (Contact contact : recipients) {
+        for (Contact contact : chosen) {
             try {
-                rendered.put(contact.id(), render(account, campaign, content, tracked, contact));
+                if (phase == CampaignAbTests.Phase.TEST) {
+                    int v = CampaignAbTests.variantOf(campaignId, contact.id(), variants.size());
+                    rendered.put(contact.id(), withVariant(render(account, campaign, content.with(variants.get(v)),
+                            tracked, contact), v));
+                } else if (phase == CampaignAbTests.Phase.REST) {
+                    rendered.put(contact.id(), render(account, campaign, content.with(variants.get(ab.winner())),
+                            tracked, contact));
+                } else {
+                    rendered.put(contact.id(), render(account, campaign, content, tracked, contact));
+                }
             } catch (DomainProblem unrenderable) {
                 // A recipient whose values break the template (its render limits): skipped, recorded, not retried.
                 log.info("campaign {} skips contact {}: {}", campaignId, contact.id(), unrenderable.code());
             }
         }
         long last = recipients.get(recipients.size() - 1).id();
+        List<Contact> recorded = chosen;
         Caller sender = sender(account);
         Boolean queued = transactions.execute(status -> {
-            Locked locked = jdbc.sql("select status, fanout_cursor from campaign where id = ? for update").param(campaignId)
-                    .query((rs, n) -> new Locked(CampaignStatus.valueOf(rs.getString(1)), rs.getLong(2))).single();
-            if (locked.status() != CampaignStatus.SENDING || locked.cursor() != campaign.fanoutCursor()) {
+            Locked locked = lockRow(campaignId);
+            if (locked.status() != CampaignStatus.SENDING || locked.cursor() != campaign.fanoutCursor()
+                    || !java.util.Objects.equals(locked.abPhase(), phase == null ? null : phase.name())) {
                 return false; // paused or cancelled meanwhile, or another node queued this batch
             }
             List<BulkMessage> messages = new ArrayList<>(rendered.values());
@@ -234,18 +268,51 @@ public class CampaignFanOut {
             for (Long contactId : rendered.keySet()) {
                 byContact.put(contactId, ids.get(i++));
             }
-            List<Object[]> rows = new ArrayList<>(recipients.size());
-            for (Contact contact : recipients) {
+            List<Object[]> rows = new ArrayList<>(recorded.size());
+            for (Contact contact : recorded) {
                 rows.add(new Object[] {campaignId, contact.id(), account.value(), byContact.get(contact.id())});
             }
-            jdbcTemplate.batchUpdate("insert into campaign_recipient (campaign_id, contact_id, account_id, message_id) values (?, ?, ?, ?)",
-                    rows);
+            if (!rows.isEmpty()) {
+                jdbcTemplate.batchUpdate("insert into campaign_recipient (campaign_id, contact_id, account_id, message_id)"
+                        + " values (?, ?, ?, ?)", rows);
+            }
             jdbc.sql("update campaign set fanout_cursor = ?, queued_count = queued_count + ?, updated_at = ? where id = ?")
                     .params(last, ids.size(), Times.sql(clock.instant()), campaignId).update();
             beforeBatchCommit.accept(batchNumber);
             return true;
         });
         return Boolean.TRUE.equals(queued);
+    }
+
+    private Locked lockRow(long campaignId) {
+        return jdbc.sql("select status, fanout_cursor, ab_phase from campaign where id = ? for update").param(campaignId)
+                .query((rs, n) -> new Locked(CampaignStatus.valueOf(rs.getString(1)), rs.getLong(2), rs.getString(3)))
+                .single();
+    }
+
+    /** The test share of an A/B test is queued: the campaign waits for its judgement (ADR 0031). */
+    private void startWaiting(Campaign campaign, CampaignAbTests.State ab) {
+        transactions.executeWithoutResult(status -> {
+            Locked locked = lockRow(campaign.id());
+            if (locked.status() == CampaignStatus.SENDING && locked.cursor() == campaign.fanoutCursor()
+                    && CampaignAbTests.Phase.TEST.name().equals(locked.abPhase())) {
+                abTests.startWaiting(campaign.id(), ab.waitHours());
+            }
+        });
+    }
+
+    /** Which of these contacts the campaign has already queued (the test share, in the rest phase). */
+    private Set<Long> reached(long campaignId, List<Contact> recipients) {
+        List<Object> params = new ArrayList<>(recipients.size() + 1);
+        params.add(campaignId);
+        recipients.forEach(c -> params.add(c.id()));
+        return new java.util.HashSet<>(jdbc.sql("select contact_id from campaign_recipient where campaign_id = ? and contact_id in ("
+                + io.mailtree.shared.SqlLists.placeholders(recipients.size()) + ")").params(params).query(Long.class).list());
+    }
+
+    private static BulkMessage withVariant(BulkMessage m, int variant) {
+        return new BulkMessage(m.fromEmail(), m.fromName(), m.toEmail(), m.toName(), m.replyTo(), m.subject(), m.text(),
+                m.html(), m.listUnsubscribeUrl(), m.listUnsubscribeMailto(), variant);
     }
 
     /** SENDING → SENT once every recipient is queued; the e-mail is marked sent with it. */
@@ -271,7 +338,15 @@ public class CampaignFanOut {
     }
 
     /** The e-mail as the campaign holds it. */
-    private record Content(String subject, String fromEmail, String fromName, String replyTo, String html, String text) {
+    record Content(String subject, String fromEmail, String fromName, String replyTo, String html, String text) {
+
+        /** The campaign's e-mail as one A/B variant has it: what the variant sets replaces the campaign's own. */
+        Content with(CampaignAbTests.Variant variant) {
+            boolean ownHtml = variant.html() != null && !variant.html().isBlank();
+            return new Content(variant.subject() == null || variant.subject().isBlank() ? subject : variant.subject(),
+                    fromEmail, variant.fromName() == null || variant.fromName().isBlank() ? fromName : variant.fromName(),
+                    replyTo, ownHtml ? variant.html() : html, ownHtml ? null : text);
+        }
     }
 
     private Content content(long campaignId) {
@@ -322,7 +397,7 @@ public class CampaignFanOut {
      * The campaign's mail goes out with the account's MARKETING key (D-17, D-20: served after
      * transactional mail) when it has an active one, else with its primary key.
      */
-    private Caller sender(AccountId account) {
+    Caller sender(AccountId account) {
         List<ApiKey> active = keys.of(account).stream().filter(ApiKey::isActive).toList();
         Optional<ApiKey> key = active.stream().filter(k -> k.label() == KeyLabel.MARKETING)
                 .min(Comparator.comparing(ApiKey::createdAt));

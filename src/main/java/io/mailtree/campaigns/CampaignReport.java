@@ -8,7 +8,35 @@ import java.util.List;
  * the counters kept by the report's consumer of the outcome stream, the clicks of each link and the
  * hourly buckets the charts draw.
  */
-public record CampaignReport(Campaign campaign, Counts counts, List<LinkClicks> links, List<Hour> hours) {
+public record CampaignReport(Campaign campaign, Counts counts, List<LinkClicks> links, List<Hour> hours, AbResult abTest) {
+
+    public CampaignReport(Campaign campaign, Counts counts, List<LinkClicks> links, List<Hour> hours) {
+        this(campaign, counts, links, hours, null);
+    }
+
+    /**
+     * A campaign's A/B test (ADR 0031): where it stands, its rule, each variant's figures and, once
+     * judged, the winner and why it won: {@code reason} is {@code highest_rate} (its unique opens or
+     * clicks per test message sent were the highest) or {@code tie_first_variant} (the highest rate was
+     * shared, and the first variant of those tied wins).
+     *
+     * @param phase    TEST (sending the test share), WAITING (until {@code judgeAt}), REST (the rest gets the winner)
+     * @param rule     OPENS or CLICKS
+     * @param winner   the winning variant's letter (A, B, ...), null until judged
+     */
+    public record AbResult(String phase, String rule, int testPercent, int waitHours, Instant judgeAt, String winner,
+            String reason, Instant judgedAt, List<VariantFigures> variants) {
+    }
+
+    /**
+     * One variant: its test messages' counters (the rest of the campaign, sent with the winner, is in
+     * the campaign's counts only), and the figures the judgement read: {@code judgedSent} test messages
+     * sent, {@code judgedCount} unique opens or clicks, {@code judgedRate} their share in percent.
+     */
+    public record VariantFigures(String variant, String subject, long sent, long delivered, long opensUnique,
+            long opensTotal, long clicksUnique, long clicksTotal, Long judgedSent, Long judgedCount, Double judgedRate,
+            boolean winner) {
+    }
 
     /**
      * The numbers of one campaign (or a sum of campaigns). Opens are a person's; machine opens (a

@@ -74,12 +74,22 @@ class CampaignReportCounters implements OutcomeConsumer {
                 unsubscribes, hard, soft, complaints;
         final Map<Instant, long[]> hours = new TreeMap<>();
         final Map<Integer, long[]> links = new TreeMap<>();
+        /** ADR 0031: per A/B variant, the V_* slots, from the variant each test message carries. */
+        final Map<Integer, long[]> variants = new TreeMap<>();
         StreamPosition last;
+
+        long[] variant(Integer index) {
+            return index == null ? new long[6] : variants.computeIfAbsent(index, i -> new long[6]);
+        }
 
         long[] hour(Instant at) {
             return hours.computeIfAbsent(at.truncatedTo(ChronoUnit.HOURS), h -> new long[7]);
         }
     }
+
+    // variant slots
+    private static final int V_SENT = 0, V_DELIVERED = 1, V_OPENS_UNIQUE = 2, V_OPENS = 3, V_CLICKS_UNIQUE = 4,
+            V_CLICKS = 5;
 
     // hour bucket slots
     private static final int H_DELIVERED = 0, H_OPENS = 1, H_MACHINE = 2, H_CLICKS = 3, H_UNSUBSCRIBES = 4,
@@ -145,9 +155,13 @@ class CampaignReportCounters implements OutcomeConsumer {
             }
             d.last = e.position();
             switch (e.type()) {
-                case QUEUED -> d.sent++;
+                case QUEUED -> {
+                    d.sent++;
+                    d.variant(e.variant())[V_SENT]++;
+                }
                 case DELIVERED -> {
                     d.delivered++;
+                    d.variant(e.variant())[V_DELIVERED]++;
                     d.hour(e.occurredAt())[H_DELIVERED]++;
                 }
                 case BOUNCED -> {
@@ -166,7 +180,12 @@ class CampaignReportCounters implements OutcomeConsumer {
                     if (e.isHumanOpen()) {
                         d.opensTotal++;
                         d.hour(e.occurredAt())[H_OPENS]++;
-                        d.opensUnique += seen.first(e.recipient(), F_OPENED);
+                        long first = seen.first(e.recipient(), F_OPENED);
+                        d.opensUnique += first;
+                        // A recipient is in one variant only: its first open in the campaign is its first in the variant.
+                        long[] v = d.variant(e.variant());
+                        v[V_OPENS]++;
+                        v[V_OPENS_UNIQUE] += first;
                     } else {
                         d.machineTotal++;
                         d.hour(e.occurredAt())[H_MACHINE]++;
@@ -176,7 +195,11 @@ class CampaignReportCounters implements OutcomeConsumer {
                 case CLICKED -> {
                     d.clicksTotal++;
                     d.hour(e.occurredAt())[H_CLICKS]++;
-                    d.clicksUnique += seen.first(e.recipient(), F_CLICKED);
+                    long firstClick = seen.first(e.recipient(), F_CLICKED);
+                    d.clicksUnique += firstClick;
+                    long[] v = d.variant(e.variant());
+                    v[V_CLICKS]++;
+                    v[V_CLICKS_UNIQUE] += firstClick;
                     if (e.linkIndex() != null) {
                         long[] link = d.links.computeIfAbsent(e.linkIndex(), i -> new long[2]);
                         link[0]++;
@@ -225,6 +248,13 @@ class CampaignReportCounters implements OutcomeConsumer {
                         .update();
             }
         });
+        d.variants.forEach((index, c) -> jdbc.sql("""
+                update campaign_variant set sent = sent + ?, delivered = delivered + ?, opens_unique = opens_unique + ?,
+                    opens_total = opens_total + ?, clicks_unique = clicks_unique + ?, clicks_total = clicks_total + ?
+                where campaign_id = ? and variant_index = ?""")
+                .params(c[V_SENT], c[V_DELIVERED], c[V_OPENS_UNIQUE], c[V_OPENS], c[V_CLICKS_UNIQUE], c[V_CLICKS],
+                        campaign.id(), index)
+                .update());
         d.links.forEach((index, c) -> {
             int moved = jdbc.sql("""
                     update campaign_report_link set clicks_total = clicks_total + ?, clicks_unique = clicks_unique + ?

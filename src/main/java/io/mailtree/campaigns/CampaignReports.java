@@ -37,8 +37,10 @@ public class CampaignReports {
     private final JdbcClient jdbc;
     private final Campaigns campaigns;
     private final AccountTree tree;
+    private final CampaignAbTests abTests;
 
-    CampaignReports(JdbcClient jdbc, Campaigns campaigns, AccountTree tree) {
+    CampaignReports(JdbcClient jdbc, Campaigns campaigns, AccountTree tree, CampaignAbTests abTests) {
+        this.abTests = abTests;
         this.jdbc = jdbc;
         this.campaigns = campaigns;
         this.tree = tree;
@@ -65,7 +67,31 @@ public class CampaignReports {
                 .query((rs, n) -> new CampaignReport.Hour(Times.instant(rs, "hour_start"), rs.getLong(2), rs.getLong(3),
                         rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)))
                 .list();
-        return new CampaignReport(campaign, counts, links, hours);
+        return new CampaignReport(campaign, counts, links, hours, abTest(campaignId));
+    }
+
+    /** The campaign's A/B test and its variants' figures (ADR 0031), null when it has none. */
+    private CampaignReport.AbResult abTest(long campaignId) {
+        return abTests.state(campaignId).map(state -> {
+            String winner = state.winner() == null ? null : CampaignAbTests.letter(state.winner());
+            List<CampaignReport.VariantFigures> variants = jdbc.sql("""
+                    select v.variant_index, coalesce(v.subject, c.subject), v.sent, v.delivered, v.opens_unique,
+                        v.opens_total, v.clicks_unique, v.clicks_total, v.judged_sent, v.judged_count
+                    from campaign_variant v join campaign c on c.id = v.campaign_id
+                    where v.campaign_id = ? order by v.variant_index""").param(campaignId)
+                    .query((rs, n) -> {
+                        Long judgedSent = (Long) rs.getObject(9, Long.class);
+                        Long judgedCount = (Long) rs.getObject(10, Long.class);
+                        Double rate = judgedSent == null ? null
+                                : judgedSent == 0 ? 0.0 : Math.round(judgedCount * 1000.0 / judgedSent) / 10.0;
+                        return new CampaignReport.VariantFigures(CampaignAbTests.letter(rs.getInt(1)), rs.getString(2),
+                                rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
+                                judgedSent, judgedCount, rate, state.winner() != null && state.winner() == rs.getInt(1));
+                    }).list();
+            String reason = state.winner() == null ? null : state.tie() ? "tie_first_variant" : "highest_rate";
+            return new CampaignReport.AbResult(state.phase().name(), state.rule(), state.percent(), state.waitHours(),
+                    state.judgeAt(), winner, reason, state.judgedAt(), variants);
+        }).orElse(null);
     }
 
     /**

@@ -47,10 +47,13 @@ public class Campaigns {
     private final CampaignFanOut trigger;
     private final CampaignLinks links;
     private final CampaignWebhooks webhooks;
+    private final CampaignAbTests abTests;
     private final Clock clock;
 
     Campaigns(JdbcClient jdbc, Emails emails, ContactLists lists, TemplateLanguage language, MessageHolds holds,
-            MessageQueue queue, CampaignFanOut trigger, CampaignLinks links, CampaignWebhooks webhooks, Clock clock) {
+            MessageQueue queue, CampaignFanOut trigger, CampaignLinks links, CampaignWebhooks webhooks,
+            CampaignAbTests abTests, Clock clock) {
+        this.abTests = abTests;
         this.links = links;
         this.webhooks = webhooks;
         this.jdbc = jdbc;
@@ -98,9 +101,6 @@ public class Campaigns {
             throw DomainProblem.invalid("missing_email", "emailId is required").with("field", "emailId");
         }
         Email email = emails.get(account, request.emailId());
-        if (email.type() == EmailType.AB_TEST) {
-            throw DomainProblem.conflict("ab_test_not_supported", "A/B-test e-mails cannot be sent as campaigns yet");
-        }
         if (!email.missing().isEmpty() || !email.status().isEditable()) {
             throw DomainProblem.conflict("email_not_sendable", "only a complete draft can be sent")
                     .with("missing", email.missing());
@@ -140,6 +140,9 @@ public class Campaigns {
                 .update();
         Campaign created = byBulkId(bulkId);
         links.store(account, created.id(), email.html());
+        if (email.type() == EmailType.AB_TEST && email.abTest() != null) {
+            abTests.store(account, created.id(), email.abTest()); // ADR 0031
+        }
         webhooks.moved(account, created, CampaignStatus.SCHEDULED);
         if (sendNow) {
             afterCommit(trigger::nudge);

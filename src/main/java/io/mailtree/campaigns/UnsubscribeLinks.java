@@ -36,6 +36,14 @@ public class UnsubscribeLinks {
         return baseUrl + "/u/" + token(account, contactId, campaignId);
     }
 
+    /**
+     * The link a test send shows where the unsubscribe link goes (ADR 0031): the unsubscribe page with
+     * a token that names nobody, so a tester who follows it unsubscribes no one and reads why.
+     */
+    String testUrl() {
+        return baseUrl + "/u/test";
+    }
+
     String token(AccountId account, long contactId, long campaignId) {
         return tokens.issue(PURPOSE, account.value() + ":" + contactId + ":" + campaignId, "", VALIDITY);
     }

@@ -7,7 +7,17 @@ package io.mailtree.delivery;
  *
  * @param listUnsubscribeUrl    the https (or http) one-click unsubscribe URL, POSTed by mailbox providers
  * @param listUnsubscribeMailto the mailto address of the unsubscribe header, or null for none
+ * @param variant               which variant of an A/B test the message is (0 for A), stored with it and
+ *                              carried by its outcome events (ADR 0031); null when it is no test's
  */
 public record BulkMessage(String fromEmail, String fromName, String toEmail, String toName, String replyTo,
-        String subject, String text, String html, String listUnsubscribeUrl, String listUnsubscribeMailto) {
+        String subject, String text, String html, String listUnsubscribeUrl, String listUnsubscribeMailto,
+        Integer variant) {
+
+    /** A message of no A/B test. */
+    public BulkMessage(String fromEmail, String fromName, String toEmail, String toName, String replyTo,
+            String subject, String text, String html, String listUnsubscribeUrl, String listUnsubscribeMailto) {
+        this(fromEmail, fromName, toEmail, toName, replyTo, subject, text, html, listUnsubscribeUrl,
+                listUnsubscribeMailto, null);
+    }
 }

@@ -28,7 +28,7 @@ class MessageEventStream implements OutcomeSource {
 
     private static final String COLUMNS = """
             select e.id, e.tx_id, e.account_id, e.api_key_id, e.message_id, e.event_type, e.recipient, e.bounce_class,
-                e.detail, e.occurred_at, e.recipient_count, e.link_index, e.machine, m.bulk_id
+                e.detail, e.occurred_at, e.recipient_count, e.link_index, e.machine, m.bulk_id, m.bulk_variant
             from message_event e left join message m on m.id = e.message_id""";
     /** Counting stops here: a lag this large is an alarm whatever its exact size. */
     private static final int COUNT_CAP = 10_000_000;
@@ -39,7 +39,7 @@ class MessageEventStream implements OutcomeSource {
             rs.getString("recipient"), rs.getString("bounce_class"), rs.getString("detail"),
             Times.instant(rs, "occurred_at"), rs.getObject("recipient_count", Integer.class),
             rs.getObject("bulk_id", UUID.class), rs.getObject("link_index", Integer.class),
-            rs.getObject("machine", Boolean.class));
+            rs.getObject("machine", Boolean.class), rs.getObject("bulk_variant", Integer.class));
 
     private final JdbcClient jdbc;
     private final boolean postgres;

@@ -181,11 +181,12 @@ public class MessageQueue {
 
     /** A message checked and composed, to be inserted with the others of its call. */
     private record Queued(UUID publicId, String from, List<String> recipients, String subject, String customId,
-            String eventPayload, MessageComposer.Composed composed, Instant at, boolean viaSmtp, UUID bulkId) {
+            String eventPayload, MessageComposer.Composed composed, Instant at, boolean viaSmtp, UUID bulkId,
+            Integer bulkVariant) {
 
         Queued(UUID publicId, String from, List<String> recipients, String subject, String customId,
                 String eventPayload, MessageComposer.Composed composed, Instant at, boolean viaSmtp) {
-            this(publicId, from, recipients, subject, customId, eventPayload, composed, at, viaSmtp, null);
+            this(publicId, from, recipients, subject, customId, eventPayload, composed, at, viaSmtp, null, null);
         }
     }
 
@@ -299,13 +300,13 @@ public class MessageQueue {
                     message.from(), String.join("\n", message.recipients()), subject, message.customId(),
                     message.eventPayload(), message.composed().messageId(), Times.sql(message.at()),
                     Times.sql(message.at()), Times.sql(message.at()), message.composed().mime(), message.viaSmtp(),
-                    priority, message.bulkId()});
+                    priority, message.bulkId(), message.bulkVariant()});
         }
         SqlBatches.run(jdbcTemplate, """
                 insert into message (public_id, account_id, api_key_id, status, from_email, recipients, subject, custom_id,
                     event_payload, message_id, attempts, next_attempt_at, created_at, updated_at, mime, via_smtp,
-                    priority, bulk_id)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)""", rows);
+                    priority, bulk_id, bulk_variant)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
         List<Object> publicIds = new ArrayList<>(queued.stream().map(Queued::publicId).toList());
         Map<UUID, Long> ids = new HashMap<>();
         jdbc.sql("select public_id, id from message where public_id in ("
@@ -376,7 +377,8 @@ public class MessageQueue {
             MessageComposer.Composed composed = MessageComposer.compose(from, message.fromName(),
                     List.of(new OutboundMessage.Party(to, message.toName())), null, replyTo, subject, message.text(),
                     message.html(), null, null, headers, publicId.toString(), now);
-            queued.add(new Queued(publicId, from, List.of(to), subject, null, null, composed, now, false, bulkId));
+            queued.add(new Queued(publicId, from, List.of(to), subject, null, null, composed, now, false, bulkId,
+                    message.variant()));
         }
         enqueue(caller, queued, priority);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

@@ -25,10 +25,20 @@ import java.util.UUID;
  * @param linkIndex   for {@code CLICKED}: which of the campaign's links was clicked; otherwise null
  * @param machine     for {@code OPENED}: true when the open looks like a machine's (a privacy proxy's
  *                    prefetch, a scanner) rather than a person's; otherwise null
+ * @param variant     the A/B-test variant of the bulk send the message is (0 for A, ADR 0031), null when
+ *                    it is in no test: what lets the report count per variant
  */
 public record Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
         String recipient, String bounceClass, String detail, Instant occurredAt, Integer recipientCount, UUID bulkId,
-        Integer linkIndex, Boolean machine) {
+        Integer linkIndex, Boolean machine, Integer variant) {
+
+    /** An event of a message in no A/B test. */
+    public Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
+            String recipient, String bounceClass, String detail, Instant occurredAt, Integer recipientCount, UUID bulkId,
+            Integer linkIndex, Boolean machine) {
+        this(position, account, apiKeyId, messageId, type, recipient, bounceClass, detail, occurredAt, recipientCount,
+                bulkId, linkIndex, machine, null);
+    }
 
     /** An event of transactional mail (no bulk, no engagement fields). */
     public Outcome(StreamPosition position, AccountId account, UUID apiKeyId, long messageId, OutcomeType type,
