@@ -3,7 +3,8 @@
  * (scheduled, sending, paused, sent, cancelled), the fan-out that streams the recipients into
  * delivery's queue in batches from a stored cursor, the one-click unsubscribe links its mail carries
  * (RFC 8058), the open pixel and signed click links, the report of each campaign kept as counters by
- * a consumer of the outcome stream, and the campaigns and report pages (ADR 0024, ADR 0025, ADR 0027).
+ * a consumer of the outcome stream, A/B tests judged from per-variant counters and test sends (ADR 0031),
+ * and the campaigns and report pages (ADR 0024, ADR 0025, ADR 0027).
  *
  * <p>Allowed dependencies, and why: {@code content} for the e-mail draft a campaign is made from and
  * the template language that personalises it per recipient; {@code contacts} for the lists, the

@@ -210,6 +210,9 @@ class CampaignAbTestIntegrationTests extends MailtreeTestBase {
         assertThat(variant(waiting, "B").get("opensTotal").asLong()).isEqualTo(split.b().size() + 1);
         assertThat(variant(waiting, "A").get("sent").asLong()).isEqualTo(split.a().size());
         assertThat(variant(waiting, "A").get("opensUnique").asLong()).isZero();
+        WebSession.Page waitingPage = signInAsOwner(sender.master()).get("/campaigns/" + split.campaignId() + "/report");
+        assertThat(waitingPage.status()).isEqualTo(200);
+        assertThat(waitingPage.body()).contains("The test share is out; the winner is chosen on").contains("id=\"ab-variants\"");
 
         fanOut.runOnce(); // before the wait has passed: no judgement, nothing more sent
         assertThat(phase(split.campaignId())).isEqualTo("WAITING");
