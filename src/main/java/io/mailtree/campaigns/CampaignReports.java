@@ -80,8 +80,8 @@ public class CampaignReports {
                     from campaign_variant v join campaign c on c.id = v.campaign_id
                     where v.campaign_id = ? order by v.variant_index""").param(campaignId)
                     .query((rs, n) -> {
-                        Long judgedSent = (Long) rs.getObject(9, Long.class);
-                        Long judgedCount = (Long) rs.getObject(10, Long.class);
+                        Long judgedSent = rs.getObject(9, Long.class);
+                        Long judgedCount = rs.getObject(10, Long.class);
                         Double rate = judgedSent == null ? null
                                 : judgedSent == 0 ? 0.0 : Math.round(judgedCount * 1000.0 / judgedSent) / 10.0;
                         return new CampaignReport.VariantFigures(CampaignAbTests.letter(rs.getInt(1)), rs.getString(2),
@@ -178,6 +178,21 @@ public class CampaignReports {
             out.append(h.start()).append(',').append(h.delivered()).append(',').append(h.opens()).append(',')
                     .append(h.machineOpens()).append(',').append(h.clicks()).append(',').append(h.unsubscribes())
                     .append(',').append(h.bounces()).append(',').append(h.complaints()).append("\r\n");
+        }
+        if (report.abTest() != null) {
+            // ADR 0031: each variant's test-share counters and the figures it was judged on.
+            CampaignReport.AbResult ab = report.abTest();
+            out.append("\r\nvariant,subject,sent,delivered,opens_unique,opens_total,clicks_unique,clicks_total,"
+                    + "judged_sent,judged_count,judged_rate,winner,rule,reason\r\n");
+            for (CampaignReport.VariantFigures v : ab.variants()) {
+                out.append(v.variant()).append(',').append(quote(v.subject())).append(',').append(v.sent()).append(',')
+                        .append(v.delivered()).append(',').append(v.opensUnique()).append(',').append(v.opensTotal())
+                        .append(',').append(v.clicksUnique()).append(',').append(v.clicksTotal()).append(',')
+                        .append(v.judgedSent() == null ? "" : v.judgedSent()).append(',')
+                        .append(v.judgedCount() == null ? "" : v.judgedCount()).append(',')
+                        .append(v.judgedRate() == null ? "" : v.judgedRate()).append(',').append(v.winner()).append(',')
+                        .append(ab.rule()).append(',').append(ab.reason() == null ? "" : ab.reason()).append("\r\n");
+            }
         }
         return out.toString();
     }

@@ -273,6 +273,9 @@ class CampaignAbTestIntegrationTests extends MailtreeTestBase {
             assertThat(page.body()).contains(language.getValue()).contains("id=\"ab-variants\"")
                     .contains("data-variant=\"B\" data-winner=\"true\"");
         }
+        WebSession.Page csv = owner.get("/campaigns/" + split.campaignId() + "/report.csv");
+        assertThat(csv.body()).contains("variant,subject,sent,delivered,opens_unique")
+                .contains("B,\"Subject B\"," + split.b().size() + ",").contains(",100.0,true,OPENS,highest_rate");
         Master stranger = master("pro-1000");
         assertThat(stranger.api().get("/api/v1/campaigns/" + split.campaignId() + "/report").status()).isEqualTo(404);
     }
