@@ -26,7 +26,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -48,9 +50,14 @@ public class Campaigns {
     private final CampaignLinks links;
     private final CampaignWebhooks webhooks;
     private final Clock clock;
+    private final SenderRequirements requirements;
+    private final TransactionTemplate transactions;
 
     Campaigns(JdbcClient jdbc, Emails emails, ContactLists lists, TemplateLanguage language, MessageHolds holds,
-            MessageQueue queue, CampaignFanOut trigger, CampaignLinks links, CampaignWebhooks webhooks, Clock clock) {
+            MessageQueue queue, CampaignFanOut trigger, CampaignLinks links, CampaignWebhooks webhooks, Clock clock,
+            SenderRequirements requirements, PlatformTransactionManager transactionManager) {
+        this.requirements = requirements;
+        this.transactions = new TransactionTemplate(transactionManager);
         this.links = links;
         this.webhooks = webhooks;
         this.jdbc = jdbc;
@@ -92,8 +99,28 @@ public class Campaigns {
         }
     }
 
-    @Transactional
+    /**
+     * Creates a campaign, refused with {@code sender_not_aligned} unless the From domain meets what
+     * mailbox providers require of bulk senders ({@link SenderRequirements}). A stale DNS verification
+     * is refreshed first, outside the transaction (no network call inside one); the refusal itself is
+     * judged inside it from the stored results.
+     */
     public Campaign create(AccountId account, CampaignRequest request) {
+        if (request != null && request.emailId() != null) {
+            String from;
+            try {
+                from = emails.get(account, request.emailId()).fromEmail();
+            } catch (DomainProblem notFound) {
+                from = null; // refused below, in the transaction, with its own code
+            }
+            if (from != null) {
+                requirements.refreshIfStale(account, from);
+            }
+        }
+        return transactions.execute(status -> createChecked(account, request));
+    }
+
+    private Campaign createChecked(AccountId account, CampaignRequest request) {
         if (request == null || request.emailId() == null) {
             throw DomainProblem.invalid("missing_email", "emailId is required").with("field", "emailId");
         }
@@ -105,6 +132,7 @@ public class Campaigns {
             throw DomainProblem.conflict("email_not_sendable", "only a complete draft can be sent")
                     .with("missing", email.missing());
         }
+        requirements.check(account, email.fromEmail());
         List<Long> listIds = List.copyOf(new LinkedHashSet<>(request.listIds() == null || request.listIds().isEmpty()
                 ? email.listIds() : request.listIds()));
         if (listIds.isEmpty()) {
