@@ -236,7 +236,8 @@ public class Campaigns {
     /**
      * Cancels a scheduled, sending or paused campaign. The row lock orders it against the fan-out's
      * batches: a batch that committed first is held here with the rest, a batch after this commit sees
-     * CANCELLED and queues nothing. Mail already handed to a worker may still go out (ADR 0012).
+     * CANCELLED and queues nothing. A batch a delivery worker already claimed stops at its next message
+     * once the hold commits; only a message the relay was already being handed goes out (ADR 0032).
      */
     @Transactional
     public Campaign cancel(AccountId account, long id) {
