@@ -57,10 +57,14 @@ class AccessMatrixIntegrationTests extends MailtreeTestBase {
     /**
      * Acts only a master does, whatever permission a sub-account's collaborator holds: a master adds,
      * changes, revokes and rotates the keys of its tree (D-17). From a sub-account they answer 403 (or
-     * 404 for an id it cannot see), as the SUBACCOUNTS pages do.
+     * 404 for an id it cannot see), as the SUBACCOUNTS pages do. Likewise the master's view of its
+     * sub-accounts' campaigns (D-25): a sub-account has no sub-accounts to look across. And the
+     * subscription of the tree: only the master changes its plan or caps a sub-account's share (D-31).
      */
     private static final Set<String> MASTERS_ONLY = Set.of("POST /keys", "POST /keys/{id}/edit",
-            "POST /keys/{id}/revoke", "POST /keys/{id}/rotate");
+            "POST /keys/{id}/revoke", "POST /keys/{id}/rotate", "GET /campaigns/subaccounts",
+            "GET /campaigns/subaccounts/{account}/{id}/report", "GET /campaigns/subaccounts/{account}/{id}/report.csv",
+            "POST /account/billing/plan", "POST /account/billing/caps/{id}");
 
     private static final Map<String, String> PERMISSION_FREE = Map.ofEntries(
             Map.entry("GET /", "PUBLIC"), Map.entry("GET /login", "PUBLIC"),
@@ -83,7 +87,15 @@ class AccessMatrixIntegrationTests extends MailtreeTestBase {
             Map.entry("POST /setup-checklist/dismiss", "SIGNED_IN"),
             Map.entry("POST /subaccounts/{id}/open", "SIGNED_IN"), Map.entry("POST /back-to-main", "SIGNED_IN"),
             Map.entry("GET /platform", "OPERATOR"), Map.entry("POST /platform/masters/{id}", "OPERATOR"),
-            Map.entry("GET /platform/reputation", "OPERATOR"), Map.entry("POST /platform/reputation/thresholds", "OPERATOR"),
+            Map.entry("GET /platform/reputation", "OPERATOR"),
+            Map.entry("GET /platform/billing", "OPERATOR"), Map.entry("POST /platform/billing/prices/{code}", "OPERATOR"),
+            Map.entry("POST /platform/billing/top-ups", "OPERATOR"), Map.entry("POST /platform/billing/issue", "OPERATOR"),
+            Map.entry("GET /api/platform/v1/billing/invoices", "OPERATOR"),
+            Map.entry("GET /api/platform/v1/billing/plan-prices", "OPERATOR"),
+            Map.entry("PUT /api/platform/v1/billing/plan-prices/{code}", "OPERATOR"),
+            Map.entry("POST /api/platform/v1/billing/invoices/issue", "OPERATOR"),
+            Map.entry("POST /api/platform/v1/billing/invoices/{id}/credit-notes", "OPERATOR"),
+            Map.entry("POST /api/platform/v1/billing/masters/{id}/top-ups", "OPERATOR"), Map.entry("POST /platform/reputation/thresholds", "OPERATOR"),
             Map.entry("POST /platform/reputation/keys/{id}/resume", "OPERATOR"),
             Map.entry("POST /api/platform/v1/masters", "OPERATOR"), Map.entry("GET /api/platform/v1/masters", "OPERATOR"),
             Map.entry("GET /api/platform/v1/masters/{id}", "OPERATOR"),

@@ -419,7 +419,9 @@ class SendIntegrationTests extends MailtreeTestBase {
                         clock().instant().plus(Duration.ofDays(365)).atOffset(java.time.ZoneOffset.UTC), rowId)
                 .update();
 
-        assertThat(retention.runOnce().contentCleared()).as("nothing is 7 days old yet").isZero();
+        // Other tests share the database and the clock (and may have moved it on), so judge this message only.
+        retention.runOnce();
+        assertThat(mimeOf(id)).as("nothing is 7 days old yet").isNotNull();
         advanceClock(Duration.ofDays(8));
         retention.runOnce();
         assertThat(mimeOf(id)).as("content cleared after 7 days").isNull();

@@ -1,5 +1,8 @@
 package io.mailtree.campaigns.web;
 
+import static io.mailtree.shared.web.ChartScale.niceCeiling;
+import static io.mailtree.shared.web.ChartScale.tenth;
+
 import io.mailtree.campaigns.CampaignReport;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -84,43 +87,26 @@ record ReportChart(String id, int width, int height, int left, List<Bar> bars, L
                 if (count > 0) {
                     double height = count * plotHeight / max;
                     base -= height;
-                    segments.add(new Segment(s.getKey(), count, round(base), round(height)));
+                    segments.add(new Segment(s.getKey(), count, tenth(base), tenth(height)));
                 }
             }
             // Centred in its slot, under its label, and never wider than 60: a campaign's first hours stay bars.
             double width = Math.max(1, Math.min(slot * 0.8, 60));
-            bars.add(new Bar(hour.start(), format.format(hour.start()), round(LEFT + i * slot + (slot - width) / 2),
-                    round(width), total, segments));
+            bars.add(new Bar(hour.start(), format.format(hour.start()), tenth(LEFT + i * slot + (slot - width) / 2),
+                    tenth(width), total, segments));
         }
         List<Tick> ticks = new ArrayList<>();
         for (int i = 0; i <= 4; i++) {
             long value = max * i / 4;
-            ticks.add(new Tick(round(TOP + plotHeight - value * plotHeight / max), value));
+            ticks.add(new Tick(tenth(TOP + plotHeight - value * plotHeight / max), value));
         }
         List<Label> labels = new ArrayList<>();
         int every = Math.max(1, (int) Math.ceil(hours.size() / 8.0));
         for (int i = 0; i < hours.size(); i += every) {
-            labels.add(new Label(round(LEFT + i * slot + slot / 2), format.format(hours.get(i).start())));
+            labels.add(new Label(tenth(LEFT + i * slot + slot / 2), format.format(hours.get(i).start())));
         }
         return new ReportChart(id, WIDTH, HEIGHT, LEFT, bars, ticks, labels, List.copyOf(series.keySet()), max,
                 highest == 0);
     }
 
-    /** The smallest 1, 2 or 5 times a power of ten at or above the value (4 → 5, 130 → 200). */
-    static long niceCeiling(long value) {
-        long power = 1;
-        while (power * 10 <= value) {
-            power *= 10;
-        }
-        for (long step : new long[] {1, 2, 5, 10}) {
-            if (step * power >= value) {
-                return step * power;
-            }
-        }
-        return 10 * power;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 10) / 10.0;
-    }
 }

@@ -1,5 +1,8 @@
 package io.mailtree.delivery.web;
 
+import static io.mailtree.shared.web.ChartScale.niceCeiling;
+import static io.mailtree.shared.web.ChartScale.tenth;
+
 import io.mailtree.delivery.MessageStatistics;
 import io.mailtree.shared.outcomes.OutcomeType;
 import java.time.Instant;
@@ -97,39 +100,22 @@ record StatisticsChart(int width, int height, int left, int bottom, List<Bar> ba
                 if (count > 0) {
                     double height = count * plotHeight / max;
                     base -= height;
-                    segments.add(new Segment(type, count, round(base), round(height)));
+                    segments.add(new Segment(type, count, tenth(base), tenth(height)));
                 }
             }
-            bars.add(new Bar(start, dayNames == null ? null : dayNames.get(i), names.get(i), round(x), round(Math.max(1, slot * 0.8)), total, segments));
+            bars.add(new Bar(start, dayNames == null ? null : dayNames.get(i), names.get(i), tenth(x), tenth(Math.max(1, slot * 0.8)), total, segments));
         }
         List<Tick> ticks = new ArrayList<>();
         for (int i = 0; i <= 4; i++) {
             long value = max * i / 4;
-            ticks.add(new Tick(round(TOP + plotHeight - value * plotHeight / max), value));
+            ticks.add(new Tick(tenth(TOP + plotHeight - value * plotHeight / max), value));
         }
         List<Label> labels = new ArrayList<>();
         int every = Math.max(1, (int) Math.ceil(starts.size() / 8.0));
         for (int i = 0; i < starts.size(); i += every) {
-            labels.add(new Label(round(LEFT + i * slot + slot / 2), names.get(i)));
+            labels.add(new Label(tenth(LEFT + i * slot + slot / 2), names.get(i)));
         }
         return new StatisticsChart(WIDTH, HEIGHT, LEFT, HEIGHT - BOTTOM, bars, ticks, labels, max, highest == 0);
     }
 
-    /** The smallest 1, 2 or 5 times a power of ten at or above the value (4 → 5, 130 → 200). */
-    static long niceCeiling(long value) {
-        long power = 1;
-        while (power * 10 <= value) {
-            power *= 10;
-        }
-        for (long step : new long[] {1, 2, 5, 10}) {
-            if (step * power >= value) {
-                return step * power;
-            }
-        }
-        return 10 * power;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 10) / 10.0;
-    }
 }
