@@ -100,12 +100,20 @@ class DeliveryAttempts {
             if (holds.current() != holdsSeen
                     || clock.instant().isAfter(heldCheckedAt.plusMillis(HoldGeneration.RECHECK_EVERY_MILLIS))) {
                 holdsSeen = holds.current();
-                held = claims.heldAmong(batch.subList(i, batch.size()));
+                try {
+                    held = claims.heldAmong(batch.subList(i, batch.size()));
+                } catch (RuntimeException unknown) {
+                    // Whether the rest is held cannot be told: send no more of it, and still record what
+                    // was sent, so that is not sent twice.
+                    log.warn("re-checking the holds of a claimed batch failed; giving back its last {} messages",
+                            batch.size() - i, unknown);
+                    unsent.add(message);
+                    continue;
+                }
                 heldCheckedAt = clock.instant();
             }
             if (held.contains(message.id())) {
                 heldBack.add(message); // not with the unsent: the messages after it may still go
-
             } else {
                 attempts.add(attempt(message, connection, suppressedByAccount.get(message.account()), keys));
             }
