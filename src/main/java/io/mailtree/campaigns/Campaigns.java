@@ -9,6 +9,7 @@ import io.mailtree.delivery.MessageHolds;
 import io.mailtree.delivery.MessageQueue;
 import io.mailtree.shared.AccountId;
 import io.mailtree.shared.DomainProblem;
+import io.mailtree.shared.FieldChecks;
 import io.mailtree.shared.PageOf;
 import io.mailtree.shared.PageRequest;
 import io.mailtree.shared.Times;
@@ -26,7 +27,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -49,10 +52,14 @@ public class Campaigns {
     private final CampaignWebhooks webhooks;
     private final CampaignAbTests abTests;
     private final Clock clock;
+    private final SenderRequirements requirements;
+    private final TransactionTemplate transactions;
 
     Campaigns(JdbcClient jdbc, Emails emails, ContactLists lists, TemplateLanguage language, MessageHolds holds,
-            MessageQueue queue, CampaignFanOut trigger, CampaignLinks links, CampaignWebhooks webhooks,
-            CampaignAbTests abTests, Clock clock) {
+            MessageQueue queue, CampaignFanOut trigger, CampaignLinks links, CampaignWebhooks webhooks, Clock clock,
+            SenderRequirements requirements, PlatformTransactionManager transactionManager, CampaignAbTests abTests) {
+        this.requirements = requirements;
+        this.transactions = new TransactionTemplate(transactionManager);
         this.abTests = abTests;
         this.links = links;
         this.webhooks = webhooks;
@@ -74,18 +81,26 @@ public class Campaigns {
     public record CampaignRequest(Long emailId, String name, List<Long> listIds, String sendAt, String timeZone) {
     }
 
+    /** An IANA time zone, UTC when blank; refused with {@code invalid_time_zone}. */
+    static ZoneId zoneOf(String timeZone) {
+        try {
+            return timeZone == null || timeZone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(timeZone.strip());
+        } catch (DateTimeException unknown) {
+            throw DomainProblem.invalid("invalid_time_zone", "not a time zone: " + clip(timeZone), clip(timeZone))
+                    .with("field", "timeZone");
+        }
+    }
+
     /**
      * The instant a local date-time in a zone names. Across a daylight-saving change the zone's rules
      * decide: a time in the spring gap moves forward by the gap (02:30 becomes 03:30), a time in the
      * autumn overlap takes the earlier offset (java.time's rules, which is what a calendar does).
      */
     static Instant instantOf(String sendAt, String timeZone) {
-        ZoneId zone;
-        try {
-            zone = timeZone == null || timeZone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(timeZone.strip());
-        } catch (DateTimeException unknown) {
-            throw DomainProblem.invalid("invalid_time_zone", "not a time zone: " + clip(timeZone), clip(timeZone))
-                    .with("field", "timeZone");
+        ZoneId zone = zoneOf(timeZone);
+        if (sendAt == null) {
+            throw DomainProblem.invalid("invalid_send_at", "sendAt is a local date-time such as 2027-03-28T09:00")
+                    .with("field", "sendAt");
         }
         try {
             return LocalDateTime.parse(sendAt.strip()).atZone(zone).toInstant();
@@ -95,34 +110,63 @@ public class Campaigns {
         }
     }
 
-    @Transactional
+    /**
+     * Creates a campaign, refused with {@code sender_not_aligned} unless the From domain meets what
+     * mailbox providers require of bulk senders ({@link SenderRequirements}). A stale DNS verification
+     * is refreshed first, outside the transaction (no network call inside one); the refusal itself is
+     * judged inside it from the stored results.
+     */
     public Campaign create(AccountId account, CampaignRequest request) {
-        if (request == null || request.emailId() == null) {
+        if (request != null && request.emailId() != null) {
+            String from;
+            try {
+                from = emails.get(account, request.emailId()).fromEmail();
+            } catch (DomainProblem notFound) {
+                from = null; // refused below, in the transaction, with its own code
+            }
+            if (from != null) {
+                requirements.refreshIfStale(account, from);
+            }
+        }
+        return transactions.execute(status -> createChecked(account, request));
+    }
+
+    /**
+     * Checks every field before refusing any (FieldChecks), so the page shows all that is wrong beside
+     * each field at once and the API lists them in {@code errors}; the first refusal stays the code.
+     */
+    private Campaign createChecked(AccountId account, CampaignRequest request) {
+        if (request == null) {
             throw DomainProblem.invalid("missing_email", "emailId is required").with("field", "emailId");
         }
-        Email email = emails.get(account, request.emailId());
-        if (!email.missing().isEmpty() || !email.status().isEditable()) {
-            throw DomainProblem.conflict("email_not_sendable", "only a complete draft can be sent")
-                    .with("missing", email.missing());
+        FieldChecks checks = new FieldChecks();
+        Email email = checks.check("emailId", () -> sendableEmail(account, request.emailId()));
+        List<Long> listIds = null;
+        if (email != null || request.listIds() != null && !request.listIds().isEmpty()) {
+            listIds = checks.check("listIds", () -> {
+                List<Long> ids = List.copyOf(new LinkedHashSet<>(request.listIds() == null || request.listIds().isEmpty()
+                        ? email.listIds() : request.listIds()));
+                if (ids.isEmpty()) {
+                    throw DomainProblem.invalid("no_lists", "choose at least one list").with("field", "listIds");
+                }
+                if (ids.size() > 50) {
+                    throw DomainProblem.invalid("too_many_lists", "at most 50 lists").with("field", "listIds");
+                }
+                ids.forEach(id -> lists.get(account, id)); // another account's list answers list_not_found
+                return ids;
+            });
         }
-        List<Long> listIds = List.copyOf(new LinkedHashSet<>(request.listIds() == null || request.listIds().isEmpty()
-                ? email.listIds() : request.listIds()));
-        if (listIds.isEmpty()) {
-            throw DomainProblem.invalid("no_lists", "choose at least one list").with("field", "listIds");
-        }
-        if (listIds.size() > 50) {
-            throw DomainProblem.invalid("too_many_lists", "at most 50 lists").with("field", "listIds");
-        }
-        listIds.forEach(id -> lists.get(account, id)); // another account's list answers list_not_found
-        // A template that does not compile would fail for every recipient: refuse it now.
-        language.check(email.subject(), email.html(), email.text());
+        String zone = checks.check("timeZone", () -> zoneOf(request.timeZone()).getId());
         Instant now = clock.instant();
         boolean sendNow = request.sendAt() == null || request.sendAt().isBlank();
-        Instant at = sendNow ? now : instantOf(request.sendAt(), request.timeZone());
-        if (!sendNow && at.isBefore(now)) {
-            throw DomainProblem.invalid("send_at_in_past", "the scheduled time has passed").with("field", "sendAt");
-        }
-        String zone = request.timeZone() == null || request.timeZone().isBlank() ? "UTC" : ZoneId.of(request.timeZone().strip()).getId();
+        Instant at = sendNow ? now : zone == null ? null : checks.check("sendAt", () -> {
+            Instant instant = instantOf(request.sendAt(), zone);
+            if (instant.isBefore(now)) {
+                throw DomainProblem.invalid("send_at_in_past", "the scheduled time has passed").with("field", "sendAt");
+            }
+            return instant;
+        });
+        checks.throwIfAny(); // nothing is written before this line
         String name = request.name() == null || request.name().isBlank() ? email.name() : request.name().strip();
         if (name == null || name.isBlank()) {
             name = email.subject();
@@ -148,6 +192,22 @@ public class Campaigns {
             afterCommit(trigger::nudge);
         }
         return created;
+    }
+
+    /** The e-mail a campaign is made from: a complete draft (regular or A/B test, ADR 0031) whose From domain meets the bulk-sender requirements. */
+    private Email sendableEmail(AccountId account, Long emailId) {
+        if (emailId == null) {
+            throw DomainProblem.invalid("missing_email", "emailId is required").with("field", "emailId");
+        }
+        Email email = emails.get(account, emailId);
+        if (!email.missing().isEmpty() || !email.status().isEditable()) {
+            throw DomainProblem.conflict("email_not_sendable", "only a complete draft can be sent")
+                    .with("missing", email.missing());
+        }
+        requirements.check(account, email.fromEmail());
+        // A template that does not compile would fail for every recipient: refuse it now.
+        language.check(email.subject(), email.html(), email.text());
+        return email;
     }
 
     public Campaign get(AccountId account, long id) {
@@ -211,7 +271,8 @@ public class Campaigns {
     /**
      * Cancels a scheduled, sending or paused campaign. The row lock orders it against the fan-out's
      * batches: a batch that committed first is held here with the rest, a batch after this commit sees
-     * CANCELLED and queues nothing. Mail already handed to a worker may still go out (ADR 0012).
+     * CANCELLED and queues nothing. A batch a delivery worker already claimed stops at its next message
+     * once the hold commits; only a message the relay was already being handed goes out (ADR 0032).
      */
     @Transactional
     public Campaign cancel(AccountId account, long id) {

@@ -9,7 +9,8 @@
  * <p>Allowed dependencies, and why: {@code content} for the e-mail draft a campaign is made from and
  * the template language that personalises it per recipient; {@code contacts} for the lists, the
  * recipients (subscribed, not suppressed) and the unsubscribe itself, which moves the allowance (D-7);
- * {@code delivery} to queue each batch and to hold the queued mail of a paused or cancelled campaign;
+ * {@code delivery} to queue each batch, to hold the queued mail of a paused or cancelled campaign, and
+ * for the sending domains and their DNS verification that the bulk-sender requirements judge (ADR 0032);
  * {@code keys} for the account's MARKETING key the mail is sent with (D-17, D-20); {@code access} for
  * the installation's token signing, which signs the unsubscribe, open and click links;
  * {@code tracking} to raise the campaign state changes as account webhook events; {@code accounts}

@@ -39,9 +39,12 @@ class DeliveryAttempts {
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final DeliverySettings settings;
+    private final HoldGeneration holds;
 
     DeliveryAttempts(SuppressedRecipients suppressions, DkimSigning dkim, ReturnPaths returnPaths, MessageClaims claims,
-            OutcomeWriter outcomes, Clock clock, PlatformTransactionManager transactionManager, DeliverySettings settings) {
+            OutcomeWriter outcomes, Clock clock, PlatformTransactionManager transactionManager, DeliverySettings settings,
+            HoldGeneration holds) {
+        this.holds = holds;
         this.suppressions = suppressions;
         this.dkim = dkim;
         this.returnPaths = returnPaths;
@@ -65,6 +68,13 @@ class DeliveryAttempts {
      * sent is recorded and the rest released, so a slow relay never lets a lease expire under messages
      * already handed over. If the transaction fails, each outcome is written on its own, so one bad
      * record cannot send the whole batch round again.
+     *
+     * <p>A message held after it was claimed (a campaign cancelled or paused, a key paused, an account
+     * deactivated) is not handed over: the batch's statuses are read once before the first message,
+     * and again before a message only when this node committed a hold meanwhile ({@link HoldGeneration})
+     * or a second has passed (a hold on another node). A held one is given back like an unsent one,
+     * its attempt not counted; it stays held. Without this, a batch claimed a moment before a cancel
+     * committed went out whole after it.
      */
     void deliver(List<MessageClaims.Claimed> batch, MailTransport.Connection connection, BooleanSupplier keepSending) {
         Map<AccountId, Set<String>> suppressedByAccount = new HashMap<>();
@@ -75,10 +85,35 @@ class DeliveryAttempts {
         Instant sendUntil = clock.instant().plus(settings.lease().dividedBy(2));
         List<Attempt> attempts = new ArrayList<>(batch.size());
         List<MessageClaims.Claimed> unsent = new ArrayList<>();
+        List<MessageClaims.Claimed> heldBack = new ArrayList<>();
         DkimSigning.Keys keys = dkim.keys();
-        for (MessageClaims.Claimed message : batch) {
+        // The counter is read before the statuses: a hold that commits after the read moves it.
+        long holdsSeen = holds.current();
+        Set<Long> held = claims.heldAmong(batch);
+        Instant heldCheckedAt = clock.instant();
+        for (int i = 0; i < batch.size(); i++) {
+            MessageClaims.Claimed message = batch.get(i);
             if (!unsent.isEmpty() || !keepSending.getAsBoolean() || clock.instant().isAfter(sendUntil)) {
                 unsent.add(message);
+                continue;
+            }
+            if (holds.current() != holdsSeen
+                    || clock.instant().isAfter(heldCheckedAt.plusMillis(HoldGeneration.RECHECK_EVERY_MILLIS))) {
+                holdsSeen = holds.current();
+                try {
+                    held = claims.heldAmong(batch.subList(i, batch.size()));
+                } catch (RuntimeException unknown) {
+                    // Whether the rest is held cannot be told: send no more of it, and still record what
+                    // was sent, so that is not sent twice.
+                    log.warn("re-checking the holds of a claimed batch failed; giving back its last {} messages",
+                            batch.size() - i, unknown);
+                    unsent.add(message);
+                    continue;
+                }
+                heldCheckedAt = clock.instant();
+            }
+            if (held.contains(message.id())) {
+                heldBack.add(message); // not with the unsent: the messages after it may still go
             } else {
                 attempts.add(attempt(message, connection, suppressedByAccount.get(message.account()), keys));
             }
@@ -87,6 +122,7 @@ class DeliveryAttempts {
             transactions.executeWithoutResult(status -> {
                 outcomes.recordAll(attempts);
                 claims.release(unsent);
+                claims.release(heldBack);
             });
         } catch (RuntimeException batchFailed) {
             log.warn("recording the outcomes of {} messages together failed; recording them one by one",

@@ -205,6 +205,20 @@ class MessageClaims {
         return ids.stream().map(read::get).toList();
     }
 
+    /**
+     * Which of these claimed messages were held since they were claimed (one query by primary key, no
+     * lock: a hold that commits just after it is caught by the next re-check, see {@link HoldGeneration}).
+     */
+    java.util.Set<Long> heldAmong(List<Claimed> claimed) {
+        if (claimed.isEmpty()) {
+            return java.util.Set.of();
+        }
+        List<Object> params = new ArrayList<>(List.of(MessageStatus.HELD.name()));
+        claimed.forEach(m -> params.add(m.id()));
+        return new java.util.HashSet<>(jdbc.sql("select id from message where status = ? and id in ("
+                + SqlLists.placeholders(claimed.size()) + ")").params(params).query(Long.class).list());
+    }
+
     /** Gives claimed messages that were not tried back to the queue, their attempt not counted, in the caller's transaction. */
     void release(List<Claimed> unsent) {
         SqlBatches.run(jdbcTemplate, """

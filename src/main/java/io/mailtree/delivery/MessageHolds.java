@@ -28,9 +28,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>A hold names what it is for ({@link Scope}): an account (a deactivated sub-account, on
  * {@link SubaccountDeactivated}) or an API key; a release releases only what was held for the same
- * thing, so mail held for one reason does not leave with the release of another. A message being
- * delivered while it is held keeps its lease: if the relay took it, its outcome is written as usual
- * (it did go out); if it is deferred it stays held.
+ * thing, so mail held for one reason does not leave with the release of another. A message claimed
+ * by a worker when it is held is not handed to the relay any more: the worker re-checks its batch
+ * ({@link HoldGeneration}, {@link DeliveryAttempts}) and gives the held ones back. One the relay had
+ * already taken keeps its lease and its outcome is written as usual (it did go out); if it is
+ * deferred it stays held.
  */
 @Component
 public class MessageHolds {
@@ -51,9 +53,11 @@ public class MessageHolds {
     private final DeliveryWorkers workers;
     private final Clock clock;
     private final TransactionTemplate transactions;
+    private final HoldGeneration generation;
 
     MessageHolds(JdbcClient jdbc, JdbcTemplate jdbcTemplate, MessageEvents events, DeliveryWorkers workers, Clock clock,
-            PlatformTransactionManager transactionManager) {
+            PlatformTransactionManager transactionManager, HoldGeneration generation) {
+        this.generation = generation;
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.events = events;
@@ -125,6 +129,16 @@ public class MessageHolds {
                     rows);
             events.recordAll(messages.stream().map(m -> new MessageEvents.Event(m.account(), m.id(), m.apiKeyId(),
                     OutcomeType.HELD, null, reason)).toList());
+            if (!messages.isEmpty()) {
+                // After the commit, not before: a worker that re-checked before it would see QUEUED and
+                // then find no change to look again for.
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        generation.advance();
+                    }
+                });
+            }
             return messages.size();
         });
         return held == null ? 0 : held;

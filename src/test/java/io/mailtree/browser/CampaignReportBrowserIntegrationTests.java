@@ -117,6 +117,7 @@ class CampaignReportBrowserIntegrationTests extends BrowserTestSupport {
                 .get("id").asString();
         String domain = "r" + UUID.randomUUID().toString().substring(0, 8) + ".example.test";
         String from = "news@" + domain;
+        verifiedDomain(master, domain);
         master.api().post("/api/v1/senders", "{\"email\":\"" + from + "\",\"name\":\"News\"}");
         new WebSession(port).confirm(linkIn(awaitMailTo(from, 1), "/senders/confirm"));
         long listId = lists.create(account, "Readers").id();

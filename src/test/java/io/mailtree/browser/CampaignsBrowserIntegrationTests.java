@@ -61,6 +61,7 @@ class CampaignsBrowserIntegrationTests extends BrowserTestSupport {
         AccountId account = id(master.id());
         String domain = "b" + UUID.randomUUID().toString().substring(0, 8) + ".example.test";
         String from = "news@" + domain;
+        verifiedDomain(master, domain);
         master.api().post("/api/v1/senders", "{\"email\":\"" + from + "\",\"name\":\"News\"}");
         new WebSession(port).confirm(linkIn(awaitMailTo(from, 1), "/senders/confirm"));
         long listId = lists.create(account, "Readers").id();

@@ -69,7 +69,7 @@ class CampaignAbTestIntegrationTests extends MailtreeTestBase {
     private Sender sender() {
         Master master = master("pro-1000");
         String domain = "ab" + UUID.randomUUID().toString().substring(0, 8) + ".example.test";
-        master.api().post("/api/v1/domains", "{\"domain\":\"" + domain + "\"}");
+        verifiedDomain(master, domain);
         String address = "news@" + domain;
         master.api().post("/api/v1/senders", "{\"email\":\"" + address + "\",\"name\":\"News\"}");
         new WebSession(port).confirm(linkIn(awaitMailTo(address, 1), "/senders/confirm"));

@@ -96,7 +96,7 @@ class CampaignTrackingIntegrationTests extends MailtreeTestBase {
 
     private Sender sender(Master master) {
         String domain = "t" + UUID.randomUUID().toString().substring(0, 8) + ".example.test";
-        master.api().post("/api/v1/domains", "{\"domain\":\"" + domain + "\"}");
+        verifiedDomain(master, domain);
         String address = "news@" + domain;
         master.api().post("/api/v1/senders", "{\"email\":\"" + address + "\",\"name\":\"News\"}");
         new WebSession(port).confirm(linkIn(awaitMailTo(address, 1), "/senders/confirm"));

@@ -85,7 +85,7 @@ class CampaignsIntegrationTests extends MailtreeTestBase {
     private Sender sender() {
         Master master = master("pro-1000");
         String domain = "c" + UUID.randomUUID().toString().substring(0, 8) + ".example.test";
-        master.api().post("/api/v1/domains", "{\"domain\":\"" + domain + "\"}");
+        verifiedDomain(master, domain);
         String address = "news@" + domain;
         master.api().post("/api/v1/senders", "{\"email\":\"" + address + "\",\"name\":\"News\"}");
         new WebSession(port).confirm(linkIn(awaitMailTo(address, 1), "/senders/confirm"));
@@ -291,8 +291,15 @@ class CampaignsIntegrationTests extends MailtreeTestBase {
         };
         fanOut.runOnce();
         assertThat(stops.get()).isEqualTo(1);
-        fanOut.beforeBatchCommit = batch -> { };
+        // The node's own fan-out task runs too: until the pause commits, it must not queue a batch either.
+        java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
+        fanOut.beforeBatchCommit = batch -> {
+            if (!paused.get()) {
+                throw new IllegalStateException("held until the pause has committed");
+            }
+        };
         assertThat(campaigns.pause(account, campaign.id()).status()).isEqualTo(CampaignStatus.PAUSED);
+        paused.set(true);
         fanOut.runOnce();
         assertThat(queuedRecipients(campaign)).as("a paused campaign queues nothing").hasSize(3);
         assertThat(campaigns.cancel(account, campaign.id()).status()).isEqualTo(CampaignStatus.CANCELLED);

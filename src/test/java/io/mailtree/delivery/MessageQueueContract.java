@@ -343,21 +343,52 @@ interface MessageQueueContract {
     }
 
     @Test
-    @DisplayName("A message being delivered when it is held keeps its lease: the relay took it, so it is recorded as delivered")
-    default void messageInFlightWhenHeldIsRecordedAsDelivered() {
+    @DisplayName("A message claimed and then held is not handed to the transport: it stays held, its lease and attempt given back; released, it goes out")
+    default void messageClaimedThenHeldIsNotHandedToTheTransport() {
         Tenant tenant = queue().tenant();
-        String to = QueueContractFixture.recipient("in-flight");
+        String to = QueueContractFixture.recipient("claimed-then-held");
         long message = queue().send(tenant, to);
         List<MessageClaims.Claimed> claimed = queue().claim(ANY);
+        assertThat(QueueContractFixture.ids(claimed)).containsExactly(message);
 
         assertThat(queue().holdAccount(tenant.sub().accountId())).isEqualTo(1);
-        assertThat(queue().row(message).leaseUntil()).as("the lease held while the message is held")
-                .isEqualTo(claimed.get(0).leaseUntil());
         queue().deliver(claimed, Answer.ACCEPT);
 
+        assertThat(queue().acceptedAtTheRelay(to)).as("nothing handed over after the hold committed").isZero();
+        QueueContractFixture.Row row = queue().row(message);
+        assertThat(row.status()).isEqualTo("HELD");
+        assertThat(row.leaseUntil()).as("the lease given back").isNull();
+        assertThat(row.attempts()).as("the attempt not counted").isZero();
+        assertThat(queue().events(message)).containsExactly("ACCEPTED", "QUEUED", "HELD");
+
+        assertThat(queue().releaseAccount(tenant.sub().accountId())).isEqualTo(1);
+        queue().deliver(queue().claim(ANY), Answer.ACCEPT);
         assertThat(queue().row(message).status()).isEqualTo("DELIVERED");
         assertThat(queue().acceptedAtTheRelay(to)).isEqualTo(1);
-        assertThat(queue().events(message)).containsExactly("ACCEPTED", "QUEUED", "HELD", "DELIVERED");
+    }
+
+    @Test
+    @DisplayName("A bulk send held while its batch is being delivered: the message the relay already had is recorded as delivered, the rest of the batch is not handed over")
+    default void bulkHeldMidBatchStopsAtTheNextMessage() {
+        Tenant tenant = queue().tenant();
+        java.util.UUID bulk = java.util.UUID.randomUUID();
+        List<String> recipients = List.of(QueueContractFixture.recipient("mid-1"), QueueContractFixture.recipient("mid-2"),
+                QueueContractFixture.recipient("mid-3"));
+        List<Long> messages = queue().sendBulk(tenant, bulk, recipients);
+        List<MessageClaims.Claimed> claimed = queue().claim(ANY);
+        assertThat(QueueContractFixture.ids(claimed)).containsExactlyElementsOf(messages);
+
+        java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        queue().deliverWhile(claimed, recipients.get(0), () -> held.set(queue().holdBulk(bulk)));
+
+        assertThat(held.get()).as("the cancel held the whole batch, in flight as it was").isEqualTo(3);
+        assertThat(queue().acceptedAtTheRelay(recipients.get(0))).isEqualTo(1);
+        assertThat(queue().row(messages.get(0)).status()).as("the relay took it: it did go out").isEqualTo("DELIVERED");
+        for (int i = 1; i < 3; i++) {
+            assertThat(queue().acceptedAtTheRelay(recipients.get(i))).as("after the hold committed").isZero();
+            assertThat(queue().row(messages.get(i)).status()).isEqualTo("HELD");
+            assertThat(queue().row(messages.get(i)).leaseUntil()).isNull();
+        }
     }
 
     // --- retry ------------------------------------------------------------------------------------

@@ -297,6 +297,24 @@ final class QueueContractFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Delivers a claimed batch as {@link #deliver} does, running {@code whileTheRelayHasTheFirst} (on the
+     * relay's thread, so it commits while the worker waits for the relay's answer) when the relay is
+     * handed the first recipient of the batch.
+     */
+    void deliverWhile(List<MessageClaims.Claimed> batch, String firstRecipient, Runnable whileTheRelayHasTheFirst) {
+        relay.policy((recipient, attempt) -> {
+            if (recipient.equalsIgnoreCase(firstRecipient)) {
+                whileTheRelayHasTheFirst.run();
+            }
+            return ControllableRelay.Answer.ACCEPT;
+        });
+        try (MailTransport.Connection connection = new SmtpRelay(
+                new RelaySettings("127.0.0.1", relay.port(), null, null, "none")).connect()) {
+            attempts.deliver(batch, connection, () -> true);
+        }
+    }
+
     /** Holds the queued mail sent with the key, as a paused key will. */
     int holdKey(io.mailtree.shared.ApiKeyId key) {
         return holds.holdKey(key, "the key is paused");
@@ -309,6 +327,10 @@ final class QueueContractFixture implements AutoCloseable {
     /** Holds the account's queued mail directly, not through a deactivation. */
     int holdAccount(AccountId account) {
         return holds.holdAccount(account, "held by the queue contract");
+    }
+
+    int releaseAccount(AccountId account) {
+        return holds.releaseAccount(account, "released by the queue contract");
     }
 
     /** How many times the relay accepted a message to {@code recipient}. */

@@ -149,6 +149,24 @@ public abstract class MailtreeTestBase {
         throw new AssertionError("no mail #" + expectedCount + " to " + recipient);
     }
 
+    /**
+     * Adds {@code domain} as the master's sending domain, publishes the DKIM, SPF and DMARC records it is
+     * asked to on the test's DNS server, and runs "Check now", so the domain is verified the way a
+     * customer verifies it (ADR 0021) and meets what campaigns require of bulk senders. Answers its id.
+     */
+    protected long verifiedDomain(Master master, String domain) {
+        tools.jackson.databind.JsonNode added = master.api().post("/api/v1/domains", "{\"domain\":\"" + domain + "\"}").json();
+        for (tools.jackson.databind.JsonNode record : added.get("dnsRecords")) {
+            String purpose = record.get("purpose").asString();
+            if (purpose.equals("DKIM") || purpose.equals("SPF") || purpose.equals("DMARC")) {
+                TestInfrastructure.DNS.txt(record.get("name").asString(), record.get("value").asString());
+            }
+        }
+        long id = added.get("id").asLong();
+        master.api().post("/api/v1/domains/" + id + "/check", "{}");
+        return id;
+    }
+
     /** The path and query of the first Mailtree link in a mail text. */
     protected static String linkIn(String mail, String path) {
         var matcher = java.util.regex.Pattern.compile("https?://[^/\\s]+(" + java.util.regex.Pattern.quote(path)
