@@ -52,9 +52,13 @@ class MessageEventStream implements OutcomeSource {
     @Override
     public List<Outcome> after(StreamPosition position, int limit) {
         if (postgres) {
-            return jdbc.sql(COLUMNS + """
-                     where (e.tx_id, e.id) > (?, ?) and e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-                    order by e.tx_id, e.id limit ?""")
+            // The batch is cut from message_event alone, then joined to its messages: joined first, PostgreSQL
+            // joined every event behind the position before sorting and cutting, so a lagging consumer paid
+            // for its whole backlog on every batch (a send benchmark spent 2.5 ms of database CPU a message).
+            return jdbc.sql(COLUMNS.replace("from message_event e", """
+                    from (select * from message_event
+                          where (tx_id, id) > (?, ?) and tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                          order by tx_id, id limit ?) e""") + " order by e.tx_id, e.id")
                     .params(position.tx(), position.id(), limit).query(MAPPER).list();
         }
         return jdbc.sql(COLUMNS + " where e.id > ? order by e.id limit ?").params(position.id(), limit).query(MAPPER)
